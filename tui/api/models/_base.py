@@ -39,7 +39,10 @@ class SpotnanaModel(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
-        populate_by_name=True,
+        # Read by JSON name only: a payload key that happens to equal a python attribute
+        # name ("doc_id") must stay an unknown field, or the round trip would rename it.
+        validate_by_alias=True,
+        validate_by_name=False,
         protected_namespaces=(),
         ser_json_inf_nan="constants",
     )
