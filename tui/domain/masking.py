@@ -1,0 +1,196 @@
+"""Masking: what the screen hides until revealed, and what logs never hold in clear.
+
+Two sets of paths:
+- a section's ``masked_paths`` (identity-document numbers, date of birth): hidden on screen
+  until the agent reveals them (see :func:`is_masked`, :func:`mask_for_screen`);
+- every field the spec marks ``x-pii`` (found by :func:`pii_paths` walking the models): never
+  written to a log or the audit trail in clear (see :func:`redact_for_log`).
+
+Patterns hold ``"*"`` for any list index.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import types
+import typing
+from functools import lru_cache
+from typing import Any, Iterable, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from tui.domain.paths import WILDCARD, Path, matches, under_any
+
+__all__ = [
+    "BULLETS",
+    "DATE_MASK",
+    "mask_value",
+    "is_masked",
+    "mask_for_screen",
+    "pii_paths",
+    "is_pii",
+    "redact_for_log",
+    "mask_matching",
+]
+
+BULLET = "•"
+BULLETS = BULLET * 4
+DATE_MASK = "••••-••-••"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def mask_value(value: Any, keep_last: int = 4) -> Any:
+    """Mask a JSON value: ``"X12345678"`` -> ``"••••5678"``, short strings -> ``"••••"``,
+    dates -> ``"••••-••-••"``; numbers and booleans -> ``"••••"``; objects and lists are
+    masked leaf by leaf; ``None`` stays ``None`` (nothing to hide).
+
+    ``keep_last=0`` masks strings completely.
+    """
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {k: mask_value(v, keep_last) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_value(v, keep_last) for v in value]
+    if isinstance(value, str):
+        if _DATE.match(value):
+            return DATE_MASK
+        if keep_last and len(value) > 6:
+            return BULLETS + value[-keep_last:]
+        return BULLETS
+    return BULLETS
+
+
+def is_masked(section: Any, path: Path) -> bool:
+    """True when ``path`` is (inside) one of the section's masked paths."""
+    return under_any(section.masked_paths, tuple(path))
+
+
+def _concrete(doc: Any, pattern: Path, prefix: Path = ()) -> list[Path]:
+    """The concrete paths in ``doc`` that ``pattern`` matches."""
+    if not pattern:
+        return [prefix]
+    head, rest = pattern[0], pattern[1:]
+    if head == WILDCARD:
+        if isinstance(doc, list):
+            return [p for i, item in enumerate(doc) for p in _concrete(item, rest, prefix + (i,))]
+        return []
+    if isinstance(head, int):
+        if isinstance(doc, list) and 0 <= head < len(doc):
+            return _concrete(doc[head], rest, prefix + (head,))
+        return []
+    if isinstance(doc, dict) and head in doc:
+        return _concrete(doc[head], rest, prefix + (head,))
+    return []
+
+
+def mask_matching(doc: Any, patterns: Iterable[Path], masker=mask_value) -> Any:
+    """A copy of ``doc`` with every value at a path matching a pattern masked."""
+    out = copy.deepcopy(doc)
+    for pattern in patterns:
+        out = _mask_in_place(out, tuple(pattern), masker)
+    return out
+
+
+def _mask_in_place(doc: Any, pattern: Path, masker) -> Any:
+    if not pattern:
+        return masker(doc)
+    for path in _concrete(doc, pattern):
+        parent = doc
+        for key in path[:-1]:
+            parent = parent[key]
+        parent[path[-1]] = masker(parent[path[-1]])
+    return doc
+
+
+def _relative(patterns: Iterable[Path], path: Path) -> list[Path]:
+    """Patterns that reach below ``path``, re-rooted at ``path``."""
+    out = []
+    for p in patterns:
+        if len(p) > len(path) and matches(p[: len(path)], path):
+            out.append(p[len(path) :])
+    return out
+
+
+def mask_for_screen(section: Any, path: Path, value: Any) -> Any:
+    """``value`` (found at ``path``) as the screen shows it before a reveal."""
+    path = tuple(path)
+    if is_masked(section, path):
+        return mask_value(value)
+    inner = _relative(section.masked_paths, path)
+    return mask_matching(value, inner) if inner else value
+
+
+# --- x-pii ------------------------------------------------------------------------------
+
+
+def _models_in(annotation: Any) -> Iterable[tuple[Path, type[BaseModel]]]:
+    """(relative path, model class) pairs reachable in an annotation: through Optional,
+    unions, Annotated and lists (list steps become ``"*"``)."""
+    origin = get_origin(annotation)
+    if origin is typing.Annotated:
+        yield from _models_in(get_args(annotation)[0])
+        return
+    if origin in (Union, types.UnionType):
+        for arg in get_args(annotation):
+            yield from _models_in(arg)
+        return
+    if origin in (list, tuple, set, frozenset) or (origin is not None and origin in (typing.List, typing.Sequence)):
+        for arg in get_args(annotation):
+            if arg is not Ellipsis:
+                for rel, model in _models_in(arg):
+                    yield (WILDCARD,) + rel, model
+        return
+    if origin is dict:
+        return  # free-form maps: no x-pii inside known to the spec
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield (), annotation
+
+
+@lru_cache(maxsize=None)
+def pii_paths(model_cls: type[BaseModel]) -> dict[Path, str]:
+    """Every path (JSON names, ``"*"`` for list items) that the spec marks ``x-pii``, with its
+    level ("IDENTIFIER" / "SENSITIVE"), found through nested models, lists and unions."""
+    found: dict[Path, str] = {}
+    _walk(model_cls, (), found, ())
+    return found
+
+
+def _walk(model_cls: type[BaseModel], prefix: Path, found: dict[Path, str], stack: tuple) -> None:
+    if model_cls in stack:
+        return
+    stack = stack + (model_cls,)
+    for name, info in model_cls.model_fields.items():
+        key = info.alias or name
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        here = prefix + (key,)
+        level = extra.get("x-pii")
+        if level:
+            found.setdefault(here, str(level))
+            continue  # everything below is masked with it
+        for rel, sub in _models_in(info.annotation):
+            _walk(sub, here + rel, found, stack)
+
+
+def is_pii(model_cls: type[BaseModel], path: Path) -> bool:
+    return under_any(pii_paths(model_cls), tuple(path))
+
+
+def _log_masker(level: str):
+    keep = 4 if level == "IDENTIFIER" else 0
+    return lambda v: mask_value(v, keep_last=keep)
+
+
+def redact_for_log(model_cls: type[BaseModel], data: Any, extra_paths: Iterable[Path] = ()) -> Any:
+    """A copy of ``data`` (raw JSON of ``model_cls``) with every x-pii value masked.
+
+    IDENTIFIER values keep their last 4 characters (enough to tell documents apart), SENSITIVE
+    ones are masked completely. ``extra_paths`` are masked too (e.g. a section's masked paths).
+    """
+    out = copy.deepcopy(data)
+    for pattern, level in pii_paths(model_cls).items():
+        out = _mask_in_place(out, pattern, _log_masker(level))
+    for pattern in extra_paths:
+        out = _mask_in_place(out, tuple(pattern), _log_masker("SENSITIVE"))
+    return out
