@@ -20,6 +20,7 @@ __all__ = [
     "EnumValues",
     "enum_str",
     "enum_values_of",
+    "field_enum_values",
     "to_json",
     "Number",
     "StrictBool",
@@ -79,6 +80,14 @@ def enum_values_of(annotation: Any) -> tuple[str, ...] | None:
         if found:
             return found
     return None
+
+
+def field_enum_values(field: Any) -> tuple[str, ...] | None:
+    """Known enum values of a model field (``Model.model_fields[name]``), or None."""
+    for meta in getattr(field, "metadata", ()):
+        if isinstance(meta, EnumValues):
+            return meta.values
+    return enum_values_of(field.annotation)
 
 
 Number = StrictInt | StrictFloat
