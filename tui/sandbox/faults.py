@@ -1,0 +1,159 @@
+"""Fault injection and request logging, as an ASGI middleware in front of the API routes.
+
+Everything outside ``/_sandbox/`` counts as an API request: it is logged in ``requests`` as
+``(method, path, status)`` and is subject to the faults, in this order: a pending injected
+fault, the rate limit, the random error rate, then the added latency.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import random
+import threading
+import time
+import uuid
+from collections import deque
+from typing import Any
+
+ADMIN_PREFIX = "/_sandbox"
+KINDS = (429, 500, 502, 503, "malformed", "slow")
+
+
+class Faults:
+    """Live-settable fault knobs. Thread-safe: tests set them while the server runs."""
+
+    def __init__(self, latency_ms: float = 0, error_rate: float = 0.0,
+                 rate_limit: float | None = None, seed: int = 0) -> None:
+        self.latency_ms = latency_ms
+        self.error_rate = error_rate
+        self.rate_limit = rate_limit
+        self.slow_seconds = 30.0  # how long a "slow" fault stalls (longer than any sane client timeout)
+        self._rng = random.Random(seed)
+        self._pending: deque[tuple[Any, int]] = deque()
+        self._window: deque[float] = deque()
+        self._lock = threading.Lock()
+        self.closing = False  # set at shutdown: cuts "slow" stalls short
+
+    def inject(self, kind: int | str, count: int = 1, retry_after: int = 1) -> None:
+        """Make the next ``count`` API requests fail as ``kind`` (429, 500, 502, 503,
+        "malformed": 200 with a truncated JSON body, "slow": stall ``slow_seconds``)."""
+        if isinstance(kind, str) and kind.isdigit():
+            kind = int(kind)
+        if kind not in KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; expected one of {KINDS}")
+        with self._lock:
+            self._pending.extend([(kind, int(retry_after))] * int(count))
+
+    def clear(self) -> None:
+        """Drop pending injections and turn every knob off."""
+        with self._lock:
+            self._pending.clear()
+            self._window.clear()
+        self.latency_ms = 0
+        self.error_rate = 0.0
+        self.rate_limit = None
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def state(self) -> dict[str, Any]:
+        return {"latency_ms": self.latency_ms, "error_rate": self.error_rate,
+                "rate_limit": self.rate_limit, "pending": [k for k, _ in list(self._pending)]}
+
+    def configure(self, data: dict[str, Any]) -> None:
+        """Apply an admin request: knobs, ``inject`` ({kind, count, retry_after}), ``clear``."""
+        if data.get("clear"):
+            self.clear()
+        for knob in ("latency_ms", "error_rate", "rate_limit", "slow_seconds"):
+            if knob in data:
+                setattr(self, knob, data[knob])
+        inject = data.get("inject")
+        if inject:
+            for item in inject if isinstance(inject, list) else [inject]:
+                self.inject(item["kind"], item.get("count", 1), item.get("retry_after", 1))
+
+    def decide(self) -> tuple[Any, int] | None:
+        """The fault for the request arriving now, or ``None`` to serve it."""
+        with self._lock:
+            if self._pending:
+                return self._pending.popleft()
+            limit = self.rate_limit
+            if limit:
+                now = time.monotonic()
+                while self._window and now - self._window[0] >= 1.0:
+                    self._window.popleft()
+                if len(self._window) >= limit:
+                    wait = 1.0 - (now - self._window[0])
+                    return 429, max(1, math.ceil(wait))
+                self._window.append(now)
+            if self.error_rate and self._rng.random() < self.error_rate:
+                return 500, 0
+        return None
+
+
+def _error_body(status: int, code: str, message: str) -> bytes:
+    return json.dumps({
+        "debugIdentifier": f"sandbox-{uuid.uuid4().hex[:12]}",
+        "errorMessages": [{"errorCode": code, "message": message, "errorParameters": [],
+                           "errorDetail": f"injected by the sandbox (HTTP {status})"}],
+    }, separators=(",", ":")).encode()
+
+
+async def _send(send, status: int, body: bytes, content_type: str, extra: list | None = None) -> None:
+    headers = [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode())]
+    headers += extra or []
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class FaultMiddleware:
+    """ASGI middleware: faults and the request log for every non-admin HTTP request."""
+
+    def __init__(self, app, faults: Faults, log: list) -> None:
+        self.app = app
+        self.faults = faults
+        self.log = log
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        method, path = scope["method"], scope["path"]
+        status_box = [0]
+
+        async def send_logged(message) -> None:
+            if message["type"] == "http.response.start":
+                status_box[0] = message["status"]
+            await send(message)
+
+        try:
+            fault = self.faults.decide()
+            if fault is not None:
+                await self._fail(fault, send_logged)
+                return
+            if self.faults.latency_ms:
+                await asyncio.sleep(self.faults.latency_ms / 1000)
+            await self.app(scope, receive, send_logged)
+        finally:
+            self.log.append((method, path, status_box[0]))
+
+    async def _fail(self, fault: tuple[Any, int], send) -> None:
+        kind, retry_after = fault
+        if kind == 429:
+            await _send(send, 429, _error_body(429, "RATE_LIMITED", "Too many requests"),
+                        "application/json", [(b"retry-after", str(retry_after).encode())])
+        elif kind == 502:
+            await _send(send, 502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")
+        elif kind in (500, 503):
+            code = "INTERNAL_ERROR" if kind == 500 else "SERVICE_UNAVAILABLE"
+            await _send(send, kind, _error_body(kind, code, "Injected server error"), "application/json")
+        elif kind == "malformed":
+            await _send(send, 200, b'{"users": [{"userId": {"id": "', "application/json")
+        elif kind == "slow":
+            deadline = time.monotonic() + float(self.faults.slow_seconds)
+            while time.monotonic() < deadline and not self.faults.closing:
+                await asyncio.sleep(0.05)
+            await _send(send, 503, _error_body(503, "SLOW", "Injected stall"), "application/json")
