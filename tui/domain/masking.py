@@ -20,7 +20,7 @@ from typing import Any, Iterable, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from tui.domain.paths import WILDCARD, Path, matches, under_any
+from tui.domain.paths import ABSENT, WILDCARD, Path, matches, under_any
 
 __all__ = [
     "BULLETS",
@@ -29,8 +29,10 @@ __all__ = [
     "is_masked",
     "mask_for_screen",
     "pii_paths",
+    "marked_paths",
     "is_pii",
     "redact_for_log",
+    "redact_at",
     "mask_matching",
 ]
 
@@ -47,8 +49,8 @@ def mask_value(value: Any, keep_last: int = 4) -> Any:
 
     ``keep_last=0`` masks strings completely.
     """
-    if value is None:
-        return None
+    if value is None or value is ABSENT:
+        return value
     if isinstance(value, dict):
         return {k: mask_value(v, keep_last) for k, v in value.items()}
     if isinstance(value, list):
@@ -149,15 +151,21 @@ def _models_in(annotation: Any) -> Iterable[tuple[Path, type[BaseModel]]]:
 
 
 @lru_cache(maxsize=None)
-def pii_paths(model_cls: type[BaseModel]) -> dict[Path, str]:
-    """Every path (JSON names, ``"*"`` for list items) that the spec marks ``x-pii``, with its
-    level ("IDENTIFIER" / "SENSITIVE"), found through nested models, lists and unions."""
-    found: dict[Path, str] = {}
-    _walk(model_cls, (), found, ())
+def marked_paths(model_cls: type[BaseModel], mark: str) -> dict[Path, Any]:
+    """Every path (JSON names, ``"*"`` for list items) whose field carries ``mark`` in its
+    ``json_schema_extra`` (e.g. "x-pii", "deprecated"), with the mark's value; found through
+    nested models, lists and unions. Below a marked field nothing more is collected."""
+    found: dict[Path, Any] = {}
+    _walk(model_cls, mark, (), found, ())
     return found
 
 
-def _walk(model_cls: type[BaseModel], prefix: Path, found: dict[Path, str], stack: tuple) -> None:
+def pii_paths(model_cls: type[BaseModel]) -> dict[Path, str]:
+    """Every path the spec marks ``x-pii``, with its level ("IDENTIFIER" / "SENSITIVE")."""
+    return {p: str(v) for p, v in marked_paths(model_cls, "x-pii").items()}
+
+
+def _walk(model_cls: type[BaseModel], mark: str, prefix: Path, found: dict[Path, Any], stack: tuple) -> None:
     if model_cls in stack:
         return
     stack = stack + (model_cls,)
@@ -165,12 +173,12 @@ def _walk(model_cls: type[BaseModel], prefix: Path, found: dict[Path, str], stac
         key = info.alias or name
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         here = prefix + (key,)
-        level = extra.get("x-pii")
-        if level:
-            found.setdefault(here, str(level))
-            continue  # everything below is masked with it
+        value = extra.get(mark)
+        if value:
+            found.setdefault(here, value)
+            continue  # everything below goes with it
         for rel, sub in _models_in(info.annotation):
-            _walk(sub, here + rel, found, stack)
+            _walk(sub, mark, here + rel, found, stack)
 
 
 def is_pii(model_cls: type[BaseModel], path: Path) -> bool:
@@ -180,6 +188,23 @@ def is_pii(model_cls: type[BaseModel], path: Path) -> bool:
 def _log_masker(level: str):
     keep = 4 if level == "IDENTIFIER" else 0
     return lambda v: mask_value(v, keep_last=keep)
+
+
+def redact_at(model_cls: type[BaseModel], path: Path, value: Any, extra_paths: Iterable[Path] = ()) -> Any:
+    """``value`` found at ``path`` of a ``model_cls`` document, with its x-pii parts masked
+    (all of it when ``path`` itself is x-pii). ``extra_paths`` count as SENSITIVE."""
+    path = tuple(path)
+    marks = dict(pii_paths(model_cls))
+    for p in extra_paths:
+        marks.setdefault(tuple(p), "SENSITIVE")
+    out = copy.deepcopy(value)
+    for pattern, level in marks.items():
+        if len(pattern) <= len(path) and matches(pattern, path[: len(pattern)]):
+            return _log_masker(level)(out)
+    for pattern, level in marks.items():
+        if len(pattern) > len(path) and matches(pattern[: len(path)], path):
+            out = _mask_in_place(out, pattern[len(path) :], _log_masker(level))
+    return out
 
 
 def redact_for_log(model_cls: type[BaseModel], data: Any, extra_paths: Iterable[Path] = ()) -> Any:

@@ -1,0 +1,179 @@
+"""The audit trail: one JSON line per action an agent took (or tried) on a profile.
+
+Each entry: ``time`` (UTC ISO 8601), ``environment``, ``user_id``, ``section``, ``action``
+("update" / "deactivate" / "activate" / "create" / "reveal"), ``fields`` (the field paths
+touched), ``changes`` (per path: change kind and values, x-pii values masked), ``result``
+("ok" / "error" / "conflict" / "cancelled"), ``status`` (HTTP status, if any),
+``debugIdentifier`` and ``message`` on errors. Tokens never go in: entries are built from a
+fixed set of keys, and strings are scrubbed of anything that looks like a credential.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from datetime import datetime, timezone
+from pathlib import Path as FsPath
+from typing import Any, Iterable, Literal
+
+from tui.domain.edits import Edit
+from tui.domain.masking import redact_at
+from tui.domain.paths import ABSENT, format_path
+
+__all__ = ["AuditLog", "ACTIONS", "RESULTS", "scrub", "change_entries", "format_entry"]
+
+Action = Literal["update", "deactivate", "activate", "create", "reveal"]
+Result = Literal["ok", "error", "conflict", "cancelled"]
+ACTIONS = ("update", "deactivate", "activate", "create", "reveal")
+RESULTS = ("ok", "error", "conflict", "cancelled")
+
+_SECRETS = [
+    re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"),
+    re.compile(r"(?i)\b(access_token|refresh_token|id_token|client_secret|token|password|authorization)"
+               r"(\"?\s*[:=]\s*\"?)[^\s\"&,;]+"),
+    re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"),  # JWTs
+]
+
+
+def scrub(text: str) -> str:
+    """Remove anything that looks like a credential from a free-text string."""
+    text = _SECRETS[0].sub(lambda m: f"{m.group(1)} [redacted]", text)
+    text = _SECRETS[1].sub(lambda m: f"{m.group(1)}{m.group(2)}[redacted]", text)
+    return _SECRETS[2].sub("[redacted]", text)
+
+
+def change_entries(section: Any, edits: Iterable[Edit]) -> list[dict[str, Any]]:
+    """Audit records of edits: path, change kind, and values with x-pii (and the section's
+    masked paths) masked."""
+    out = []
+    for e in edits:
+        entry: dict[str, Any] = {"path": format_path(e.path), "kind": e.kind}
+        for name, value in (("old", e.old), ("new", e.new)):
+            if value is not ABSENT:
+                entry[name] = redact_at(section.model, e.path, value, section.masked_paths)
+        out.append(entry)
+    return out
+
+
+class AuditLog:
+    """Append-only JSON-lines file. ``path`` comes from the caller (the user data dir)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = FsPath(path)
+
+    def record(
+        self,
+        *,
+        environment: str,
+        user_id: str | None,
+        section: str | None,
+        action: Action,
+        result: Result,
+        fields: Iterable[str] = (),
+        changes: list[dict[str, Any]] | None = None,
+        status: int | None = None,
+        debug_identifier: str | None = None,
+        message: str | None = None,
+    ) -> dict[str, Any]:
+        if action not in ACTIONS:
+            raise ValueError(f"unknown audit action {action!r}")
+        if result not in RESULTS:
+            raise ValueError(f"unknown audit result {result!r}")
+        entry: dict[str, Any] = {
+            "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "environment": environment,
+            "user_id": user_id,
+            "section": section,
+            "action": action,
+            "fields": [str(f) for f in fields],
+            "result": result,
+        }
+        if changes:
+            entry["changes"] = changes
+        if status is not None:
+            entry["status"] = int(status)
+        if debug_identifier:
+            entry["debugIdentifier"] = scrub(str(debug_identifier))
+        if message:
+            entry["message"] = scrub(" ".join(str(message).split()))[:500]
+        self._append(entry)
+        return entry
+
+    def record_edit(
+        self,
+        *,
+        environment: str,
+        user_id: str,
+        section: Any,
+        edits: Iterable[Edit],
+        result: Result,
+        action: Action = "update",
+        status: int | None = None,
+        debug_identifier: str | None = None,
+        message: str | None = None,
+    ) -> dict[str, Any]:
+        """Record an edit of a section: field paths and masked values."""
+        edits = list(edits)
+        return self.record(
+            environment=environment,
+            user_id=user_id,
+            section=section.key,
+            action=action,
+            result=result,
+            fields=[format_path(e.path) for e in edits],
+            changes=change_entries(section, edits),
+            status=status,
+            debug_identifier=debug_identifier,
+            message=message,
+        )
+
+    def _append(self, entry: dict[str, Any]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        line = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, line.encode("utf-8"))
+        finally:
+            os.close(fd)
+
+    def read(self) -> list[dict[str, Any]]:
+        """All entries, oldest first; unreadable lines are skipped."""
+        if not self.path.exists():
+            return []
+        out = []
+        with self.path.open(encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                line = line.strip()
+                if not line:
+                    continue
+                try:
+                    item = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if isinstance(item, dict):
+                    out.append(item)
+        return out
+
+    def tail(self, n: int = 20) -> list[dict[str, Any]]:
+        return self.read()[-n:] if n > 0 else []
+
+
+def format_entry(entry: dict[str, Any]) -> str:
+    """One readable line for ``spotnana-tui audit``."""
+    parts = [
+        str(entry.get("time", "")),
+        str(entry.get("environment", "")),
+        str(entry.get("action", "")),
+        str(entry.get("section") or "-"),
+        str(entry.get("user_id") or "-"),
+        str(entry.get("result", "")),
+    ]
+    if entry.get("status") is not None:
+        parts.append(str(entry["status"]))
+    fields = entry.get("fields") or []
+    if fields:
+        parts.append(", ".join(fields))
+    if entry.get("debugIdentifier"):
+        parts.append(f"debug {entry['debugIdentifier']}")
+    return "  ".join(parts)

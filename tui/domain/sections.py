@@ -1,0 +1,241 @@
+"""Every profile section described once.
+
+The profile screen, the form builder, the diff, the PUT, the audit log (and later bulk edits
+and the cache) take a :class:`Section` and never branch on which section it is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from tui.domain.masking import marked_paths, pii_paths
+from tui.domain.paths import WILDCARD, Path, format_path, under_any
+
+__all__ = ["Section", "SECTIONS", "section", "editable_sections", "humanize"]
+
+_ACRONYMS = {"id": "ID", "dob": "Date of birth", "ktn": "KTN", "url": "URL", "iso8601": "ISO 8601"}
+
+
+def humanize(key: str) -> str:
+    """``employeeId`` -> ``Employee ID``, ``departmentRef`` -> ``Department``."""
+    if key in _ACRONYMS and key != "id":
+        return _ACRONYMS[key]
+    if key.endswith("Ref") and len(key) > 3:
+        key = key[:-3]
+    elif key.endswith("Refs") and len(key) > 4:
+        key = key[:-4] + "s"
+    words = re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", key) or [key]
+    words = [_ACRONYMS.get(w.lower(), w.lower()) for w in words]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    noun: str
+    """How a sentence names it: "3 changes to business info"."""
+    get_method: str
+    """UsersClient method (named after the GET operationId)."""
+    put_method: str | None
+    path: str
+    """Raw path template, e.g. "/v2/users/{userId}/personal-info"."""
+    model_name: str
+    """Class name in tui.api.models (resolved on use, see :attr:`model`)."""
+    editable: bool = True
+    masked_paths: tuple[Path, ...] = ()
+    """Hidden on screen until revealed; list indices as ``"*"``."""
+    field_order: tuple[str, ...] = ()
+    """Top-level JSON keys in form order; keys not listed follow in model order."""
+    labels: tuple[tuple[str, str], ...] = ()
+    """(JSON key or formatted path pattern, label) overrides; other labels are humanized."""
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Section) and other.key == self.key
+
+    @property
+    def model(self) -> type[BaseModel]:
+        import tui.api.models as models
+
+        return getattr(models, self.model_name)
+
+    def path_for(self, user_id: str) -> str:
+        return self.path.replace("{userId}", str(user_id))
+
+    @property
+    def deprecated_paths(self) -> tuple[Path, ...]:
+        """Fields the spec marks deprecated: kept when they come back, not offered for edits."""
+        return tuple(marked_paths(self.model, "deprecated"))
+
+    def is_deprecated(self, path: Path) -> bool:
+        return under_any(self.deprecated_paths, tuple(path))
+
+    @property
+    def pii_paths(self) -> dict[Path, str]:
+        return pii_paths(self.model)
+
+    def fields(self) -> list[str]:
+        """Top-level JSON keys offered in a form: hinted order first, deprecated ones left out."""
+        keys = [info.alias or name for name, info in self.model.model_fields.items()]
+        ordered = [k for k in self.field_order if k in keys] + [k for k in keys if k not in self.field_order]
+        return [k for k in ordered if not self.is_deprecated((k,))]
+
+    def label(self, path: Path | str) -> str:
+        """The label for a field path (or a bare JSON key)."""
+        if isinstance(path, str):
+            path = (path,)
+        pattern = format_path(tuple(WILDCARD if isinstance(k, int) else k for k in path))
+        overrides = dict(self.labels)
+        if pattern in overrides:
+            return overrides[pattern]
+        path = tuple(path)
+        while len(path) > 1 and path[-1] in _WRAPPER_KEYS:
+            path = path[:-1]  # dob.iso8601 is "Date of birth"
+        last = next((k for k in reversed(path) if isinstance(k, str) and k != WILDCARD), None)
+        if last is None:
+            return f"Item {path[-1] + 1}" if path and isinstance(path[-1], int) else self.title
+        return overrides.get(last) or humanize(last)
+
+    def describe(self) -> dict[str, Any]:
+        return {"key": self.key, "title": self.title, "path": self.path, "editable": self.editable}
+
+
+_WRAPPER_KEYS = {"iso8601"}
+
+_DOCS = ("passport", "docId"), ("nationalDoc", "docId"), ("immigrationDoc", "docId"), ("ktn", "number"), ("redress", "number")
+
+_COMMON_LABELS = (
+    ("email", "Email"),
+    ("phoneNumbers", "Phone numbers"),
+    ("docId", "Document number"),
+    ("ktn", "Known traveler number"),
+    ("redress", "Redress number"),
+    ("nationalDoc", "National ID"),
+    ("immigrationDoc", "Immigration document"),
+    ("issueCountry", "Issuing country"),
+    ("nationalityCountry", "Nationality"),
+)
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        key="personal",
+        title="Personal",
+        noun="personal info",
+        get_method="get_personal_info",
+        put_method="update_personal_info",
+        path="/v2/users/{userId}/personal-info",
+        model_name="UserPersonalInfo",
+        masked_paths=tuple(("identityDocs", WILDCARD) + d for d in _DOCS) + (("dob",),),
+        field_order=(
+            "name", "travelerName", "title", "email", "phoneNumbers", "dob", "gender", "nationality",
+            "preferredLanguage", "preferredPronoun", "addresses", "identityDocs", "emergencyContact",
+            "profilePicture",
+        ),
+        labels=_COMMON_LABELS + (("travelerName", "Name on tickets"), ("identityDocs", "Identity documents")),
+    ),
+    Section(
+        key="business",
+        title="Business",
+        noun="business info",
+        get_method="get_business_info",
+        put_method="update_business_info",
+        path="/v2/users/{userId}/business-info",
+        model_name="BusinessInfo",
+        field_order=(
+            "employeeId", "designation", "email", "phoneNumbers", "organizationRef", "legalEntityRef",
+            "departmentRef", "costCenterRef", "officeRef", "gradeRef", "managerRef", "countryCode",
+            "workerType", "accountingCode", "authorizerEmail", "designatedApproverRefs",
+            "companySpecifiedAttributes",
+        ),
+        labels=_COMMON_LABELS + (("designation", "Job title"), ("email", "Work email")),
+    ),
+    Section(
+        key="travel",
+        title="Travel preferences",
+        noun="travel preferences",
+        get_method="get_user_travel_preferences",
+        put_method="update_travel_preferences",
+        path="/v2/users/{userId}/travel-preferences",
+        model_name="TravelPreferences",
+    ),
+    Section(
+        key="membership",
+        title="Memberships",
+        noun="memberships",
+        get_method="get_membership_info",
+        put_method="update_membership_info",
+        path="/v2/users/{userId}/membership-info",
+        model_name="MembershipInfo",
+        field_order=("membershipInfos", "isLoyaltyBlocked"),
+        labels=(("membershipInfos", "Loyalty programs"), ("isLoyaltyBlocked", "Loyalty blocked")),
+    ),
+    Section(
+        key="notifications",
+        title="Notifications",
+        noun="notification preferences",
+        get_method="get_notification_preferences",
+        put_method="update_notification_preferences",
+        path="/v2/users/{userId}/notification-preferences",
+        model_name="NotificationPreferences",
+    ),
+    Section(
+        key="roles",
+        title="Roles",
+        noun="roles",
+        get_method="get_user_roles",
+        put_method="update_user_roles",
+        path="/v2/users/{userId}/roles",
+        model_name="RolesConfig",
+    ),
+    Section(
+        key="external_id",
+        title="External ID",
+        noun="external ID",
+        get_method="get_external_id",
+        put_method="update_external_id",
+        path="/v2/users/{userId}/external-id",
+        model_name="ExternalIdObject",
+        labels=(("externalId", "External ID"),),
+    ),
+    Section(
+        key="travel_arrangers",
+        title="Travel arrangers",
+        noun="travel arrangers",
+        get_method="get_user_travel_arrangers",
+        put_method=None,
+        path="/v2/users/{userId}/travel-arrangers",
+        model_name="UserTravelArrangers",
+        editable=False,
+    ),
+    Section(
+        key="policies",
+        title="Applicable policies",
+        noun="applicable policies",
+        get_method="get_user_applicable_policies",
+        put_method=None,
+        path="/v2/users/{userId}/applicable-policies",
+        model_name="UserApplicablePolicies",
+        editable=False,
+    ),
+)
+
+_BY_KEY = {s.key: s for s in SECTIONS}
+
+
+def section(key: str) -> Section:
+    try:
+        return _BY_KEY[key]
+    except KeyError:
+        raise KeyError(f"no section {key!r} (known: {', '.join(_BY_KEY)})") from None
+
+
+def editable_sections() -> tuple[Section, ...]:
+    return tuple(s for s in SECTIONS if s.editable)
