@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -48,6 +49,17 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
+_HOST = re.compile(r"[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)*\.?")
+
+
+def _valid_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return bool(_HOST.fullmatch(host)) and len(host) <= 253
+
+
 def check_base_url(url: str | httpx.URL, *, insecure: bool = False, what: str = "base URL") -> httpx.URL:
     """Validate an API base URL and return it as an :class:`httpx.URL`.
 
@@ -63,6 +75,10 @@ def check_base_url(url: str | httpx.URL, *, insecure: bool = False, what: str = 
         raise InvalidUrlError(f"invalid {what} {shown!r}: {exc}") from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise InvalidUrlError(f"invalid {what} {shown!r}: expected https://host[:port]")
+    if not _valid_host(parsed.host):
+        raise InvalidUrlError(f"invalid {what} {shown!r}: bad host name")
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise InvalidUrlError(f"invalid {what} {shown!r}: bad port")
     if parsed.query or parsed.fragment:
         raise InvalidUrlError(f"invalid {what} {shown!r}: no query string or fragment allowed")
     if parsed.userinfo:
