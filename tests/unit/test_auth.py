@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tui.api import ClientCredentials, StaticToken, UsersClient, token_from_env, token_from_keyring
-from tui.api.errors import ApiDecodeError, AuthError, CredentialsError, InsecureUrlError
+from tui.api.errors import ApiDecodeError, AuthError, CredentialsError, InsecureUrlError, ServerError
 
 UID = "11111111-2222-3333-4444-555555555555"
 TOKEN_PATH = "/v2/auth/oauth2-token"
@@ -238,6 +238,26 @@ async def test_token_endpoint_refusal_and_garbage(caplog):
     async with UsersClient("https://api.example.com", auth=auth, transport=httpx.MockTransport(no_token)) as c:
         with pytest.raises(ApiDecodeError, match="access_token"):
             await c.get_user_roles(UID)
+
+
+async def test_busy_token_endpoint_is_retried_for_safe_calls_only():
+    server = FakeAuthServer()
+    busy = [503, 503]
+
+    def handler(request):
+        if request.url.path == TOKEN_PATH and busy:
+            return httpx.Response(busy.pop(), headers={"Retry-After": "0"})
+        return server(request)
+
+    auth = ClientCredentials("https://auth.example.com", "cid", "sec")
+    async with UsersClient("https://api.example.com", auth=auth, transport=httpx.MockTransport(handler), backoff=0) as c:
+        await c.get_user_roles(UID)
+        assert server.issued == ["tok-1"] and not busy
+        auth.invalidate()
+        busy.append(503)
+        with pytest.raises(ServerError) as err:
+            await c.create_user({"persona": "GUEST"})
+    assert err.value.status == 503 and err.value.path == TOKEN_PATH and busy == []
 
 
 def test_token_url_checked():

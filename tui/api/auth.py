@@ -156,6 +156,8 @@ class ClientCredentials(httpx.Auth):
             try:
                 raise_for_status(response)
             except ApiError as exc:
+                if exc.status not in (400, 401, 403):
+                    raise  # 429/5xx: transient, the client may retry the whole call
                 raise AuthError(
                     exc.status,
                     error_messages=exc.error_messages,

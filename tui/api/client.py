@@ -32,7 +32,7 @@ from tui.api._transport import (
     translate_transport_error,
 )
 from tui.api.auth import StaticToken
-from tui.api.errors import ApiDecodeError, InvalidUrlError, one_line
+from tui.api.errors import ApiDecodeError, ApiError, InvalidUrlError, one_line
 from tui.api.operations import OPERATIONS, Operation
 
 if TYPE_CHECKING:
@@ -170,6 +170,12 @@ class UsersClient:
             started = time.perf_counter()
             try:
                 response = await self._http.request(method, path, params=params, content=content, headers=headers)
+            except ApiError as exc:  # raised by the auth flow (token endpoint busy/down)
+                if not last and self.retry.retry_status(exc.status):
+                    after = getattr(exc, "retry_after", None)
+                    await self._wait(method, path, attempt, attempts - 1, after, str(exc.status))
+                    continue
+                raise
             except _HTTPX_ERRORS as exc:
                 if not last and self.retry.retry_exception(exc):
                     await self._wait(method, path, attempt, attempts - 1, None, type(exc).__name__)
