@@ -1,0 +1,11 @@
+"""What an edit means, UI-free. Imports tui.api only, never textual.
+
+- ``sections``: every profile section described once (``SECTIONS``, ``section(key)``)
+- ``paths``: field paths as tuples, get/set/delete on raw JSON
+- ``edits``: ``Edit`` / ``EditSet``, ``edits_from(base, edited)``, ``apply(edits, fresh)``
+- ``diff``: ``diff(base, edited, section)`` -> ``DiffLine`` list, ``summary(section, lines)``
+- ``merge``: three-way ``merge(base, fresh, edited)``, ``resolve(result, choices)``
+- ``masking``: screen masking, x-pii discovery (``pii_paths``), ``redact_for_log``
+- ``audit``: ``AuditLog`` (JSON lines, values masked, never tokens)
+- ``editing``: ``SectionEditor`` (load, validate, prepare, commit with merge and audit)
+"""
