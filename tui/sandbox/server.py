@@ -40,6 +40,7 @@ class Sandbox:
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((cfg.host, cfg.port))
+        self._sock.listen(128)  # connections queue until uvicorn accepts them
         self.port = self._sock.getsockname()[1]
         self.base_url = f"http://{cfg.host}:{self.port}"
         self._server = uvicorn.Server(uvicorn.Config(
