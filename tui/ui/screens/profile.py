@@ -1,0 +1,294 @@
+"""One traveler's profile: a header, then a tab per section (in ``SECTIONS`` order).
+
+Each tab loads its own GET the first time it is shown and has its own loading and error
+(+ retry) state; editable tabs hold a ``SectionForm``, read-only ones a tree. ``ctrl+s``
+saves the tab (validate -> diff -> confirm -> merge with the server's copy -> PUT -> re-read),
+``e`` edits it as JSON in $VISUAL / $EDITOR. ``1``-``9`` and ``[`` / ``]`` change tabs when
+the focus is not in a text field; leaving a tab or the screen with unsaved changes asks first.
+``D`` / ``A`` deactivate / activate the user (each behind a confirm, audited).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Input, TabbedContent, TabPane, TextArea
+
+from tui.api.errors import SpotnanaError
+from tui.domain.audit import AuditLog
+from tui.domain.editing import SectionEditor
+from tui.domain.sections import SECTIONS, Section
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.widgets.profile_header import ProfileHeader, header_facts
+from tui.ui.widgets.profile_section import SectionPane
+
+__all__ = ["ProfileScreen", "AppClient"]
+
+
+class AppClient:
+    """The app's client, fetched on first use (``await app.get_client()``)."""
+
+    def __init__(self, app: Any) -> None:
+        self._app = app
+
+    async def call_raw(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        client = await self._app.get_client()
+        return await client.call_raw(name, *args, **kwargs)
+
+
+def _is_text_field(widget: Any) -> bool:
+    return isinstance(widget, (Input, TextArea))
+
+
+def pane_id(section: Section) -> str:
+    return f"tab-{section.key}"
+
+
+class ProfileScreen(Screen):
+    DEFAULT_CSS = """
+    ProfileScreen #profile-tabs { height: 1fr; }
+    ProfileScreen TabPane { padding: 0; height: 1fr; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="profile.save"),
+        Binding("e", "edit_json", "Edit JSON", id="profile.edit_json"),
+        Binding("left_square_bracket", "prev_tab", "Prev tab", key_display="[", id="profile.prev_tab"),
+        Binding("right_square_bracket", "next_tab", "Next tab", key_display="]", id="profile.next_tab"),
+        Binding("r,f5", "reload", "Reload", id="profile.reload"),
+        Binding("D", "deactivate", "Deactivate", id="profile.deactivate"),
+        Binding("A", "activate", "Activate", id="profile.activate"),
+        Binding("escape", "back", "Back", id="profile.back"),
+        *[Binding(str(i), f"tab({i})", f"Tab {i}", show=False, id=f"profile.tab_{i}") for i in range(1, 10)],
+    ]
+
+    # actions that must not fire while the agent types in a text field
+    _NOT_WHILE_TYPING = {"edit_json", "prev_tab", "next_tab", "reload", "deactivate", "activate", "tab"}
+
+    def __init__(self, client: Any, env: Any, audit: AuditLog | None, user_id: str, *,
+                 row: Any = None, detail: dict | None = None, sections: tuple[Section, ...] = SECTIONS) -> None:
+        super().__init__(id="profile")
+        self.client = client
+        self.env = env
+        self.env_name = str(getattr(env, "name", env) or "")
+        self.audit = audit
+        self.user_id = user_id
+        self.row = row
+        self.detail = detail
+        self.sections = tuple(sections)
+        self.profile: dict | None = None
+        self._active = pane_id(self.sections[0])
+
+    @classmethod
+    def from_app(cls, app: Any, row: Any, detail: dict | None = None) -> ProfileScreen:
+        """For the list screen's Enter: the app's client, environment and audit file."""
+        from tui.ui.audit_path import audit_path
+
+        return cls(AppClient(app), app.env, AuditLog(audit_path(getattr(app, "settings", None))),
+                   row.user_id, row=row, detail=detail)
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        production = bool(getattr(self.env, "is_production", False))
+        yield ProfileHeader(self.user_id, self.env_name, production, id="profile-header")
+        target = getattr(self.row, "name", "") or ""
+        with TabbedContent(id="profile-tabs", initial=self._active):
+            for n, section in enumerate(self.sections, start=1):
+                title = f"{n} {section.title}" if n <= 9 else section.title
+                with TabPane(title, id=pane_id(section)):
+                    editor = SectionEditor(self.client, section, self.user_id, self.audit, self.env_name)
+                    yield SectionPane(section, editor, target_name=target, id=f"pane-{section.key}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ProfileHeader).show(header_facts(self.user_id, None, self.row, self.detail))
+        self.load_header()
+        self.pane().ensure_loaded()
+
+    # -- panes -----------------------------------------------------------------------------
+    def pane(self, key: str | None = None) -> SectionPane:
+        """The pane of a section key (default: the active tab's)."""
+        if key is None:
+            key = self._active.removeprefix("tab-")
+        return self.query_one(f"#pane-{key}", SectionPane)
+
+    @property
+    def panes(self) -> list[SectionPane]:
+        return list(self.query(SectionPane))
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        return any(p.has_changes for p in self.panes)
+
+    @property
+    def active_section(self) -> Section:
+        return self.pane().section
+
+    # -- header ----------------------------------------------------------------------------
+    def load_header(self) -> None:
+        self.run_worker(self._load_header(), group="header", exclusive=True, exit_on_error=False)
+
+    async def _load_header(self) -> None:
+        header = self.query_one(ProfileHeader)
+        try:
+            self.profile = await self.client.call_raw("get_user_info", self.user_id, include_inactive=True)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the header keeps the list's facts
+            header.show(header_facts(self.user_id, None, self.row, self.detail), note=f"Could not load the user: {exc}")
+            return
+        facts = header_facts(self.user_id, self.profile, self.row, self.detail)
+        header.show(facts)
+        for pane in self.panes:
+            pane.target_name = facts["name"]
+        self.refresh_bindings()
+
+    def on_section_pane_saved(self, event: SectionPane.Saved) -> None:
+        self.load_header()
+
+    def on_section_pane_dirty_changed(self, event: SectionPane.DirtyChanged) -> None:
+        section = event.pane.section
+        n = self.sections.index(section) + 1
+        title = f"{n} {section.title}" if n <= 9 else section.title
+        tab = self.query_one(TabbedContent).get_tab(pane_id(section))
+        tab.label = f"{title} •" if event.dirty else title
+
+    # -- tabs ------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self._NOT_WHILE_TYPING and _is_text_field(self.focused):
+            return False
+        if action in ("deactivate", "activate"):
+            active = (self.profile or {}).get("isActive")
+            if not isinstance(active, bool):
+                return None  # not known yet: shown, disabled
+            return active if action == "deactivate" else not active
+        if action in ("save", "edit_json"):
+            return self.pane().section.editable or None
+        return True
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        new = event.pane.id or ""
+        if new == self._active:
+            self.pane().ensure_loaded()
+            return
+        old = self.pane()
+        if old.has_changes:
+            # switched by a click or the tab bar's own keys: go back, then ask
+            self.query_one(TabbedContent).active = self._active
+            self._ask_leave(old, lambda: self._go(new))
+            return
+        self._active = new
+        self.pane().ensure_loaded()
+
+    def _go(self, target: str) -> None:
+        self._active = target
+        self.query_one(TabbedContent).active = target
+        self.pane().ensure_loaded()
+        self.refresh_bindings()
+
+    def _request_tab(self, target: str) -> None:
+        if target == self._active:
+            return
+        current = self.pane()
+        if current.has_changes:
+            self._ask_leave(current, lambda: self._go(target))
+        else:
+            self._go(target)
+
+    def _ask_leave(self, pane: SectionPane, then: Any) -> None:
+        def answer(yes: bool | None) -> None:
+            if yes:
+                pane.discard()
+                then()
+
+        self.app.push_screen(ConfirmScreen(
+            f"You changed the {pane.section.noun} and did not save. Leave and drop those changes?",
+            title="Unsaved changes", yes="Drop changes", no="Stay", danger=True), answer)
+
+    def action_tab(self, n: int) -> None:
+        if 1 <= n <= len(self.sections):
+            self._request_tab(pane_id(self.sections[n - 1]))
+
+    def _step(self, delta: int) -> None:
+        keys = [pane_id(s) for s in self.sections]
+        self._request_tab(keys[(keys.index(self._active) + delta) % len(keys)])
+
+    def action_prev_tab(self) -> None:
+        self._step(-1)
+
+    def action_next_tab(self) -> None:
+        self._step(1)
+
+    # -- editing ---------------------------------------------------------------------------
+    def action_save(self) -> None:
+        self.pane().save()
+
+    def action_edit_json(self) -> None:
+        self.pane().edit_externally()
+
+    def action_reload(self) -> None:
+        pane = self.pane()
+        if pane.busy:
+            return
+        if pane.has_changes:
+            self._ask_leave(pane, pane.load)
+        else:
+            pane.load()
+
+    def action_back(self) -> None:
+        dirty = [p for p in self.panes if p.has_changes]
+        if not dirty:
+            self.app.pop_screen()
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.app.pop_screen()
+
+        names = ", ".join(p.section.noun for p in dirty)
+        self.app.push_screen(ConfirmScreen(
+            f"Unsaved changes to {names}. Leave this profile and drop them?",
+            title="Unsaved changes", yes="Drop changes", no="Stay", danger=True), answer)
+
+    # -- deactivate / activate -------------------------------------------------------------
+    def action_deactivate(self) -> None:
+        self._set_active(False)
+
+    def action_activate(self) -> None:
+        self._set_active(True)
+
+    def _set_active(self, active: bool) -> None:
+        name = header_facts(self.user_id, self.profile, self.row, self.detail)["name"]
+        verb = "Activate" if active else "Deactivate"
+        question = (f"{verb} {name} ({self.user_id}) in {self.env_name or 'this environment'}?"
+                    + ("" if active else " They will no longer be able to sign in or book."))
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.run_worker(self._send_active(active), group="active", exit_on_error=False)
+
+        self.app.push_screen(ConfirmScreen(question, title=f"{verb} user", yes=verb, no="Cancel",
+                                           danger=not active), answer)
+
+    async def _send_active(self, active: bool) -> None:
+        action = "activate" if active else "deactivate"
+        operation = "activate_user" if active else "delete_user"
+        try:
+            await self.client.call_raw(operation, self.user_id)
+        except SpotnanaError as exc:
+            self._audit(action, "error", status=getattr(exc, "status", None),
+                        debug_identifier=getattr(exc, "debug_identifier", None), message=str(exc))
+            self.notify(f"Could not {action} the user: {exc}", severity="error", timeout=10)
+            return
+        self._audit(action, "ok")
+        self.notify(f"User {'activated' if active else 'deactivated'}.", title="Profile")
+        self.load_header()
+
+    def _audit(self, action: str, result: str, **extra: Any) -> None:
+        if self.audit is not None:
+            self.audit.record(environment=self.env_name, user_id=self.user_id, section=None,
+                              action=action, result=result, **extra)  # type: ignore[arg-type]
