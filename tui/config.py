@@ -54,6 +54,11 @@ class Paths:
     cache_dir: Path
     log_dir: Path
     themes_dir: Path
+    data_dir: Path
+
+    @property
+    def audit_file(self) -> Path:
+        return self.data_dir / "audit.jsonl"
 
 
 def app_paths(environ: Mapping[str, str] | None = None) -> Paths:
@@ -62,15 +67,17 @@ def app_paths(environ: Mapping[str, str] | None = None) -> Paths:
     if home:
         root = Path(home).expanduser()
         config_dir, cache_dir, log_dir = root / "config", root / "cache", root / "logs"
+        data_dir = root / "data"
     else:
         import platformdirs
 
         config_dir = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
         cache_dir = Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
         log_dir = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+        data_dir = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     override = environ.get("SPOTNANA_CONFIG")
     config_file = Path(override).expanduser() if override else config_dir / "config.toml"
-    return Paths(config_file, config_dir, cache_dir, log_dir, config_dir / "themes")
+    return Paths(config_file, config_dir, cache_dir, log_dir, config_dir / "themes", data_dir)
 
 
 def config_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -316,7 +323,9 @@ def load_settings(
     paths = app_paths(environ)
     if path is not None:
         config_file = Path(path).expanduser()
-        paths = Paths(config_file, config_file.parent, paths.cache_dir, paths.log_dir, config_file.parent / "themes")
+        paths = Paths(
+            config_file, config_file.parent, paths.cache_dir, paths.log_dir, config_file.parent / "themes", paths.data_dir
+        )
     file = paths.config_file
     if not file.exists() and create:
         try:

@@ -23,6 +23,7 @@ def test_paths_live_under_home(home, tmp_path):
     assert paths.config_file == tmp_path / "config" / "config.toml"
     assert paths.themes_dir == tmp_path / "config" / "themes"
     assert paths.cache_dir == tmp_path / "cache"
+    assert paths.audit_file == tmp_path / "data" / "audit.jsonl"
 
 
 def test_spotnana_config_points_elsewhere(tmp_path):

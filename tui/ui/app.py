@@ -1,0 +1,243 @@
+"""The Textual app: themes, keymap, environments, the API client, the command palette.
+
+    SpotnanaApp(settings, env, client_factory=None).run()
+
+``client_factory(env)`` returns a ``UsersClient`` (default: built from the environment's
+credentials). A factory that raises (no token, bad URL) does not stop the app: the list
+shows a 'not set up' state and the agent can switch environment.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from tui.config import Environment, Settings
+from tui.ui.backend import ClientFactory, default_client_factory
+from tui.ui.list_model import UserRow
+from tui.ui.themes import FALLBACK_THEME, bundled_themes_dir, load_themes
+
+__all__ = ["SpotnanaApp", "known_binding_ids"]
+
+log = logging.getLogger("tui.ui")
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id the app defines (for checking a keymap)."""
+    from tui.ui.screens.confirm import ConfirmScreen
+    from tui.ui.screens.filters import FiltersScreen
+    from tui.ui.screens.help import HelpScreen
+    from tui.ui.screens.user_detail import UserDetailScreen
+    from tui.ui.screens.users import UsersScreen
+    from tui.ui.widgets.search_input import SearchInput
+    from tui.ui.widgets.user_table import UserTable
+
+    ids: set[str] = set()
+    for cls in (SpotnanaApp, UsersScreen, UserDetailScreen, HelpScreen, FiltersScreen, ConfirmScreen, UserTable, SearchInput):
+        for binding in cls.BINDINGS:
+            if isinstance(binding, Binding) and binding.id:
+                ids.add(binding.id)
+    return ids
+
+
+class SpotnanaApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "spotnana-tui"
+
+    BINDINGS = [
+        Binding("q", "quit_app", "Quit", id="app.quit"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("ctrl+p,f2", "command_palette", "Commands", priority=True, id="app.command_palette"),
+        Binding("ctrl+t", "change_theme", "Theme", show=False, id="app.theme"),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        env: Environment,
+        client_factory: ClientFactory | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.env = env
+        self.environments: dict[str, Environment] = dict(settings.environments)
+        self.environments.setdefault(env.name, env)
+        self.client_factory: ClientFactory = client_factory or default_client_factory
+        self._client: Any = None
+        self.first_paint_at: float | None = None
+        self.startup_notes: list[tuple[str, str]] = [(w, "warning") for w in settings.warnings]
+
+        loaded = load_themes(bundled_themes_dir(), settings.paths.themes_dir)
+        for theme in loaded.themes:
+            self.register_theme(theme)
+        self.startup_notes += [(e, "error") for e in loaded.errors]
+        wanted = settings.theme
+        if wanted not in self.available_themes:
+            self.startup_notes.append((f"theme {wanted!r} not found: using {FALLBACK_THEME}", "warning"))
+            wanted = FALLBACK_THEME if FALLBACK_THEME in self.available_themes else "textual-dark"
+        self.theme = wanted
+
+        if settings.keymap:
+            unknown = sorted(set(settings.keymap) - known_binding_ids())
+            if unknown:
+                self.startup_notes.append((f"keymap: unknown binding ids {', '.join(unknown)} (see ? for ids)", "warning"))
+            self.set_keymap(settings.keymap)
+
+    # -- life cycle ----------------------------------------------------------------------
+    def on_mount(self) -> None:
+        from tui.ui.screens.users import UsersScreen
+
+        self.push_screen(UsersScreen())
+        for message, severity in self.startup_notes:
+            self.notify(message, severity=severity, timeout=8)  # type: ignore[arg-type]
+
+    async def on_unmount(self) -> None:
+        await self._close_client()
+
+    def first_page_painted(self) -> None:
+        """Called once the first page of a query is on screen (used by the benchmark)."""
+        if self.first_paint_at is None:
+            self.first_paint_at = time.monotonic()
+
+    def log_error(self, what: str, exc: BaseException) -> None:
+        log.warning("%s failed: %s: %s", what, type(exc).__name__, exc, exc_info=not _is_api_error(exc))
+
+    # -- the API client ------------------------------------------------------------------
+    async def get_client(self) -> Any:
+        if self._client is None:
+            self._client = self.client_factory(self.env)
+        return self._client
+
+    async def _close_client(self) -> None:
+        client, self._client = self._client, None
+        if client is not None and hasattr(client, "aclose"):
+            try:
+                await client.aclose()
+            except Exception:  # noqa: BLE001 - closing must not fail the app
+                pass
+
+    async def switch_environment(self, name: str) -> None:
+        env = self.environments[name]
+        await self._close_client()
+        self.env = env
+        for screen in self.screen_stack:
+            for bar in screen.query("StatusBar"):
+                bar.set_environment(env)  # type: ignore[attr-defined]
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        users = self._users_screen()
+        if users is not None:
+            users.start_query()
+        severity = "warning" if env.is_production else "information"
+        self.notify(f"Now in {'PRODUCTION ' if env.is_production else ''}environment {env.display_name}", severity=severity)
+
+    def _users_screen(self) -> Any:
+        from tui.ui.screens.users import UsersScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, UsersScreen):
+                return screen
+        return None
+
+    # -- navigation ----------------------------------------------------------------------
+    def open_user(self, row: UserRow) -> None:
+        from tui.ui.screens.user_detail import UserDetailScreen
+
+        self.push_screen(UserDetailScreen(row))
+
+    def action_help(self) -> None:
+        from tui.ui.screens.help import HelpScreen, collect_bindings
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        screen = self.screen
+        title = {"users": "user list", "user-detail": "user"}.get(screen.id or "", type(screen).__name__)
+        self.push_screen(HelpScreen(collect_bindings(screen), title))
+
+    def has_unsaved_work(self) -> bool:
+        return any(getattr(screen, "has_unsaved_changes", False) for screen in self.screen_stack)
+
+    def action_quit_app(self) -> None:
+        if not self.has_unsaved_work():
+            self.exit()
+            return
+        from tui.ui.screens.confirm import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen("Unsaved changes will be lost. Quit anyway?"), answer)
+
+    def _users_action(self, action: str) -> None:
+        users = self._users_screen()
+        if users is None:
+            return
+        while self.screen is not users:
+            self.pop_screen()
+        getattr(users, f"action_{action}")()
+
+    def action_config_path(self) -> None:
+        self.notify(str(self.settings.config_file), title="Config file", timeout=10)
+
+    # -- command palette -----------------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for name, env in sorted(self.environments.items()):
+            if env is not self.env:
+                mark = " (PRODUCTION)" if env.is_production else ""
+                yield SystemCommand(
+                    f"Switch environment: {env.display_name}{mark}",
+                    f"Use {env.display_name} for every request from now on",
+                    lambda n=name: self.run_worker(self.switch_environment(n), exit_on_error=False),
+                )
+        yield SystemCommand("Switch theme", "Choose a colour theme", self.action_change_theme)
+        yield SystemCommand("Refresh", "Fetch the user list again", lambda: self._users_action("refresh"))
+        yield SystemCommand("Toggle inactive users", "Show or hide inactive users", lambda: self._users_action("toggle_inactive"))
+        yield SystemCommand("Sort by name: flip order", "Ascending / descending", lambda: self._users_action("toggle_sort"))
+        yield SystemCommand("Filters", "Open the filter panel", lambda: self._users_action("filters"))
+        yield SystemCommand("Copy user ID", "Copy the highlighted user's ID", lambda: self._users_action("copy_id"))
+        yield SystemCommand("Copy email", "Copy the highlighted user's email", lambda: self._users_action("copy_email"))
+        yield SystemCommand("Keys", "List every key of this screen", self.action_help)
+        yield SystemCommand("Config path", "Show where the config file is", self.action_config_path)
+        yield SystemCommand("Screenshot", "Save an SVG screenshot", lambda: self.set_timer(0.1, self.deliver_screenshot))
+        yield SystemCommand("Quit", "Quit the app", self.action_quit_app)
+
+
+def _is_api_error(exc: BaseException) -> bool:
+    from tui.api.errors import SpotnanaError
+
+    return isinstance(exc, SpotnanaError)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Developer entry: ``python -m tui.ui.app [--demo] [--users N]`` (the real CLI is tui.cli)."""
+    import argparse
+
+    from tui.config import load_settings
+
+    parser = argparse.ArgumentParser(prog="python -m tui.ui.app")
+    parser.add_argument("--demo", action="store_true", help="run against an in-process sandbox")
+    parser.add_argument("--users", type=int, default=2000)
+    parser.add_argument("--env")
+    parser.add_argument("--theme")
+    args = parser.parse_args(argv)
+    settings = load_settings(env=args.env, theme=args.theme)
+    if not args.demo:
+        SpotnanaApp(settings, settings.environment()).run()
+        return 0
+    from tui.sandbox import SandboxConfig, start_sandbox
+
+    with start_sandbox(SandboxConfig(users=args.users)) as sb:
+        env = Environment("demo", sb.base_url, tmc_id=sb.tmc_id, token=sb.token, label="demo sandbox")
+        SpotnanaApp(settings, env).run()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

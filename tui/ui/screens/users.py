@@ -1,0 +1,307 @@
+"""The agent's home: search, filter and page through users; open one; copy an id."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from tui.domain.query import UserQuery, format_query, parse_query
+from tui.ui.backend import classify_error
+from tui.ui.list_model import ListModel, UserRow
+from tui.ui.widgets.list_state import ListState
+from tui.ui.widgets.search_input import SearchInput
+from tui.ui.widgets.status_bar import StatusBar
+from tui.ui.widgets.user_table import UserTable
+
+if TYPE_CHECKING:
+    from tui.ui.app import SpotnanaApp
+
+__all__ = ["UsersScreen"]
+
+
+class UsersScreen(Screen):
+    AUTO_FOCUS = "UserTable"
+
+    BINDINGS = [
+        # priority: handled before the next key of a burst, so "/chi" typed fast lands in the box
+        Binding("slash,ctrl+f", "focus_search", "Search", priority=True, id="users.search"),
+        Binding("escape,ctrl+g", "escape", "Clear/back", show=False, id="users.escape"),
+        Binding("f", "filters", "Filters", id="users.filters"),
+        Binding("s", "toggle_sort", "Sort", id="users.sort"),
+        Binding("i", "toggle_inactive", "Inactive", id="users.toggle_inactive"),
+        Binding("y", "copy_id", "Copy ID", id="users.copy_id"),
+        Binding("Y,e", "copy_email", "Copy email", show=False, id="users.copy_email"),
+        Binding("r,f5,ctrl+r", "refresh", "Refresh", id="users.refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="users")
+        self.query_state: UserQuery = UserQuery()
+        self.descending = False
+        self._debounce: Timer | None = None
+        self._warned_pages: set[tuple[int, int]] = set()
+        self.last_page_at: float | None = None  # monotonic time of the last page shown (bench)
+        self._restore_cursor = 0
+
+    @property
+    def spot(self) -> SpotnanaApp:
+        return self.app  # type: ignore[return-value]
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        app = self.spot
+        self.model = ListModel(page_size=app.settings.page_size)
+        with Horizontal(id="search-row"):
+            yield Static(" / ", id="search-label")
+            yield SearchInput(id="search")
+        yield Static("", id="chips")
+        yield UserTable(self.model, id="user-table")
+        yield ListState(id="list-state")
+        yield StatusBar(app.env, id="status-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.table = self.query_one(UserTable)
+        self.search = self.query_one(SearchInput)
+        self.state = self.query_one(ListState)
+        self.status = self.query_one(StatusBar)
+        self.table.type_ahead = self._type_ahead
+        self._show_chips()
+        self.start_query()
+
+    # -- querying --------------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input is not self.search:
+            return
+        event.stop()
+        self.query_state = parse_query(event.value)
+        self._show_chips()
+        if self._debounce is not None:
+            self._debounce.stop()
+        delay = self.spot.settings.debounce_ms / 1000
+        self._debounce = self.set_timer(delay, self.start_query, name="search-debounce")
+
+    def on_search_input_leave(self, _: SearchInput.Leave) -> None:
+        if self._debounce is not None and self._debounce._active.is_set():  # pending: run it now
+            self._debounce.stop()
+            self.start_query()
+        self.set_focus(self.table)
+
+    def set_query_text(self, text: str, *, now: bool = True) -> None:
+        """Replace the search box's text (filter panel, toggles) and search."""
+        self.search.value = text
+        self.search.cursor_position = len(text)
+        self.query_state = parse_query(text)
+        self._show_chips()
+        if now:
+            if self._debounce is not None:
+                self._debounce.stop()
+            self.start_query()
+
+    def start_query(self) -> None:
+        """Forget the current rows and ask for the first page of the current query."""
+        self.query_state = parse_query(self.search.value)
+        self._restore_cursor = 0
+        self.workers.cancel_group(self, "pages")
+        self.model.reset()
+        self._warned_pages.clear()
+        self.table.sort_descending = self.descending
+        self.table.data_changed(reset_cursor=True)
+        self._fetch(0)
+        self._refresh_view()
+
+    def _fetch(self, page: int) -> None:
+        app = self.spot
+        generation, offset, limit = self.model.begin(page)
+        try:
+            body = self.query_state.to_request(
+                tmc_id=app.env.tmc_id,
+                company_id=None if app.env.tmc_id else app.env.company_id,
+                offset=offset,
+                limit=limit,
+                descending=self.descending,
+                default_status=app.settings.default_status,
+            )
+        except ValueError:
+            from tui.ui.list_model import PageError
+
+            error = PageError("config", f"environment {app.env.name!r} needs a tmc_id or company_id")
+            self.model.reject(generation, page, error)
+            return
+        self.run_worker(
+            self._load(generation, page, body),
+            name=f"users-page-{page}",
+            group="search" if page == 0 else "pages",
+            exclusive=page == 0,  # a newer query cancels the older request
+            exit_on_error=False,
+        )
+        self.status.spinner.busy = True
+
+    async def _load(self, generation: int, page: int, body: dict[str, Any]) -> None:
+        try:
+            client = await self.spot.get_client()
+            response = await client.list_users_v3(body)
+            rows = [UserRow.from_detail(u) for u in (response.users or [])]
+            total = response.pagination.total_num_results if response.pagination is not None else None
+            accepted = self.model.accept(generation, page, rows, total)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a visible state
+            self.spot.log_error("list users", exc)
+            accepted = self.model.reject(generation, page, classify_error(exc))
+        if accepted:
+            self.table.data_changed()
+            if page == 0 and self._restore_cursor:
+                self.table.cursor, self._restore_cursor = self._restore_cursor, 0
+            self._refresh_view()
+            if page == 0:
+                self.call_after_refresh(self._painted)
+
+    def _painted(self) -> None:
+        self.last_page_at = time.monotonic()
+        self.spot.first_page_painted()
+
+    def on_user_table_need_rows(self, event: UserTable.NeedRows) -> None:
+        for page in self.model.missing_pages(event.first, event.last):
+            self._fetch(page)
+
+    # -- view state ------------------------------------------------------------------------
+    def _refresh_view(self) -> None:
+        model = self.model
+        self.status.spinner.busy = model.loading
+        if model.error is not None:
+            self.state.show_error(model.error)
+            self._show_list(False)
+        elif not model.loaded:
+            self.state.show_loading()
+            self._show_list(False)
+        elif model.total == 0:
+            self.state.show_empty(bool(self.search.value.strip()))
+            self._show_list(False)
+        else:
+            self._show_list(True)
+        self._show_counts()
+        for index in range(int(self.table.scroll_y), int(self.table.scroll_y) + self.table.body_height):
+            failed = model.failed(index)
+            key = (model.generation, model.page_of(index))
+            if failed and key not in self._warned_pages:
+                self._warned_pages.add(key)
+                self.notify(f"{failed.message}", title="Could not load more users", severity="error")
+
+    def _show_list(self, show: bool) -> None:
+        self.table.display = show
+        self.state.display = not show
+
+    def _show_counts(self) -> None:
+        model = self.model
+        if not model.loaded:
+            text = "loading…" if model.error is None else ""
+        else:
+            first = int(self.table.scroll_y)
+            last = min(model.row_count, first + self.table.body_height)
+            text = f"showing {first + 1:,}–{last:,} of {model.total:,}" if model.total else "showing 0 of 0"
+            if model.total:
+                text += f"  ·  row {self.table.cursor + 1:,}"
+        self.status.set_counts(text)
+        status = self.query_state.effective_status(self.spot.settings.default_status).lower()
+        order = "Z→A" if self.descending else "A→Z"
+        self.status.set_right(f"{status} · name {order}")
+
+    def _show_chips(self) -> None:
+        q = self.query_state
+        chips = q.chips()
+        if q.warnings:
+            chips.append("⚠ " + q.warnings[0])
+        if chips:
+            self.query_one("#chips", Static).update("  ".join(f"[{c}]" for c in chips))
+        else:
+            self.query_one("#chips", Static).update("type to search · f filters · s sort · ? help")
+
+    def on_user_table_highlighted(self, event: UserTable.Highlighted) -> None:
+        self._show_counts()
+
+    def on_user_table_scrolled(self, event: UserTable.Scrolled) -> None:
+        self._show_counts()
+
+    # -- actions ---------------------------------------------------------------------------
+    def on_user_table_selected(self, event: UserTable.Selected) -> None:
+        self.spot.open_user(event.row)
+
+    def on_list_state_retry(self, _: ListState.Retry) -> None:
+        self.action_refresh()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_search" and self.focused is self.search:
+            return False  # let "/" be typed into the search box
+        return True
+
+    def on_user_table_type_ahead(self, event: UserTable.TypeAhead) -> None:
+        self._type_ahead(event.text)
+
+    def _type_ahead(self, text: str) -> None:
+        self.set_focus(self.search)
+        self.search.insert_text_at_cursor(text)
+
+    def action_focus_search(self) -> None:
+        self.set_focus(self.search)
+
+    def action_escape(self) -> None:
+        if self.search.has_focus and self.search.value:
+            self.set_query_text("")
+        elif self.search.has_focus:
+            self.set_focus(self.table)
+        elif self.search.value:
+            self.set_query_text("")
+
+    def action_refresh(self) -> None:
+        cursor = self.table.cursor
+        self.start_query()
+        self._restore_cursor = cursor  # put back once the first page says how many there are
+
+    def action_toggle_sort(self) -> None:
+        self.descending = not self.descending
+        self.start_query()
+
+    def action_toggle_inactive(self) -> None:
+        default = self.spot.settings.default_status
+        current = self.query_state.effective_status(default)
+        wanted = "ACTIVE" if current != "ACTIVE" else "ALL"
+        q = self.query_state.with_values(status=None if wanted == default else wanted)
+        self.set_query_text(format_query(q))
+        self.notify("Inactive users hidden" if wanted == "ACTIVE" else "Inactive users shown (dimmed)")
+
+    def action_filters(self) -> None:
+        from tui.ui.screens.filters import FiltersScreen
+
+        def apply(result: UserQuery | None) -> None:
+            if result is not None:
+                self.set_query_text(format_query(result))
+
+        self.app.push_screen(FiltersScreen(self.query_state, self.spot.settings.default_status), apply)
+
+    def _copy(self, what: str) -> None:
+        row = self.table.highlighted_row
+        if row is None:
+            self.notify("No user highlighted", severity="warning")
+            return
+        value = row.user_id if what == "id" else row.email
+        if not value:
+            self.notify(f"{row.name} has no {what}", severity="warning")
+            return
+        self.app.copy_to_clipboard(value)
+        label = "user ID" if what == "id" else "email"
+        self.notify(f"Copied {label} of {row.name}: {value}", title="Clipboard")
+
+    def action_copy_id(self) -> None:
+        self._copy("id")
+
+    def action_copy_email(self) -> None:
+        self._copy("email")

@@ -1,0 +1,69 @@
+"""What the list area shows instead of rows: loading, empty, or one error state per kind."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Button, Static
+
+from tui.ui.backend import ERROR_TITLES
+from tui.ui.list_model import PageError
+
+__all__ = ["ListState"]
+
+_HINTS = {
+    "auth": "The token was refused. Set it again (config: token_env / keyring), then press r.",
+    "forbidden": "This account may not list these users. Press r to retry or switch environment (ctrl+p).",
+    "connection": "The server could not be reached. Press r to retry.",
+    "timeout": "Press r to retry.",
+    "server": "Press r to retry; if it keeps failing, tell the API team the debug id above.",
+    "decode": "Press r to retry.",
+    "client": "Press r to retry, or change the search.",
+    "config": "Fix the environment in the config file (ctrl+p → Config path), then press r.",
+    "bug": "Press r to retry. The log has the details.",
+}
+
+
+class ListState(Vertical):
+    DEFAULT_CSS = """
+    ListState { height: 1fr; align: center middle; padding: 1 2; }
+    ListState > Static { width: 1fr; text-align: center; }
+    ListState > #state-title { text-style: bold; }
+    ListState > Button { margin-top: 1; }
+    """
+
+    class Retry(Message):
+        """The agent asked to try again."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="state-title")
+        yield Static("", id="state-message")
+        yield Static("", id="state-hint")
+        yield Button("Retry (r)", id="state-retry", compact=True)
+
+    def _show(self, title: str, message: str, hint: str, *, retry: bool, kind: str) -> None:
+        self.query_one("#state-title", Static).update(title)
+        self.query_one("#state-message", Static).update(message)
+        self.query_one("#state-hint", Static).update(hint)
+        self.query_one("#state-retry").display = retry
+        for cls in list(self.classes):
+            if cls.startswith("-state-"):
+                self.remove_class(cls)
+        self.add_class(f"-state-{kind}")
+        self.state_kind = kind
+
+    def show_loading(self) -> None:
+        self._show("Loading users…", "", "", retry=False, kind="loading")
+
+    def show_empty(self, has_query: bool) -> None:
+        hint = "Esc clears the search and filters." if has_query else "Press r to refresh."
+        self._show("No users match", "Nothing was found for this search and these filters.", hint, retry=False, kind="empty")
+
+    def show_error(self, error: PageError) -> None:
+        title = ERROR_TITLES.get(error.kind, "Error")
+        self._show(title, error.message, _HINTS.get(error.kind, "Press r to retry."), retry=True, kind=error.kind)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.Retry())
