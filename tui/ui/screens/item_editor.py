@@ -1,0 +1,188 @@
+"""Add or edit one item of a list of objects, in a modal holding a sub-form.
+
+The sub-form is a :class:`SectionForm` over the item alone (same builder, same masking: it
+shares the parent form's revealed paths, and its reveal requests go out through the parent
+form so the profile screen can audit them). For a oneOf list (identity documents) the agent
+picks the kind first when adding. Saving validates the item with its model and dismisses
+with the item's JSON; cancelling dismisses with ``None``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Select, Static
+
+from tui.domain.form_schema import FieldSpec, Variant, variant_of
+from tui.domain.paths import Path
+from tui.ui.widgets.section_form import SectionForm
+
+__all__ = ["ItemEditorScreen"]
+
+
+class ItemEditorScreen(ModalScreen[Any]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    DEFAULT_CSS = """
+    ItemEditorScreen { align: center middle; }
+    ItemEditorScreen > #item-box { width: 90%; max-width: 100; height: 90%; border: round $primary;
+        background: $surface; padding: 0 1; }
+    ItemEditorScreen #item-kind { width: 1fr; margin-bottom: 1; }
+    ItemEditorScreen #item-form-slot { height: 1fr; }
+    ItemEditorScreen .item-note { color: $foreground 60%; height: auto; }
+    ItemEditorScreen #item-buttons { height: auto; align-horizontal: right; }
+    ItemEditorScreen #item-buttons Button { margin-left: 1; }
+    ItemEditorScreen #item-status { color: $error; height: auto; }
+    """
+
+    def __init__(
+        self,
+        host: SectionForm,
+        list_spec: FieldSpec,
+        list_rel: Path,
+        index: int | None,
+        item: Any = None,
+        *,
+        read_only: bool = False,
+    ) -> None:
+        super().__init__()
+        self.host = host
+        self.list_spec = list_spec
+        self.list_rel = tuple(list_rel)
+        self.index = index
+        self.item = item
+        self.read_only = read_only
+        self.form: SectionForm | None = None
+        self.variant: Variant | None = None
+        if list_spec.kind == "union_list" and item is not None:
+            self.variant = variant_of(list_spec, item)
+
+    @property
+    def adding(self) -> bool:
+        return self.index is None
+
+    @property
+    def item_path(self) -> Path:
+        """The item's path from the section root."""
+        items = self.host.state.get(self.list_rel)
+        index = self.index if self.index is not None else (len(items) if isinstance(items, list) else 0)
+        return self.host.full(self.list_rel) + (index,)
+
+    def _title_text(self) -> str:
+        label = self.host.label_for(self.list_spec, self.list_rel)
+        kind = f" — {self.variant.label}" if self.variant else ""
+        if self.adding:
+            return f"New item: {label}{kind}"
+        verb = "View" if self.read_only else "Edit"
+        return f"{verb} {label}, item {self.index + 1}{kind}"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="item-box") as box:
+            box.border_title = self._title_text()
+            if self.list_spec.kind == "union_list" and self.adding:
+                options = [(v.label, v.name) for v in self.list_spec.variants]
+                yield Select(options, prompt="Pick the kind of item", id="item-kind", compact=True)
+            with Vertical(id="item-form-slot"):
+                if self.list_spec.kind == "object_list":
+                    yield self._make_form(self.list_spec.item_spec)
+                elif self.variant is not None:
+                    yield self._make_form(self.variant.spec)
+                elif not self.adding:
+                    yield Static("This version cannot edit this kind of item; it is kept as it is.\n"
+                                 + json.dumps(self.host.masked_view(self.item_path[len(self.host.prefix):], self.item))[:400],
+                                 classes="item-note", markup=False)
+            yield Static("", id="item-status", markup=False)
+            with Horizontal(id="item-buttons"):
+                if not self.read_only:
+                    yield Button("Save (ctrl+s)", id="item-save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="item-cancel", compact=True)
+
+    def _make_form(self, spec: FieldSpec) -> SectionForm:
+        self.form = SectionForm(
+            self.host.section,
+            self.item if isinstance(self.item, dict) else {},
+            spec=spec,
+            prefix=self.item_path,
+            read_only=self.read_only,
+            revealed=self.host._revealed,
+            expand_groups=True,
+            id="item-form",
+        )
+        return self.form
+
+    def on_mount(self) -> None:
+        if self.form is not None:
+            self.host.attach_child(self.form)
+        else:
+            try:
+                self.query_one("#item-kind", Select).focus()
+            except Exception:
+                pass
+
+    def on_unmount(self) -> None:
+        if self.form is not None:
+            self.host.detach_child(self.form)
+
+    # -- events ------------------------------------------------------------------------
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id != "item-kind":
+            return
+        event.stop()
+        chosen = next((v for v in self.list_spec.variants if v.name == event.value), None)
+        if chosen is None or chosen is self.variant:
+            return
+        self.variant = chosen
+        if self.form is not None:
+            self.host.detach_child(self.form)
+            self.form.remove()
+        slot = self.query_one("#item-form-slot")
+        slot.mount(self._make_form(chosen.spec))
+        self.host.attach_child(self.form)
+        self.query_one("#item-box").border_title = self._title_text()
+
+    def on_section_form_reveal_requested(self, event: SectionForm.RevealRequested) -> None:
+        if event.form is not self.form:
+            return
+        event.stop()  # the profile screen listens on the parent form: go out through it
+        self.host.post_message(SectionForm.RevealRequested(self.host, event.path))
+
+    def on_section_form_changed(self, event: SectionForm.Changed) -> None:
+        event.stop()  # only the parent form's changes concern the screen below
+        self.query_one("#item-status", Static).update("")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "item-save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    # -- actions -----------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self.read_only:
+            self.dismiss(None)
+            return
+        status = self.query_one("#item-status", Static)
+        if self.form is None:
+            status.update("Pick the kind of item first.")
+            return
+        errors = self.form.validate()
+        if errors:
+            status.update(f"{len(errors)} problem(s) to fix before saving this item.")
+            return
+        if not self.adding and not self.form.has_changes:
+            self.dismiss(None)
+            return
+        self.dismiss(self.form.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

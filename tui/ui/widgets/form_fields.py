@@ -1,0 +1,410 @@
+"""Field widgets of the section form, one per kind of leaf.
+
+Every field widget is bound to its form (a :class:`FormHost`: the form's state, section and
+path helpers) and a path relative to the form's root. It writes the agent's changes straight
+into the form's :class:`~tui.ui.widgets.form_state.FormState` and tells the form, which marks
+what changed and posts ``SectionForm.Changed``.
+
+- :class:`FieldRow`: label + one editor for text / int / number / enum / bool; masked values
+  show as a focusable read-only value until revealed;
+- :class:`EnumListField`: a multi-select (SelectionList) for lists of enums;
+- :class:`StrListField`: a small text area, one item per line, for plain-string lists;
+- :class:`JsonField`: free-form values (maps, things this version cannot edit), read-only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Protocol
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Input, Select, SelectionList, Static, Switch, TextArea
+
+from tui.domain.form_schema import FieldSpec
+from tui.domain.masking import mask_for_screen
+from tui.domain.paths import ABSENT, Path
+from tui.ui.widgets.form_state import FormState
+
+__all__ = [
+    "FormHost",
+    "FormField",
+    "FieldRow",
+    "EnumListField",
+    "StrListField",
+    "JsonField",
+    "MaskedValue",
+    "display_text",
+    "parse_text",
+]
+
+CHANGED_MARK = "•"
+
+
+class FormHost(Protocol):
+    """What a field needs from its form (implemented by ``SectionForm``)."""
+
+    state: FormState
+    section: Any
+
+    def full(self, rel: Path) -> Path: ...
+    def label_for(self, spec: FieldSpec, rel: Path) -> str: ...
+    def is_hidden(self, rel: Path) -> bool: ...
+    def masked_view(self, rel: Path, value: Any) -> Any: ...
+    def error_for(self, rel: Path) -> str | None: ...
+    def field_edited(self, widget: Widget, rel: Path) -> None: ...
+    def request_reveal(self, rel: Path) -> None: ...
+
+
+# --- text <-> JSON ------------------------------------------------------------------------
+
+_INT = re.compile(r"^[+-]?\d+$")
+
+
+def display_text(value: Any) -> str:
+    if value is ABSENT or value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def parse_text(kind: str, text: str) -> tuple[Any, str | None]:
+    """(JSON value, error) for what the agent typed into a text / int / number field."""
+    if kind == "int":
+        s = text.strip()
+        return (int(s), None) if _INT.match(s) else (ABSENT, "must be a whole number")
+    if kind == "number":
+        s = text.strip()
+        if _INT.match(s):
+            return int(s), None
+        try:
+            value = float(s)
+        except ValueError:
+            return ABSENT, "not a number"
+        if value != value or value in (float("inf"), float("-inf")):
+            return ABSENT, "not a number"
+        return value, None
+    return text, None
+
+
+def _fits(kind: str, value: Any) -> bool:
+    """Whether a current value can be shown (and edited) by a field of ``kind``."""
+    if value is ABSENT or value is None:
+        return True
+    if kind in ("text", "enum"):
+        return isinstance(value, str)
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind in ("enum_list", "str_list"):
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return True
+
+
+# --- the common part ------------------------------------------------------------------------
+
+
+class FormField(Vertical):
+    """Base of every field widget: label line, editor, error line, change mark."""
+
+    DEFAULT_CSS = """
+    FormField { height: auto; width: 1fr; }
+    FormField > .field-line { height: auto; width: 1fr; }
+    FormField .field-label { width: 24; height: 1; padding-right: 1; color: $foreground 80%;
+        text-wrap: nowrap; text-overflow: ellipsis; }
+    FormField.-changed .field-label { color: $warning; text-style: bold; }
+    FormField.-error .field-label { color: $error; }
+    FormField > .field-error { display: none; color: $error; padding-left: 24; height: auto; }
+    FormField.-error > .field-error { display: block; }
+    FormField.-read-only .field-label { color: $foreground 50%; }
+    FormField Input, FormField Select, FormField .field-value { width: 1fr; }
+    FormField .field-value { height: 1; color: $foreground 70%; }
+    FormField.-changed Input { background: $warning 15%; }
+    FormField.-error Input { background: $error 20%; }
+    FormField Switch { border: none; height: 1; width: auto; padding: 0 1; }
+    FormField Switch:focus { border: none; background: $boost; text-style: reverse; }
+    FormField SelectionList { height: auto; max-height: 8; width: 1fr; }
+    FormField TextArea { height: auto; max-height: 6; min-height: 2; width: 1fr; }
+    """
+
+    def __init__(self, host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False,
+                 label: str | None = None) -> None:
+        super().__init__()
+        self.host = host
+        self.spec = spec
+        self.rel = rel
+        self.read_only = read_only or spec.read_only or spec.deprecated
+        self._label = label if label is not None else host.label_for(spec, rel)
+        if not _fits(spec.kind, host.state.get(rel)):
+            self.read_only = True  # a value of a shape this version does not edit: kept as is
+        self.set_class(self.read_only, "-read-only")
+
+    @property
+    def path(self) -> Path:
+        """The field's path from the section root."""
+        return self.host.full(self.rel)
+
+    def label_text(self) -> str:
+        mark = f"{CHANGED_MARK} " if self.host.state.changed(self.rel) else "  "
+        req = " *" if self.spec.required and not self.read_only else ""
+        return f"{mark}{self._label}{req}"
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="field-line"):
+            yield Static(self.label_text(), classes="field-label", markup=False)
+            yield from self.compose_editor()
+        yield Static("", classes="field-error", markup=False)
+
+    def compose_editor(self) -> ComposeResult:
+        yield from ()
+
+    def refresh_mark(self) -> None:
+        self.set_class(self.host.state.changed(self.rel), "-changed")
+        try:
+            self.query_one(".field-label", Static).update(self.label_text())
+        except Exception:
+            pass
+
+    def on_mount(self) -> None:
+        self.set_class(self.host.state.changed(self.rel), "-changed")
+        error = self.host.error_for(self.rel)
+        if error:
+            self.show_error(error)
+
+    def show_error(self, message: str | None) -> None:
+        self.set_class(bool(message), "-error")
+        self.query_one(".field-error", Static).update(f"⚠ {message}" if message else "")
+
+    def refresh_mask(self) -> None:
+        """Called after a reveal: rebuild when this field was masked and no longer is."""
+
+    def edited(self) -> None:
+        self.host.field_edited(self, self.rel)
+
+    def set_json(self, value: Any) -> None:
+        """Apply a new JSON value (ABSENT clears); restores the base when equal to it."""
+        state = self.host.state
+        base = state.base_get(self.rel)
+        self.show_error(None)
+        if value is ABSENT:
+            if base is ABSENT or base is None:
+                state.restore(self.rel)
+            else:
+                state.clear(self.rel)
+        elif type(value) is type(base) and value == base:
+            state.restore(self.rel)
+        else:
+            state.set(self.rel, value)
+        self.edited()
+
+
+class MaskedValue(Static, can_focus=True):
+    """A masked value: read-only and focusable; ``r`` asks to reveal it."""
+
+    BINDINGS = [Binding("r", "reveal", "Reveal")]
+    DEFAULT_CSS = """
+    MaskedValue { width: 1fr; height: 1; color: $foreground 60%; }
+    MaskedValue:focus { background: $boost; text-style: reverse; }
+    """
+
+    def __init__(self, text: str, field: FormField) -> None:
+        super().__init__(text + "   (r: reveal)", classes="field-value", markup=False)
+        self.field = field
+
+    def action_reveal(self) -> None:
+        self.field.host.request_reveal(self.field.rel)
+
+
+class FieldRow(FormField):
+    """A label and one editor: Input (text, int, number), Select (enum) or Switch (bool)."""
+
+    def __init__(self, host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False,
+                 label: str | None = None, owner: FieldSpec | None = None, owner_rel: Path | None = None) -> None:
+        super().__init__(host, spec, rel, read_only=read_only, label=label)
+        self.owner = owner
+        """For a one-field object shown inline (a date): the object, removed when cleared."""
+        self.owner_rel = owner_rel
+        self._masked = host.is_hidden(rel)
+
+    def label_text(self) -> str:
+        if self.owner is None:
+            return super().label_text()
+        mark = f"{CHANGED_MARK} " if self.host.state.changed(self.owner_rel) else "  "
+        req = " *" if self.owner.required and not self.read_only else ""
+        return f"{mark}{self._label}{req}"
+
+    def compose_editor(self) -> ComposeResult:
+        value = self.host.state.get(self.rel)
+        kind = self.spec.kind
+        if self._masked:
+            shown = mask_for_screen(self.host.section, self.path, value)
+            yield MaskedValue(display_text(shown) or "(empty)", self)
+        elif self.read_only:
+            yield Static(display_text(value) or "—", classes="field-value", markup=False)
+        elif kind == "bool":
+            yield Switch(value=value is True)
+        elif kind == "enum":
+            options = [(v, v) for v in self.spec.enum_values]
+            if isinstance(value, str) and value not in self.spec.enum_values:
+                options.append((f"{value} (not known to this version)", value))
+            current = value if isinstance(value, str) else Select.NULL
+            yield Select(options, value=current, allow_blank=True, compact=True, prompt="—")
+        else:
+            placeholder = {"int": "whole number", "number": "number"}.get(kind, "")
+            yield Input(display_text(value), placeholder=placeholder, compact=True)
+
+    def refresh_mask(self) -> None:
+        if self._masked and not self.host.is_hidden(self.rel):
+            self._masked = False
+            self.refresh(recompose=True)
+
+    # -- editor events ---------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        text = event.value
+        state = self.host.state
+        if text == display_text(state.get(self.rel)) and self.rel not in state.parse_errors:
+            return  # nothing new (also: the event an Input sends when it mounts)
+        if text == display_text(state.base_get(self.rel)):
+            self.show_error(None)
+            state.restore(self.rel)
+            if self.owner_rel is not None and state.base_get(self.owner_rel) is ABSENT:
+                state.restore(self.owner_rel)
+            self.edited()
+            return
+        if text.strip() == "" and self.spec.kind != "text" or text == "":
+            self._clear()
+            return
+        value, error = parse_text(self.spec.kind, text)
+        if error:
+            state.set_parse_error(self.rel, error)
+            self.show_error(error)
+            self.edited()
+            return
+        self.set_json(value)
+
+    def _clear(self) -> None:
+        state = self.host.state
+        self.show_error(None)
+        if self.owner is not None and self.spec.required and self.owner_rel is not None:
+            if self.owner.required:
+                state.clear(self.rel)
+                state.set_parse_error(self.rel, "required")
+                self.show_error("required")
+            else:
+                state.clear(self.rel, owner=self.owner_rel)
+        elif self.spec.required:
+            state.clear(self.rel)
+            state.set_parse_error(self.rel, "required")
+            self.show_error("required")
+        else:
+            self.set_json(ABSENT)
+            return
+        self.edited()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        value = event.value
+        current = self.host.state.get(self.rel)
+        if value == Select.NULL:
+            if current is ABSENT or current is None:
+                return
+            self._clear()
+            return
+        if value == current:
+            return
+        self.set_json(value)
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        event.stop()
+        current = self.host.state.get(self.rel)
+        if event.value == (current is True):
+            return
+        base = self.host.state.base_get(self.rel)
+        if not event.value and (base is ABSENT or base is None):
+            self.host.state.restore(self.rel)  # off again: back to "not set"
+            self.edited()
+            return
+        self.set_json(event.value)
+
+
+class EnumListField(FormField):
+    """A list of enum values as a multi-select; the list keeps its order, new picks go last."""
+
+    def compose_editor(self) -> ComposeResult:
+        value = self.host.state.get(self.rel)
+        chosen = list(value) if isinstance(value, list) else []
+        if self.read_only or self.host.is_hidden(self.rel):
+            yield Static(", ".join(map(str, chosen)) or "—", classes="field-value", markup=False)
+            return
+        known = list(self.spec.enum_values)
+        extra = [v for v in chosen if v not in known]
+        yield SelectionList[str](
+            *[(v, v, v in chosen) for v in known],
+            *[(f"{v} (not known to this version)", v, True) for v in extra],
+            compact=True,
+        )
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        event.stop()
+        selected = set(event.selection_list.selected)
+        current = self.host.state.get(self.rel)
+        before = list(current) if isinstance(current, list) else []
+        new = [v for v in before if v in selected] + [v for v in event.selection_list.selected if v not in before]
+        if new == before:
+            return
+        base = self.host.state.base_get(self.rel)
+        if not new and not self.spec.required and (base is ABSENT or base is None):
+            self.set_json(ABSENT)
+        else:
+            self.set_json(new)
+
+
+class StrListField(FormField):
+    """A list of plain strings: one item per line (empty lines are dropped)."""
+
+    def compose_editor(self) -> ComposeResult:
+        value = self.host.state.get(self.rel)
+        items = list(value) if isinstance(value, list) else []
+        if self.read_only:
+            yield Static("; ".join(map(str, items)) or "—", classes="field-value", markup=False)
+            return
+        yield TextArea("\n".join(items), compact=True, soft_wrap=False, show_line_numbers=False)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        items = [line for line in event.text_area.text.split("\n") if line.strip()]
+        current = self.host.state.get(self.rel)
+        if isinstance(current, list) and items == current:
+            return
+        base = self.host.state.base_get(self.rel)
+        if not items and not self.spec.required and (base is ABSENT or base is None):
+            self.set_json(ABSENT)
+        else:
+            self.set_json(items)
+
+
+class JsonField(FormField):
+    """A value the form cannot edit field by field (free-form map, unexpected shape): kept."""
+
+    def __init__(self, host: FormHost, spec: FieldSpec, rel: Path, **kw: Any) -> None:
+        super().__init__(host, spec, rel, **kw)
+        self.read_only = True
+        self.add_class("-read-only")
+
+    def compose_editor(self) -> ComposeResult:
+        value = self.host.state.get(self.rel)
+        if self.host.is_hidden(self.rel):
+            value = mask_for_screen(self.host.section, self.path, value)
+        text = display_text(value) or "—"
+        yield Static(text if len(text) < 200 else text[:199] + "…", classes="field-value", markup=False)

@@ -1,0 +1,217 @@
+"""A list of objects in the section form (addresses, phones, identity documents, loyalty
+programs, ...): a compact table, one summary line per item, with keys to add, edit and
+remove items. Adding and editing open :class:`~tui.ui.screens.item_editor.ItemEditorScreen`,
+which holds a sub-form built by the same builder; for a oneOf list (identity documents) the
+agent picks the kind when adding.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from tui.domain.form_schema import SCALAR_KINDS, FieldSpec, variant_of
+from tui.domain.paths import ABSENT, Path
+from tui.ui.widgets.form_fields import CHANGED_MARK, FormHost, display_text
+
+__all__ = ["ObjectList", "summarize"]
+
+SUMMARY_WIDTH = 58
+
+
+def _ordered(children: tuple[FieldSpec, ...]) -> list[FieldSpec]:
+    required = [c for c in children if c.required]
+    texts = [c for c in children if not c.required and c.kind in ("text", "int", "number")]
+    rest = [c for c in children if c not in required and c not in texts]
+    return required + texts + rest
+
+
+def summarize(spec: FieldSpec, value: Any, limit: int = 6) -> list[str]:
+    """Short texts for the values of one item, most telling first."""
+    if not isinstance(value, dict):
+        return [display_text(value)] if value is not ABSENT else []
+    children = spec.children
+    if spec.kind in ("union", "union_list"):
+        variant = variant_of(spec, value)
+        children = variant.spec.children if variant else ()
+    parts: list[str] = []
+    for child in _ordered(children):
+        v = value.get(child.key, ABSENT)
+        if v is ABSENT or v is None or len(parts) >= limit:
+            continue
+        if child.kind == "bool":
+            if v is True:
+                parts.append(child.label.lower())
+        elif child.kind in SCALAR_KINDS:
+            parts.append(display_text(v))
+        elif child.kind in ("str_list", "enum_list") and isinstance(v, list):
+            if v:
+                parts.append(", ".join(map(display_text, v)))
+        elif child.kind == "object":
+            parts.extend(summarize(child, v, limit - len(parts)))
+        elif child.kind in ("object_list", "union_list") and isinstance(v, list):
+            if v:
+                parts.append(f"{len(v)} {child.label.lower()}")
+    return parts[:limit]
+
+
+def _fit(text: str, width: int = SUMMARY_WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class ObjectList(Vertical):
+    BINDINGS = [
+        Binding("a,insert", "add", "Add"),
+        Binding("e", "edit", "Edit"),
+        Binding("d,delete", "remove", "Remove"),
+        Binding("r", "reveal", "Reveal", show=False),
+    ]
+    DEFAULT_CSS = """
+    ObjectList { height: auto; width: 1fr; border-left: tall $panel; padding-left: 1; }
+    ObjectList > .list-title { height: 1; color: $foreground 80%; }
+    ObjectList.-changed > .list-title { color: $warning; text-style: bold; }
+    ObjectList.-error > .list-title { color: $error; }
+    ObjectList > DataTable { height: auto; max-height: 8; width: 1fr; background: $surface; }
+    ObjectList > .list-hint { height: 1; color: $foreground 50%; display: none; }
+    ObjectList:focus-within > .list-hint { display: block; }
+    ObjectList > .list-error { display: none; color: $error; height: auto; }
+    ObjectList.-error > .list-error { display: block; }
+    """
+
+    def __init__(self, host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False) -> None:
+        super().__init__()
+        self.host = host
+        self.spec = spec
+        self.rel = rel
+        self.read_only = read_only or spec.read_only or spec.deprecated
+
+    @property
+    def path(self) -> Path:
+        return self.host.full(self.rel)
+
+    @property
+    def items(self) -> list:
+        value = self.host.state.get(self.rel)
+        return value if isinstance(value, list) else []
+
+    def _title_text(self) -> str:
+        mark = f"{CHANGED_MARK} " if self.host.state.changed(self.rel) else "  "
+        ro = "  (read-only)" if self.read_only else ""
+        req = " *" if self.spec.required and not self.read_only else ""
+        return f"{mark}{self.host.label_for(self.spec, self.rel)}{req} ({len(self.items)}){ro}"
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title_text(), classes="list-title", markup=False)
+        table: DataTable = DataTable(cursor_type="row", show_header=False, zebra_stripes=True)
+        yield table
+        hint = "enter: view" if self.read_only else "a: add · enter/e: edit · d: remove"
+        yield Static(hint, classes="list-hint")
+        yield Static("", classes="list-error", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(" ", key="mark", width=1)
+        if self.spec.kind == "union_list":
+            table.add_column("Kind", key="kind")
+        table.add_column("Summary", key="summary")
+        self.refresh_rows()
+
+    def refresh_rows(self) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for i, item in enumerate(self.items):
+            shown = self.host.masked_view(self.rel + (i,), item)
+            cells = [CHANGED_MARK if self.host.state.changed(self.rel + (i,)) else " "]
+            if self.spec.kind == "union_list":
+                variant = variant_of(self.spec, item)
+                cells.append(variant.label if variant else "?")
+            cells.append(_fit(" · ".join(summarize(self.spec, shown)) or "(empty)"))
+            table.add_row(*cells, key=str(i))
+        if self.items:
+            table.move_cursor(row=min(max(row, 0), len(self.items) - 1))
+        self.refresh_mark()
+
+    def refresh_mark(self) -> None:
+        self.set_class(self.host.state.changed(self.rel), "-changed")
+        self.query_one(".list-title", Static).update(self._title_text())
+
+    def refresh_mask(self) -> None:
+        self.refresh_rows()
+
+    def show_error(self, message: str | None) -> None:
+        self.set_class(bool(message), "-error")
+        self.query_one(".list-error", Static).update(f"⚠ {message}" if message else "")
+
+    # -- actions ---------------------------------------------------------------------------
+
+    @property
+    def cursor_index(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not self.items or table.cursor_row < 0:
+            return None
+        return min(table.cursor_row, len(self.items) - 1)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def action_add(self) -> None:
+        if not self.read_only:
+            self.open_editor(None)
+
+    def action_edit(self) -> None:
+        index = self.cursor_index
+        if index is not None:
+            self.open_editor(index)
+
+    def action_remove(self) -> None:
+        index = self.cursor_index
+        if index is None or self.read_only:
+            return
+        self.remove_item(index)
+
+    def action_reveal(self) -> None:
+        index = self.cursor_index
+        if index is not None:
+            self.host.request_reveal(self.rel + (index,))
+
+    def open_editor(self, index: int | None) -> None:
+        from tui.ui.screens.item_editor import ItemEditorScreen
+
+        item = self.items[index] if index is not None else None
+        screen = ItemEditorScreen(self.host, self.spec, self.rel, index, item, read_only=self.read_only)
+        self.app.push_screen(screen, lambda result: self.item_done(index, result))
+
+    # -- changes (also the API the tests and the item editor use) ---------------------------
+
+    def item_done(self, index: int | None, result: Any) -> None:
+        if result is None:
+            return
+        if index is None:
+            self.add_item(result)
+        else:
+            self.replace_item(index, result)
+
+    def add_item(self, item: Any) -> int:
+        index = self.host.state.insert(self.rel, item)
+        self._changed()
+        self.query_one(DataTable).move_cursor(row=index)
+        return index
+
+    def replace_item(self, index: int, item: Any) -> None:
+        if self.host.state.set(self.rel + (index,), item):
+            self._changed()
+
+    def remove_item(self, index: int) -> None:
+        if self.host.state.remove(self.rel, index) is not ABSENT:
+            self._changed()
+
+    def _changed(self) -> None:
+        self.show_error(None)
+        self.refresh_rows()
+        self.host.field_edited(self, self.rel)
