@@ -152,7 +152,7 @@ class ItemEditorScreen(ModalScreen[Any]):
         if event.form is not self.form:
             return
         event.stop()  # the profile screen listens on the parent form: go out through it
-        self.host.post_message(SectionForm.RevealRequested(self.host, event.path))
+        self.host.post_message(SectionForm.RevealRequested(event.path, self.host))
 
     def on_section_form_changed(self, event: SectionForm.Changed) -> None:
         event.stop()  # only the parent form's changes concern the screen below

@@ -221,7 +221,7 @@ class MaskedValue(Static, can_focus=True):
         self.field = field
 
     def action_reveal(self) -> None:
-        self.field.host.request_reveal(self.field.rel)
+        self.field.host.request_reveal(getattr(self.field, "owner_rel", None) or self.field.rel)
 
 
 class FieldRow(FormField):

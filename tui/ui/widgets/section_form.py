@@ -53,26 +53,34 @@ class SectionForm(VerticalScroll):
     class Changed(Message):
         """The agent changed something (``paths``: every changed path, as ``changed_paths``)."""
 
-        def __init__(self, form: "SectionForm", paths: set[Path]) -> None:
+        def __init__(self, paths: set[Path] | None = None, form: "SectionForm | None" = None) -> None:
             super().__init__()
-            self.form = form
-            self.paths = paths
+            self.paths: set[Path] = set(paths or ())
+            self._form = form
 
         @property
-        def control(self) -> "SectionForm":
+        def form(self) -> "SectionForm | None":
+            return self._form or (self._sender if isinstance(self._sender, SectionForm) else None)
+
+        @property
+        def control(self) -> "SectionForm | None":
             return self.form
 
     class RevealRequested(Message):
         """The agent asked to see a masked value; the screen audits it, then calls
         ``form.reveal(path)`` (``path`` from the section root)."""
 
-        def __init__(self, form: "SectionForm", path: Path) -> None:
+        def __init__(self, path: Path, form: "SectionForm | None" = None) -> None:
             super().__init__()
-            self.form = form
-            self.path = path
+            self.path: Path = tuple(path)
+            self._form = form
 
         @property
-        def control(self) -> "SectionForm":
+        def form(self) -> "SectionForm | None":
+            return self._form or (self._sender if isinstance(self._sender, SectionForm) else None)
+
+        @property
+        def control(self) -> "SectionForm | None":
             return self.form
 
     def __init__(
@@ -133,6 +141,10 @@ class SectionForm(VerticalScroll):
         return any(full_path[: len(r)] == r for r in self._revealed)
 
     def is_hidden(self, rel: Path) -> bool:
+        """Masked on screen: a value from the base copy at a masked path, not yet revealed
+        (what the agent types in is theirs to see)."""
+        if self.state.base_get(rel) in (ABSENT, None):
+            return False
         full = self.full(rel)
         return is_masked(self.section, full) and not self.is_revealed(full)
 
@@ -160,10 +172,10 @@ class SectionForm(VerticalScroll):
             refresh = getattr(node, "refresh_mark", None)
             if refresh is not None:
                 refresh()
-        self.post_message(self.Changed(self, self.changed_paths))
+        self.post_message(self.Changed(self.changed_paths, self))
 
     def request_reveal(self, rel: Path) -> None:
-        self.post_message(self.RevealRequested(self, self.full(rel)))
+        self.post_message(self.RevealRequested(self.full(rel), self))
 
     # -- public API --------------------------------------------------------------------------
 
@@ -233,8 +245,32 @@ class SectionForm(VerticalScroll):
         self.set_class(bool(self._form_errors), "-error")
 
     @property
-    def errors(self) -> dict[Path, str]:
-        return dict(self._errors)
+    def errors(self) -> list[tuple[Path, str]]:
+        """The marks shown now (from ``set_errors`` / ``validate``), as (path, message)."""
+        return list(self._errors.items())
+
+    def set(self, path: Path | str, value: Any) -> None:
+        """Edit from code (as if the agent had typed it): ``ABSENT`` removes the key."""
+        path = parse_path(path) if isinstance(path, str) else tuple(path)
+        if value is ABSENT:
+            changed = self.state.clear(path)
+        else:
+            changed = self.state.set(path, value)
+        self._errors.pop(path, None)
+        for widget in list(self._markable()):
+            rel = widget.rel
+            n = min(len(rel), len(path))
+            if rel[:n] != path[:n] and getattr(widget, "owner_rel", None) != path:
+                continue
+            if isinstance(widget, FormField) and len(rel) >= len(path):
+                widget.refresh(recompose=True)
+            elif isinstance(widget, ObjectList):
+                widget.refresh_rows()
+            widget.refresh_mark()
+            if len(rel) >= len(path):
+                widget.show_error(None)
+        if changed:
+            self.post_message(self.Changed(self.changed_paths, self))
 
     def reveal(self, path: Path | str) -> None:
         """Show the masked values at (and below) ``path`` (from the section root)."""
@@ -260,7 +296,7 @@ class SectionForm(VerticalScroll):
         self._form_errors = []
         self.set_class(False, "-error")
         self.refresh(recompose=True)
-        self.post_message(self.Changed(self, set()))
+        self.post_message(self.Changed(set(), self))
 
     def attach_child(self, form: "SectionForm") -> None:
         """A sub-form (item editor) that follows this form's reveals."""
@@ -314,7 +350,7 @@ class SectionForm(VerticalScroll):
                 node.action_reveal()
                 return
             if isinstance(node, FormField) and self.is_hidden(node.rel):
-                self.request_reveal(node.rel)
+                self.request_reveal(getattr(node, "owner_rel", None) or node.rel)
                 return
             node = node.parent
 
