@@ -123,7 +123,7 @@ json_doc = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.dictionaries(st.sampled_from("abcde"), json_doc, max_size=4),
        st.dictionaries(st.sampled_from("abcde"), json_doc, max_size=4))
 def test_apply_edits_from_reproduces_edited(base, edited):

@@ -199,6 +199,9 @@ class SectionEditor:
             body = result.merged
 
         applied = edits_from(fresh, body)
+        if not applied:  # e.g. every conflict resolved as "theirs": nothing left to write
+            self.base = fresh
+            return CommitResult("no_changes", base=copy.deepcopy(fresh), merge=result)
         try:
             await self.client.call_raw(self.section.put_method, self.user_id, body=body)
         except SpotnanaError as exc:
