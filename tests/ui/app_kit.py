@@ -1,0 +1,98 @@
+"""Shared pieces of the list/app tests (no tests here): building the app on a sandbox,
+with every directory under a tmp home, and waiting for the list to settle."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from tui.api.client import UsersClient
+from tui.config import Environment, Settings, load_settings
+from tui.ui.app import SpotnanaApp
+from tui.ui.screens.users import UsersScreen
+
+
+def settings_for(home: Path, config: str | None = None, **overrides: Any) -> Settings:
+    environ = {"SPOTNANA_TUI_HOME": str(home)}
+    if config is not None:
+        path = home / "config" / "config.toml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(config)
+    return load_settings(None, overrides, environ=environ, create=False)
+
+
+def sandbox_env(sb: Any, name: str = "sandbox", **kw: Any) -> Environment:
+    return Environment(name, sb.base_url, tmc_id=sb.tmc_id, token=sb.token, **kw)
+
+
+def make_app(sb: Any, home: Path, *, config: str | None = None, client_factory: Any = None,
+             env: Environment | None = None, **overrides: Any) -> SpotnanaApp:
+    overrides.setdefault("debounce_ms", 20)
+    settings = settings_for(home, config, **overrides)
+    return SpotnanaApp(settings, env or sandbox_env(sb), client_factory=client_factory)
+
+
+async def wait_for(pilot: Pilot, cond: Callable[[], Any], timeout: float = 5.0, what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = cond()
+        if value:
+            return value
+        await pilot.pause(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def users(app: SpotnanaApp) -> UsersScreen:
+    screen = app.screen
+    assert isinstance(screen, UsersScreen), f"expected the list, got {screen!r}"
+    return screen
+
+
+async def settled(pilot: Pilot, timeout: float = 5.0) -> UsersScreen:
+    """Wait until the list has its answer and nothing is in flight (no pending debounce)."""
+    app: SpotnanaApp = pilot.app  # type: ignore[assignment]
+    await wait_for(pilot, lambda: isinstance(app.screen, UsersScreen), timeout, "the list screen")
+    screen = users(app)
+
+    def done() -> bool:
+        timer = screen._debounce
+        pending = timer is not None and timer._active.is_set() and not timer._task.done()  # type: ignore[union-attr]
+        return (screen.model.loaded or screen.model.error is not None) and not screen.model.loading and not pending
+
+    await wait_for(pilot, done, timeout, "the list to settle")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return screen
+
+
+def shown_rows(screen: UsersScreen) -> list[Any]:
+    model = screen.model
+    return [model.row(i) for i in range(model.row_count) if model.row(i) is not None]
+
+
+class DelayedClient:
+    """A real client whose list answers for some search texts come late (not cancellable)."""
+
+    def __init__(self, env: Environment, delays: dict[str, float]) -> None:
+        self.inner = UsersClient(env.base_url, token=env.token)
+        self.delays = delays
+        self.bodies: list[dict] = []
+
+    async def list_users_v3(self, body: dict) -> Any:
+        self.bodies.append(body)
+        delay = self.delays.get(body.get("searchText", ""), 0)
+        result = await asyncio.shield(self.inner.list_users_v3(body))
+        if delay:
+            await asyncio.shield(asyncio.sleep(delay))
+        return result
+
+    async def get_user_info(self, user_id: str, **kw: Any) -> Any:
+        return await self.inner.get_user_info(user_id, **kw)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
