@@ -248,9 +248,14 @@ def test_index_follows_edits(sandbox_factory):
         assert api.put(f"/v2/users/{target.user_id}/personal-info", json=info).status_code == 200
         assert ids(api, sb, searchText="AAAQUETZAL zyzzyva") == [target.user_id]
         assert ids(api, sb, searchText="aaaquetzal@example") == [target.user_id]
+        business = api.get(f"/v2/users/{target.user_id}/business-info").json()
+        business["email"] = "zyzzyva@corp.example"
+        assert api.put(f"/v2/users/{target.user_id}/business-info", json=business).status_code == 204
+        assert ids(api, sb, searchText="zyzzyva@corp") == [target.user_id]
         assert target.user_id not in ids(api, sb, searchText=old)
         assert ids(api, sb, searchText=old) == oracle(sb, lambda r: all(
-            t in f"{name_of(r)} {r.email} {r.external_id} {r.employee_id}".lower() for t in old.lower().split()))
+            t in f"{name_of(r)} {r.email} {r.external_id} {r.employee_id} {' '.join(getattr(r, 'other_emails', ()))}".lower()
+            for t in old.lower().split()))
         assert ids(api, sb)[0] == target.user_id  # re-sorted by the new name
         assert ids(api, sb, sort={"sortBy": "NAME", "sortOrder": "DESCENDING"})[-1] == target.user_id
 

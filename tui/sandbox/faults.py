@@ -122,11 +122,12 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         method, path = scope["method"], scope["path"]
-        status_box = [0]
+        logged = [False]
 
         async def send_logged(message) -> None:
-            if message["type"] == "http.response.start":
-                status_box[0] = message["status"]
+            if message["type"] == "http.response.start" and not logged[0]:
+                logged[0] = True  # logged before the client can see the response
+                self.log.append((method, path, message["status"]))
             await send(message)
 
         try:
@@ -138,7 +139,8 @@ class FaultMiddleware:
                 await asyncio.sleep(self.faults.latency_ms / 1000)
             await self.app(scope, receive, send_logged)
         finally:
-            self.log.append((method, path, status_box[0]))
+            if not logged[0]:  # the app failed before answering; uvicorn sends a 500
+                self.log.append((method, path, 500))
 
     async def _fail(self, fault: tuple[Any, int], send) -> None:
         kind, retry_after = fault

@@ -9,6 +9,7 @@ every position sorted by name, so a page is a filtered walk over it.
 from __future__ import annotations
 
 import bisect
+from itertools import accumulate
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,6 +65,7 @@ class Row:
     last_updated_at: str = ""
     manager_index: int | None = None
     names: dict[str, str] = field(default_factory=dict)  # Reference id -> name, when known
+    other_emails: tuple[str, ...] = ()  # e.g. the business email when it differs
 
 
 def _s(value: Any) -> str:
@@ -74,7 +76,8 @@ def values_of(row: Any) -> dict[str, list[str]]:
     """The index values of a row, per index field."""
     return {
         "userId": [row.user_id],
-        "email": [_s(row.email).lower()] if row.email else [],
+        "email": list(dict.fromkeys(e.lower() for e in (row.email, *getattr(row, "other_emails", ()))
+                                    if isinstance(e, str) and e)),
         "externalId": [row.external_id] if row.external_id else [],
         "employeeId": [row.employee_id] if row.employee_id else [],
         "company": [row.company_id] if row.company_id else [],
@@ -94,7 +97,8 @@ def display_name(row: Any) -> str:
 
 
 def search_key(row: Any) -> str:
-    parts = (display_name(row), _s(row.email), _s(row.external_id), _s(row.employee_id))
+    parts = (display_name(row), _s(row.email), _s(row.external_id), _s(row.employee_id),
+             *getattr(row, "other_emails", ()))
     return "\x00".join(parts).lower()
 
 
@@ -106,6 +110,12 @@ class UserIndex:
         self.inv: dict[str, dict[str, Any]] = {f: {} for f in _UNIQUE + _GROUPED}
         self.order: list[int] = []
         self._rank: list[int] | None = None
+        self.version = 0  # bumped by every change; caches compare it
+        self._blob_version = -1
+        self._korder: list[str] = []
+        self._blob = ""
+        self._starts: list[int] = [0]
+        self._cache: tuple[int, str, list[int]] | None = None
         for row in rows:
             self._add_row(row, sort=False)
         self.order = sorted(range(len(self.keys)), key=self._sort_key)
@@ -126,6 +136,7 @@ class UserIndex:
         if sort:
             bisect.insort(self.order, pos, key=self._sort_key)
             self._rank = None
+        self.version += 1
         return pos
 
     def append(self, row: Any) -> int:
@@ -136,6 +147,7 @@ class UserIndex:
         """Re-index position ``pos`` whose row changed from ``old`` to ``new``."""
         self._unlink(pos, values_of(old))
         self._link(pos, values_of(new))
+        self.version += 1
         self.keys[pos] = search_key(new)
         self.active[pos] = 1 if new.is_active is True else 0
         name = display_name(new).lower()
@@ -220,9 +232,46 @@ class UserIndex:
             out &= s
         return out
 
+    def _ensure_blob(self) -> None:
+        """Keys in name order, joined by newlines, with each line's start offset."""
+        if self._blob_version == self.version:
+            return
+        keys = self.keys
+        self._korder = [keys[p] for p in self.order]
+        self._blob = "\n".join(self._korder)
+        self._starts = list(accumulate((len(k) + 1 for k in self._korder), initial=0))
+        self._blob_version = self.version
+
+    def search(self, token: str) -> list[int]:
+        """Positions (in name order) whose search key contains ``token`` (lowercase)."""
+        cached = self._cache
+        if cached and cached[0] == self.version and cached[1] in token:
+            keys = self.keys  # narrowing the previous search (typing on)
+            found = [p for p in cached[2] if token in keys[p]]
+        else:
+            self._ensure_blob()
+            blob, starts, order = self._blob, self._starts, self.order
+            n = len(order)
+            probe = min(n, 2000)
+            if n and blob.count(token, 0, starts[probe]) > probe // 4:
+                # common token: one pass over all keys beats one find() per match
+                found = [p for p, k in zip(order, self._korder) if token in k]
+            else:
+                found = []
+                find, line_of = blob.find, bisect.bisect_right
+                at = find(token)
+                while at >= 0:
+                    line = line_of(starts, at) - 1
+                    found.append(order[line])
+                    at = find(token, starts[line + 1])
+        self._cache = (self.version, token, found)
+        return found
+
     def query(self, *, company: str | None = None, filters: list[dict] | None = None,
               status: str = "ACTIVE", search: str = "", descending: bool = False) -> list[int]:
-        """All matching positions, sorted by name. Filters: AND inside one, OR across."""
+        """All matching positions, sorted by name. Filters: AND inside one, OR across.
+        Search: every whitespace-separated token is a case-insensitive substring of the
+        user's name, email, external ID or employee ID."""
         cand: set[int] | frozenset[int] | None = None
         if company is not None:
             cand = self.positions("company", company)
@@ -236,18 +285,29 @@ class UserIndex:
                 union |= got
             if union is not None:
                 cand = union if cand is None else (cand & union)
+        tokens = sorted(set(search.lower().split()), key=len, reverse=True)
+        keys = self.keys
         if cand is not None and len(cand) * 8 < len(self.order):
-            res = sorted(cand, key=self._rank_list().__getitem__, reverse=descending)
+            res = sorted(cand, key=self._rank_list().__getitem__)
+            for token in tokens:
+                res = [p for p in res if token in keys[p]]
         else:
-            res = list(reversed(self.order)) if descending else self.order
+            res = self.search(tokens[0]) if tokens else self.order
+            for token in tokens[1:]:
+                res = [p for p in res if token in keys[p]]
             if cand is not None:
-                res = [p for p in res if p in cand]
+                if len(res) > 4 * len(cand):
+                    res = [p for p in res if p in cand]
+                else:
+                    mask = bytearray(len(self.keys))
+                    for p in cand:
+                        mask[p] = 1
+                    res = [p for p in res if mask[p]]
         act = self.active
         if status == "ACTIVE":
             res = [p for p in res if act[p]]
         elif status == "INACTIVE":
             res = [p for p in res if not act[p]]
-        keys = self.keys
-        for token in search.lower().split():
-            res = [p for p in res if token in keys[p]]
-        return res if res is not self.order else list(res)
+        if descending:
+            return res[::-1]
+        return list(res) if res is self.order else res

@@ -203,6 +203,7 @@ class Store:
             office_name="", department_id=ref("departmentRef"), cost_center_id=ref("costCenterRef"),
             designation=_s(bi.get("designation")), created_at=_iso(p.get("createdAt")),
             last_updated_at=_iso(p.get("lastUpdatedAt")), names=names,
+            other_emails=tuple(e for e in (_s(bi.get("email")),) if e and e != _s(pi.get("email"))),
         )
 
     # -- list rendering ----------------------------------------------------------------------
