@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Select, SelectionList, Static, Switch, TextArea
 
@@ -117,23 +117,22 @@ class FormField(Vertical):
     """Base of every field widget: label line, editor, error line, change mark."""
 
     DEFAULT_CSS = """
-    FormField { height: auto; width: 1fr; }
-    FormField > .field-line { height: auto; width: 1fr; }
-    FormField .field-label { width: 24; height: 1; padding-right: 1; color: $foreground 80%;
+    FormField { height: auto; width: 1fr; layout: grid; grid-size: 2; grid-columns: 24 1fr;
+        grid-rows: auto; }
+    FormField > .field-label { width: 24; height: 1; padding-right: 1; color: $foreground 80%;
         text-wrap: nowrap; text-overflow: ellipsis; }
-    FormField.-changed .field-label { color: $warning; text-style: bold; }
-    FormField.-error .field-label { color: $error; }
-    FormField > .field-error { display: none; color: $error; padding-left: 24; height: auto; }
-    FormField.-error > .field-error { display: block; }
-    FormField.-read-only .field-label { color: $foreground 50%; }
-    FormField Input, FormField Select, FormField .field-value { width: 1fr; }
-    FormField .field-value { height: 1; color: $foreground 70%; }
-    FormField.-changed Input { background: $warning 15%; }
-    FormField.-error Input { background: $error 20%; }
-    FormField Switch { border: none; height: 1; width: auto; padding: 0 1; }
-    FormField Switch:focus { border: none; background: $boost; text-style: reverse; }
-    FormField SelectionList { height: auto; max-height: 8; width: 1fr; }
-    FormField TextArea { height: auto; max-height: 6; min-height: 2; width: 1fr; }
+    FormField.-changed > .field-label { color: $warning; text-style: bold; }
+    FormField.-error > .field-label { color: $error; }
+    FormField > .field-error { column-span: 2; color: $error; padding-left: 24; height: auto; }
+    FormField.-read-only > .field-label { color: $foreground 50%; }
+    FormField > Input, FormField > Select, FormField > .field-value { width: 1fr; }
+    FormField > .field-value { height: 1; color: $foreground 70%; }
+    FormField.-changed > Input { background: $warning 15%; }
+    FormField.-error > Input { background: $error 20%; }
+    FormField > Switch { border: none; height: 1; width: auto; padding: 0 1; }
+    FormField > Switch:focus { border: none; background: $boost; text-style: reverse; }
+    FormField > SelectionList { height: auto; max-height: 8; width: 1fr; }
+    FormField > TextArea { height: auto; max-height: 6; min-height: 2; width: 1fr; }
     """
 
     def __init__(self, host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False,
@@ -144,6 +143,8 @@ class FormField(Vertical):
         self.rel = rel
         self.read_only = read_only or spec.read_only or spec.deprecated
         self._label = label if label is not None else host.label_for(spec, rel)
+        self._shown_label = ""
+        self._shown_error: str | None = None
         if not _fits(spec.kind, host.state.get(rel)):
             self.read_only = True  # a value of a shape this version does not edit: kept as is
         self.set_class(self.read_only, "-read-only")
@@ -159,30 +160,44 @@ class FormField(Vertical):
         return f"{mark}{self._label}{req}"
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="field-line"):
-            yield Static(self.label_text(), classes="field-label", markup=False)
-            yield from self.compose_editor()
-        yield Static("", classes="field-error", markup=False)
+        yield Static(self.label_text(), classes="field-label", markup=False)
+        yield from self.compose_editor()
+        error = self.host.error_for(self.rel)
+        self._shown_error = error
+        self.set_class(bool(error), "-error")
+        if error:
+            yield Static(f"⚠ {error}", classes="field-error", markup=False)
 
     def compose_editor(self) -> ComposeResult:
         yield from ()
 
     def refresh_mark(self) -> None:
         self.set_class(self.host.state.changed(self.rel), "-changed")
-        try:
-            self.query_one(".field-label", Static).update(self.label_text())
-        except Exception:
-            pass
+        text = self.label_text()
+        if text != self._shown_label:
+            self._shown_label = text
+            for label in self.query_children(".field-label").results(Static):
+                label.update(text, layout=False)
 
     def on_mount(self) -> None:
+        self._shown_label = self.label_text()
         self.set_class(self.host.state.changed(self.rel), "-changed")
-        error = self.host.error_for(self.rel)
-        if error:
-            self.show_error(error)
 
     def show_error(self, message: str | None) -> None:
+        """Show (or with None, clear) the message under the field."""
+        if message == self._shown_error:
+            return
+        self._shown_error = message
         self.set_class(bool(message), "-error")
-        self.query_one(".field-error", Static).update(f"⚠ {message}" if message else "")
+        current = self.query_children(".field-error")
+        if message:
+            text = f"⚠ {message}"
+            if current:
+                current.first(Static).update(text)
+            else:
+                self.mount(Static(text, classes="field-error", markup=False))
+        else:
+            current.remove()
 
     def refresh_mask(self) -> None:
         """Called after a reveal: rebuild when this field was masked and no longer is."""

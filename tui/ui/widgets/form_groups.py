@@ -140,7 +140,9 @@ class FormGroup(Collapsible):
 
     def refresh_mark(self) -> None:
         self.set_class(self.host.state.changed(self.rel), "-changed")
-        self.title = self._title_text()
+        text = self._title_text()
+        if text != self.title:
+            self.title = text
 
     def on_mount(self) -> None:
         self.set_class(self.host.state.changed(self.rel), "-changed")

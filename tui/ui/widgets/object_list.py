@@ -88,6 +88,8 @@ class ObjectList(Vertical):
         self.spec = spec
         self.rel = rel
         self.read_only = read_only or spec.read_only or spec.deprecated
+        self._shown_title = ""
+        self._shown_error: str | None = None
 
     @property
     def path(self) -> Path:
@@ -138,12 +140,18 @@ class ObjectList(Vertical):
 
     def refresh_mark(self) -> None:
         self.set_class(self.host.state.changed(self.rel), "-changed")
-        self.query_one(".list-title", Static).update(self._title_text())
+        text = self._title_text()
+        if text != self._shown_title:
+            self._shown_title = text
+            self.query_one(".list-title", Static).update(text, layout=False)
 
     def refresh_mask(self) -> None:
         self.refresh_rows()
 
     def show_error(self, message: str | None) -> None:
+        if message == self._shown_error:
+            return
+        self._shown_error = message
         self.set_class(bool(message), "-error")
         self.query_one(".list-error", Static).update(f"⚠ {message}" if message else "")
 
