@@ -73,7 +73,7 @@ def main() -> None:
             page = body["pagination"]
             server, http = [], []
             for _ in range(args.repeat):
-                store.index._cache = None  # measure cold searches, not the typing-on cache
+                store.index._cache.clear()  # measure cold searches, not the search cache
                 t = time.perf_counter()
                 with store.lock:
                     pos = store.index.query(
@@ -82,7 +82,7 @@ def main() -> None:
                         descending=(body.get("sort") or {}).get("sortOrder") == "DESCENDING")
                     [store.detail(p) for p in pos[page["offset"]:page["offset"] + page["limit"]]]
                 server.append((time.perf_counter() - t) * 1000)
-                store.index._cache = None
+                store.index._cache.clear()
                 t = time.perf_counter()
                 resp = client.post("/v3/users/list", json=body)
                 http.append((time.perf_counter() - t) * 1000)

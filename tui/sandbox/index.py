@@ -9,7 +9,8 @@ every position sorted by name, so a page is a filtered walk over it.
 from __future__ import annotations
 
 import bisect
-from itertools import accumulate
+import re
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,7 +100,7 @@ def display_name(row: Any) -> str:
 def search_key(row: Any) -> str:
     parts = (display_name(row), _s(row.email), _s(row.external_id), _s(row.employee_id),
              *getattr(row, "other_emails", ()))
-    return "\x00".join(parts).lower()
+    return "\x00".join(parts).lower().replace("\n", " ").replace("\x01", " ")
 
 
 class UserIndex:
@@ -111,11 +112,11 @@ class UserIndex:
         self.order: list[int] = []
         self._rank: list[int] | None = None
         self.version = 0  # bumped by every change; caches compare it
+        self._lines: list[str] = []  # per position: search key + "\x01" + position
         self._blob_version = -1
-        self._korder: list[str] = []
         self._blob = ""
-        self._starts: list[int] = [0]
-        self._cache: tuple[int, str, list[int]] | None = None
+        self._cache: OrderedDict[str, list[int]] = OrderedDict()
+        self._cache_version = -1
         for row in rows:
             self._add_row(row, sort=False)
         self.order = sorted(range(len(self.keys)), key=self._sort_key)
@@ -129,7 +130,9 @@ class UserIndex:
 
     def _add_row(self, row: Any, sort: bool = True) -> int:
         pos = len(self.keys)
-        self.keys.append(search_key(row))
+        key = search_key(row)
+        self.keys.append(key)
+        self._lines.append(f"{key}\x01{pos}")
         self.names.append(display_name(row).lower())
         self.active.append(1 if row.is_active is True else 0)
         self._link(pos, values_of(row))
@@ -148,7 +151,8 @@ class UserIndex:
         self._unlink(pos, values_of(old))
         self._link(pos, values_of(new))
         self.version += 1
-        self.keys[pos] = search_key(new)
+        self.keys[pos] = key = search_key(new)
+        self._lines[pos] = f"{key}\x01{pos}"
         self.active[pos] = 1 if new.is_active is True else 0
         name = display_name(new).lower()
         if name != self.names[pos]:
@@ -233,38 +237,39 @@ class UserIndex:
         return out
 
     def _ensure_blob(self) -> None:
-        """Keys in name order, joined by newlines, with each line's start offset."""
-        if self._blob_version == self.version:
-            return
-        keys = self.keys
-        self._korder = [keys[p] for p in self.order]
-        self._blob = "\n".join(self._korder)
-        self._starts = list(accumulate((len(k) + 1 for k in self._korder), initial=0))
-        self._blob_version = self.version
+        """All search lines ("key\x01position") in name order, joined by newlines."""
+        if self._blob_version != self.version:
+            lines = self._lines
+            self._blob = "\n".join([lines[p] for p in self.order])
+            self._blob_version = self.version
 
     def search(self, token: str) -> list[int]:
-        """Positions (in name order) whose search key contains ``token`` (lowercase)."""
-        cached = self._cache
-        if cached and cached[0] == self.version and cached[1] in token:
-            keys = self.keys  # narrowing the previous search (typing on)
-            found = [p for p in cached[2] if token in keys[p]]
+        """Positions (in name order) whose search key contains ``token`` (lowercase).
+        Recent results are cached until the next change; a token that extends a cached one
+        (typing on) only filters the cached result."""
+        token = token.replace("\x01", "").replace("\n", "")
+        if self._cache_version != self.version:
+            self._cache.clear()
+            self._cache_version = self.version
+        found = self._cache.get(token)
+        if found is not None:
+            self._cache.move_to_end(token)
+            return found
+        keys = self.keys
+        base = min((r for t, r in self._cache.items() if t in token), key=len, default=None)
+        if base is not None:
+            found = [p for p in base if token in keys[p]]
         else:
             self._ensure_blob()
-            blob, starts, order = self._blob, self._starts, self.order
-            n = len(order)
-            probe = min(n, 2000)
-            if n and blob.count(token, 0, starts[probe]) > probe // 4:
-                # common token: one pass over all keys beats one find() per match
-                found = [p for p, k in zip(order, self._korder) if token in k]
+            pattern = re.compile(re.escape(token) + "[^\n\x01]*\x01(\\d+)")
+            probe = self._blob[:100_000]
+            if len(pattern.findall(probe)) > 0.7 * (probe.count("\n") + 1):
+                found = [p for p in self.order if token in keys[p]]  # nearly everyone matches
             else:
-                found = []
-                find, line_of = blob.find, bisect.bisect_right
-                at = find(token)
-                while at >= 0:
-                    line = line_of(starts, at) - 1
-                    found.append(order[line])
-                    at = find(token, starts[line + 1])
-        self._cache = (self.version, token, found)
+                found = list(map(int, pattern.findall(self._blob)))
+        self._cache[token] = found
+        if len(self._cache) > 16:
+            self._cache.popitem(last=False)
         return found
 
     def query(self, *, company: str | None = None, filters: list[dict] | None = None,
