@@ -56,6 +56,7 @@ def users(app: SpotnanaApp) -> UsersScreen:
 async def settled(pilot: Pilot, timeout: float = 5.0) -> UsersScreen:
     """Wait until the list has its answer and nothing is in flight (no pending debounce)."""
     app: SpotnanaApp = pilot.app  # type: ignore[assignment]
+    await pilot.pause()  # let queued messages (Input.Changed ...) be handled first
     await wait_for(pilot, lambda: isinstance(app.screen, UsersScreen), timeout, "the list screen")
     screen = users(app)
 

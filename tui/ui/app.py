@@ -53,7 +53,7 @@ class SpotnanaApp(App[None]):
     BINDINGS = [
         Binding("q", "quit_app", "Quit", id="app.quit"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
-        Binding("ctrl+p,f2", "command_palette", "Commands", priority=True, id="app.command_palette"),
+        Binding("ctrl+p,f2", "command_palette", "Commands", show=False, priority=True, id="app.command_palette"),
         Binding("ctrl+t", "change_theme", "Theme", show=False, id="app.theme"),
     ]
 
@@ -147,6 +147,19 @@ class SpotnanaApp(App[None]):
 
     # -- navigation ----------------------------------------------------------------------
     def open_user(self, row: UserRow) -> None:
+        """The profile screen; the read-only ``GET /v2/users/{id}`` view if it cannot load."""
+        try:
+            from tui.ui.screens.profile import ProfileScreen
+
+            screen: Screen = ProfileScreen.from_app(self, row)
+        except Exception as exc:  # noqa: BLE001 - never a traceback on Enter
+            from tui.ui.screens.user_detail import UserDetailScreen
+
+            self.log_error("profile screen", exc)
+            screen = UserDetailScreen(row)
+        self.push_screen(screen)
+
+    def open_user_json(self, row: UserRow) -> None:
         from tui.ui.screens.user_detail import UserDetailScreen
 
         self.push_screen(UserDetailScreen(row))

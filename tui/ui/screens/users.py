@@ -34,12 +34,13 @@ class UsersScreen(Screen):
         # priority: handled before the next key of a burst, so "/chi" typed fast lands in the box
         Binding("slash,ctrl+f", "focus_search", "Search", priority=True, id="users.search"),
         Binding("escape,ctrl+g", "escape", "Clear/back", show=False, id="users.escape"),
-        Binding("f", "filters", "Filters", id="users.filters"),
+        Binding("f", "filters", "Filter", id="users.filters"),
         Binding("s", "toggle_sort", "Sort", id="users.sort"),
-        Binding("i", "toggle_inactive", "Inactive", id="users.toggle_inactive"),
+        Binding("i", "toggle_inactive", "Inactive", show=False, id="users.toggle_inactive"),
         Binding("y", "copy_id", "Copy ID", id="users.copy_id"),
         Binding("Y,e", "copy_email", "Copy email", show=False, id="users.copy_email"),
         Binding("r,f5,ctrl+r", "refresh", "Refresh", id="users.refresh"),
+        Binding("v", "view_json", "View JSON", show=False, id="users.view_json"),
     ]
 
     def __init__(self) -> None:
@@ -50,6 +51,7 @@ class UsersScreen(Screen):
         self._warned_pages: set[tuple[int, int]] = set()
         self.last_page_at: float | None = None  # monotonic time of the last page shown (bench)
         self._restore_cursor = 0
+        self._started_text: str | None = None
 
     @property
     def spot(self) -> SpotnanaApp:
@@ -66,7 +68,7 @@ class UsersScreen(Screen):
         yield UserTable(self.model, id="user-table")
         yield ListState(id="list-state")
         yield StatusBar(app.env, id="status-bar")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.table = self.query_one(UserTable)
@@ -86,6 +88,8 @@ class UsersScreen(Screen):
         self._show_chips()
         if self._debounce is not None:
             self._debounce.stop()
+        if event.value == self._started_text:
+            return  # set by set_query_text (already searched) or typed back to what is shown
         delay = self.spot.settings.debounce_ms / 1000
         self._debounce = self.set_timer(delay, self.start_query, name="search-debounce")
 
@@ -108,6 +112,7 @@ class UsersScreen(Screen):
 
     def start_query(self) -> None:
         """Forget the current rows and ask for the first page of the current query."""
+        self._started_text = self.search.value
         self.query_state = parse_query(self.search.value)
         self._restore_cursor = 0
         self.workers.cancel_group(self, "pages")
@@ -189,6 +194,7 @@ class UsersScreen(Screen):
         else:
             self._show_list(True)
         self._show_counts()
+        self.call_after_refresh(self._show_counts)  # again once the list has its height
         for index in range(int(self.table.scroll_y), int(self.table.scroll_y) + self.table.body_height):
             failed = model.failed(index)
             key = (model.generation, model.page_of(index))
@@ -234,6 +240,11 @@ class UsersScreen(Screen):
     # -- actions ---------------------------------------------------------------------------
     def on_user_table_selected(self, event: UserTable.Selected) -> None:
         self.spot.open_user(event.row)
+
+    def action_view_json(self) -> None:
+        row = self.table.highlighted_row
+        if row is not None:
+            self.spot.open_user_json(row)
 
     def on_list_state_retry(self, _: ListState.Retry) -> None:
         self.action_refresh()

@@ -82,7 +82,7 @@ class UserTable(ScrollView, can_focus=True):
         Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="users.page_up"),
         Binding("g,home", "first", "First", show=False, id="users.first"),
         Binding("G,end", "last", "Last", show=False, id="users.last"),
-        Binding("enter", "select", "Open", id="users.open"),
+        Binding("enter", "select", "Open", show=False, id="users.open"),
     ]
 
     COMPONENT_CLASSES = {
