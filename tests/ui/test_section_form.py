@@ -119,6 +119,44 @@ async def test_mounting_changes_nothing_and_keeps_unknown_fields(key: str) -> No
         assert_same_json(form.value, base)
 
 
+def other_sections(i: int = 1) -> dict[str, Any]:
+    profile = Seeder(seed=7, n_users=50).profile(i)
+    return {"roles": profile["roles"], "notifications": profile["notificationPreferences"],
+            "external_id": {"externalId": profile["externalId"], "zzFuture": 1}}
+
+
+@pytest.mark.parametrize("key", ["roles", "notifications", "external_id"])
+async def test_the_other_sections_use_the_same_builder(key: str) -> None:
+    base = other_sections()[key]
+    app = FormApp(key, copy.deepcopy(base))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.form.query(FieldRow) or app.form.query(ObjectList)
+        assert_same_json(app.form.value, base)
+        assert app.form.validate() == []
+
+
+async def test_a_oneof_object_inside_a_list_item() -> None:
+    base = other_sections()["roles"]
+    index = next(i for i, r in enumerate(base["roles"]) if "companyRef" in r.get("metadata", {}))
+    expected = copy.deepcopy(base)
+    app = FormApp("roles", copy.deepcopy(base))
+    async with app.run_test(size=SIZE) as pilot:
+        form = app.form
+        await pilot.pause()
+        form.field_widget(("roles",)).open_editor(index)
+        await pilot.pause()
+        sub = app.screen.form
+        metadata = sub.field_widget(("metadata",))
+        assert "Company role info" in str(metadata.title)
+        await type_into(pilot, sub, ("metadata", "companyRef", "name"), "Renamed Inc")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        expected["roles"][index]["metadata"]["companyRef"]["name"] = "Renamed Inc"
+        assert_same_json(form.value, expected)
+        assert form.changed_paths == {("roles", index, "metadata", "companyRef", "name")}
+
+
 # --- edits, per kind of field --------------------------------------------------------------
 
 
@@ -442,3 +480,31 @@ async def test_the_biggest_section_mounts_fast_and_lossless() -> None:
     print(f"\ntravel, every field filled: first mount {mounted * 1000:.0f} ms "
           f"({lazy_widgets} widgets), expanding all {expanded * 1000:.0f} ms")
     assert mounted < 3.0
+
+
+async def test_an_incomplete_new_item_is_flagged_field_by_field_and_not_added() -> None:
+    base = seeded("personal")
+    app = FormApp("personal", copy.deepcopy(base))
+    async with app.run_test(size=SIZE) as pilot:
+        form = app.form
+        await pilot.pause()
+        form.field_widget(("identityDocs",)).open_editor(None)
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("ctrl+s")  # no kind yet: stays open
+        await pilot.pause()
+        assert app.screen is screen
+        screen.query_one("#item-kind", Select).value = "PassportWrapper"
+        await pilot.pause()
+        await type_into(pilot, screen.form, ("passport", "docId"), "P1234567")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        errors = dict(screen.form.errors)
+        assert errors[("passport", "issueCountry")] == "required"
+        assert errors[("passport", "expiryDate")] == "required"
+        assert screen.form.field_widget(("passport", "issueCountry")).has_class("-error")
+        assert not screen.form.has_class("-error")  # nothing left for the banner
+        await pilot.press("escape")
+        await pilot.pause()
+        assert_same_json(form.value, base)

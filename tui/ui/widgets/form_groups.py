@@ -37,8 +37,10 @@ def ordered_children(spec: FieldSpec, order: tuple[str, ...] = ()) -> list[Field
 def build_children(host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False,
                    order: tuple[str, ...] = ()) -> list[Widget]:
     out = []
+    deep = getattr(host, "expand_groups", False)  # item editors: every present group open
     for child in ordered_children(spec, order):
-        widget = build_field(host, child, rel + (child.key,), read_only=read_only)
+        present = deep and host.state.get(rel + (child.key,)) not in (ABSENT, None)
+        widget = build_field(host, child, rel + (child.key,), read_only=read_only, expanded=present)
         if widget is not None:
             out.append(widget)
     return out

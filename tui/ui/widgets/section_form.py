@@ -18,6 +18,7 @@ The same widget is the sub-form of the item editor (``spec``/``prefix`` of one l
 
 from __future__ import annotations
 
+import copy
 from typing import Any, Iterable
 
 from textual.app import ComposeResult
@@ -29,7 +30,7 @@ from textual.widgets import Static
 
 from tui.domain.form_schema import FieldSpec, form_fields, validation_errors
 from tui.domain.masking import is_masked, mask_value
-from tui.domain.paths import ABSENT, Path, format_path, parse_path
+from tui.domain.paths import ABSENT, Path, format_path, get, parse_path, set_at
 from tui.ui.widgets.form_fields import FormField
 from tui.ui.widgets.form_groups import FormGroup, _inline_child, build_field, ordered_children
 from tui.ui.widgets.form_state import FormState
@@ -108,6 +109,7 @@ class SectionForm(VerticalScroll):
         self._errors: dict[Path, str] = {}
         self._form_errors: list[str] = []
         self._children_forms: list[SectionForm] = []
+        self._flat: Path | None = None
 
     # -- building --------------------------------------------------------------------------
 
@@ -118,6 +120,7 @@ class SectionForm(VerticalScroll):
         if len(children) == 1 and children[0].kind == "object" and _inline_child(children[0]) is None and self.prefix:
             spec, rel = children[0], (children[0].key,)  # a wrapper item ({"passport": {...}}): its fields
             children = ordered_children(spec)
+            self._flat = rel
         for child in children:
             present = self.state.get(rel + (child.key,)) not in (ABSENT, None)
             widget = build_field(self, child, rel + (child.key,), read_only=self.read_only,
@@ -200,7 +203,11 @@ class SectionForm(VerticalScroll):
         errors = list(self.state.parse_errors.items())
         seen = {p for p, _ in errors}
         target = self.spec.model if self.spec.model is not None else self.spec
-        for path, message in validation_errors(target, self.state.doc):
+        doc = self.state.doc
+        if self._flat and get(doc, self._flat) is ABSENT:
+            doc = copy.deepcopy(doc)  # an empty wrapper item: report its fields, not the wrapper
+            set_at(doc, self._flat, {})
+        for path, message in validation_errors(target, doc):
             if path not in seen:
                 errors.append((path, message))
         self.set_errors(errors)
