@@ -245,3 +245,16 @@ async def test_malformed_json(c, sandbox, uids):
     with pytest.raises(ApiDecodeError):
         await c.get_raw(f"/v2/users/{uids[0]}/personal-info")
     assert isinstance(await c.get_personal_info(uids[0]), UserPersonalInfo)
+
+
+async def test_no_token_in_any_debug_log(sandbox, uids, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)  # root: httpx and httpcore included
+    sandbox.faults.clear()
+    sandbox.faults.inject(503)
+    secret = sandbox.token
+    async with UsersClient(sandbox.base_url, token=secret, backoff=0) as client:
+        await client.get_user_roles(uids[0])
+    assert "httpcore" in caplog.text and "retry 1/3" in caplog.text  # the wire really was logged
+    assert secret not in caplog.text
