@@ -36,6 +36,7 @@ _UNIQUE = ("userId", "email", "externalId", "employeeId")
 _GROUPED = ("company", "legalEntity", "office", "department", "costCenter", "persona", "tier",
             "designation", "role")
 _EMPTY: frozenset[int] = frozenset()
+_FLIP = bytes([1, 0]) + bytes(254)  # translate table: active flag 0 <-> 1
 
 
 @dataclass(slots=True)
@@ -117,6 +118,8 @@ class UserIndex:
         self._blob = ""
         self._cache: OrderedDict[str, list[int]] = OrderedDict()
         self._cache_version = -1
+        self._status_lists: dict[str, list[int]] = {}
+        self._status_version = -1
         for row in rows:
             self._add_row(row, sort=False)
         self.order = sorted(range(len(self.keys)), key=self._sort_key)
@@ -236,6 +239,16 @@ class UserIndex:
             out &= s
         return out
 
+    def _by_status(self, status: str) -> list[int]:
+        if self._status_version != self.version:
+            self._status_lists.clear()
+            self._status_version = self.version
+        got = self._status_lists.get(status)
+        if got is None:
+            act, want = self.active, status == "ACTIVE"
+            got = self._status_lists[status] = [p for p in self.order if bool(act[p]) == want]
+        return got
+
     def _ensure_blob(self) -> None:
         """All search lines ("key\x01position") in name order, joined by newlines."""
         if self._blob_version != self.version:
@@ -291,28 +304,35 @@ class UserIndex:
             if union is not None:
                 cand = union if cand is None else (cand & union)
         tokens = sorted(set(search.lower().split()), key=len, reverse=True)
-        keys = self.keys
+        keys, act = self.keys, self.active
         if cand is not None and len(cand) * 8 < len(self.order):
             res = sorted(cand, key=self._rank_list().__getitem__)
             for token in tokens:
                 res = [p for p in res if token in keys[p]]
+            if status != "ALL":
+                want = status == "ACTIVE"
+                res = [p for p in res if bool(act[p]) == want]
         else:
             res = self.search(tokens[0]) if tokens else self.order
             for token in tokens[1:]:
                 res = [p for p in res if token in keys[p]]
-            if cand is not None:
-                if len(res) > 4 * len(cand):
-                    res = [p for p in res if p in cand]
+            if cand is None and res is self.order and status != "ALL":
+                res = self._by_status(status)  # plain browsing: cached until the next change
+            elif cand is not None or status != "ALL":
+                # one byte per position: 1 = wanted; status folded in with a big-int AND
+                n = len(keys)
+                if cand is None:
+                    mask = bytes(act) if status == "ACTIVE" else act.translate(_FLIP)
                 else:
-                    mask = bytearray(len(self.keys))
+                    marks = bytearray(n)
                     for p in cand:
-                        mask[p] = 1
-                    res = [p for p in res if mask[p]]
-        act = self.active
-        if status == "ACTIVE":
-            res = [p for p in res if act[p]]
-        elif status == "INACTIVE":
-            res = [p for p in res if not act[p]]
+                        marks[p] = 1
+                    mask = bytes(marks)
+                    if status != "ALL":
+                        live = bytes(act) if status == "ACTIVE" else act.translate(_FLIP)
+                        mask = (int.from_bytes(mask, "little") & int.from_bytes(live, "little")
+                                ).to_bytes(n, "little")
+                res = [p for p in res if mask[p]]
         if descending:
             return res[::-1]
-        return list(res) if res is self.order else res
+        return list(res) if res is self.order or res is self._status_lists.get(status) else res
