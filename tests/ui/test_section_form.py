@@ -508,3 +508,32 @@ async def test_an_incomplete_new_item_is_flagged_field_by_field_and_not_added() 
         await pilot.press("escape")
         await pilot.pause()
         assert_same_json(form.value, base)
+
+
+# --- snapshot -----------------------------------------------------------------------------------
+
+FIXED_PERSONAL = {
+    "name": {"given": "Ana", "family1": "García", "zzNick": "Anita"},
+    "email": "ana.garcia@example.com",
+    "title": "MS",
+    "dob": {"iso8601": "1984-03-09"},
+    "gender": "FEMALE",
+    "phoneNumbers": [{"countryCode": 34, "nationalNumber": 600111222, "rawInput": "+34 600111222", "type": "MOBILE"}],
+    "identityDocs": [{"passport": {"docId": "X12345678", "issueCountry": "ES", "nationalityCountry": "ES",
+                                   "expiryDate": {"iso8601": "2031-01-01"}}}],
+}
+
+
+def test_snapshot_personal_form_80x24(snap_compare) -> None:
+    """Masked date and document number, one changed field, one field error, at 80x24."""
+
+    async def run(pilot) -> None:
+        form = pilot.app.form
+        await pilot.pause()
+        form.set(("name", "given"), "Ana María")
+        form.set_errors([(("email",), "already used by another traveler")])
+        form.scroll_home(animate=False)
+        pilot.app.set_focus(None)
+        await pilot.pause()
+
+    assert snap_compare(FormApp("personal", copy.deepcopy(FIXED_PERSONAL)), terminal_size=SIZE, run_before=run)
