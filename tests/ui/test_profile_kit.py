@@ -14,7 +14,8 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.message import Message
-from textual.widgets import Static
+from textual.containers import Vertical
+from textual.widgets import Input, Static
 
 from tui.api.client import UsersClient
 from tui.domain.audit import AuditLog
@@ -29,7 +30,7 @@ except ImportError:  # pragma: no cover - depends on the FORM helper's progress
     RealSectionForm = None
 
 
-class SectionForm(Static):
+class SectionForm(Vertical):
     """Stand-in with the real form's interface (value, changed_paths, has_changes, validate,
     set_errors, reveal, reset, Changed, RevealRequested); edits go through ``set``."""
 
@@ -42,15 +43,16 @@ class SectionForm(Static):
             self.path = path
 
     def __init__(self, section: Any, base: Any) -> None:
-        super().__init__("")
+        super().__init__()
         self.section = section
         self._base = copy.deepcopy(base)
         self._doc = copy.deepcopy(base)
         self.errors: list = []
         self.revealed: set = set()
 
-    def on_mount(self) -> None:
-        self.update(f"stand-in form: {self.section.title}")
+    def compose(self) -> ComposeResult:
+        yield Static(f"stand-in form: {self.section.title}")
+        yield Input(id="stand-in-input")
 
     @property
     def value(self) -> Any:
@@ -91,6 +93,7 @@ class ProfileApp(App[None]):
 
     def __init__(self, sb: Any, user_id: str, audit_file: Path, **screen_kw: Any) -> None:
         super().__init__()
+        self.animation_level = "none"  # no tab underline animation for the pilot to wait on
         self.sb = sb
         self.user_id = user_id
         self.client = UsersClient(sb.base_url, token=sb.token, retries=0, timeout=5)
@@ -143,8 +146,9 @@ async def wait_screen(pilot: Any, cls: type) -> Any:
                           what=cls.__name__)
 
 
-def puts(sb: Any) -> list:
-    return [r for r in sb.requests if r[0] == "PUT"]
+def puts(sb: Any, user_id: str | None = None) -> list:
+    """The PUTs the sandbox served (for one user when given)."""
+    return [r for r in list(sb.requests) if r[0] == "PUT" and (user_id is None or user_id in r[1])]
 
 
 def scripted_editor(tmp_path: Path, body: str, name: str = "editor.py") -> str:

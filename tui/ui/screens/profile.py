@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, TabbedContent, TabPane, TextArea
 
 from tui.api.errors import SpotnanaError
+from tui.api.operations import OPERATIONS
 from tui.domain.audit import AuditLog
 from tui.domain.editing import SectionEditor
 from tui.domain.sections import SECTIONS, Section
@@ -26,7 +27,7 @@ from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.widgets.profile_header import ProfileHeader, header_facts
 from tui.ui.widgets.profile_section import SectionPane
 
-__all__ = ["ProfileScreen", "AppClient"]
+__all__ = ["ProfileScreen", "AppClient", "InactiveToo"]
 
 
 class AppClient:
@@ -38,6 +39,20 @@ class AppClient:
     async def call_raw(self, name: str, *args: Any, **kwargs: Any) -> Any:
         client = await self._app.get_client()
         return await client.call_raw(name, *args, **kwargs)
+
+
+class InactiveToo:
+    """Passes ``include_inactive=True`` to every operation that takes it: a deactivated
+    user's profile is still shown (and editable) instead of answering 404."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    async def call_raw(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        op = OPERATIONS.get(name)
+        if op is not None and any(k == "include_inactive" for k, _ in op.query):
+            kwargs.setdefault("include_inactive", True)
+        return await self.client.call_raw(name, *args, **kwargs)
 
 
 def _is_text_field(widget: Any) -> bool:
@@ -72,7 +87,7 @@ class ProfileScreen(Screen):
     def __init__(self, client: Any, env: Any, audit: AuditLog | None, user_id: str, *,
                  row: Any = None, detail: dict | None = None, sections: tuple[Section, ...] = SECTIONS) -> None:
         super().__init__(id="profile")
-        self.client = client
+        self.client = InactiveToo(client)
         self.env = env
         self.env_name = str(getattr(env, "name", env) or "")
         self.audit = audit
@@ -135,7 +150,7 @@ class ProfileScreen(Screen):
     async def _load_header(self) -> None:
         header = self.query_one(ProfileHeader)
         try:
-            self.profile = await self.client.call_raw("get_user_info", self.user_id, include_inactive=True)
+            self.profile = await self.client.call_raw("get_user_info", self.user_id)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - the header keeps the list's facts

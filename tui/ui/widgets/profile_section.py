@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+import logging
 from typing import Any
 
 from rich.text import Text
@@ -31,6 +32,7 @@ from tui.ui.widgets.profile_json import JsonView
 __all__ = ["SectionPane"]
 
 MAX_CONFLICT_ROUNDS = 5
+log = logging.getLogger("tui.ui.profile")
 
 
 def _form_class() -> type:
@@ -210,6 +212,8 @@ class SectionPane(Vertical):
                             title=self.section.title, severity="error")
                 return
             await self._confirm_and_commit(edited)
+        except Exception as exc:  # noqa: BLE001 - a bug must not cost the agent the edits
+            self._unexpected("save", exc)
         finally:
             self.busy = False
 
@@ -252,8 +256,15 @@ class SectionPane(Vertical):
             self._draft = (strip_header(text), current)
             if await self._confirm_and_commit(doc):
                 self._draft = None
+        except Exception as exc:  # noqa: BLE001
+            self._unexpected("edit", exc)
         finally:
             self.busy = False
+
+    def _unexpected(self, what: str, exc: Exception) -> None:
+        log.exception("%s of %s failed", what, self.section.key)
+        self.notify(f"Could not {what} {self.section.noun}: {type(exc).__name__}: {str(exc)[:200]}. "
+                    "Your edits are kept.", title=self.section.title, severity="error", timeout=12)
 
     async def _confirm_and_commit(self, edited: Any) -> bool:
         """Diff -> confirm -> commit. True once sent (or nothing to send)."""
@@ -325,7 +336,13 @@ class SectionPane(Vertical):
             self.post_message(self.Saved(self, result))
             return True
         if result.status == "no_changes":
-            self.notify(f"No changes to {self.section.noun}.", title=self.section.title)
+            # e.g. every conflict resolved as "theirs": the server's copy is the new base
+            if result.base is not None:
+                self.form.reset(copy.deepcopy(result.base))
+                self._section_errors([])
+                self._set_dirty()
+            self.notify(f"Nothing left to send: the {self.section.noun} show the server's values.",
+                        title=self.section.title)
             return True
         if result.status == "conflict":
             self.notify("The section kept changing on the server: nothing was sent. Try again.",
