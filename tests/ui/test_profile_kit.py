@@ -156,13 +156,14 @@ def scripted_editor(tmp_path: Path, body: str, name: str = "editor.py") -> str:
     argument) and ``state`` (a counter file next to it). Returns the command line."""
     script = tmp_path / name
     script.write_text(textwrap.dedent("""
-        import json, sys, pathlib
+        import json, os, sys, pathlib
         path = pathlib.Path(sys.argv[-1])
         state = pathlib.Path(__file__).with_suffix(".count")
         n = int(state.read_text()) if state.exists() else 0
         state.write_text(str(n + 1))
         (pathlib.Path(__file__).with_suffix(".seen{}".format(n))).write_text(path.read_text())
         (pathlib.Path(__file__).with_suffix(".argv{}".format(n))).write_text(json.dumps(sys.argv))
+        (pathlib.Path(__file__).with_suffix(".mode{}".format(n))).write_text(oct(os.stat(path).st_mode & 0o777))
     """) + textwrap.dedent(body))
     return f"{sys.executable} -I {script}"
 
