@@ -9,20 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Collapsible, Select, Static
 
 from tui.domain.form_schema import SCALAR_KINDS, FieldSpec, Variant, variant_of
 from tui.domain.paths import ABSENT, Path
-from tui.ui.widgets.form_fields import (
-    CHANGED_MARK,
-    EnumListField,
-    FieldRow,
-    FormHost,
-    JsonField,
-    StrListField,
-)
+from tui.ui.widgets.form_fields import CHANGED_MARK, FieldRow, FormHost
+from tui.ui.widgets.form_list_fields import EnumListField, JsonField, StrListField
 
 __all__ = ["build_field", "build_children", "FormGroup", "ObjectGroup", "UnionGroup", "ordered_children"]
 
