@@ -510,6 +510,29 @@ async def test_an_incomplete_new_item_is_flagged_field_by_field_and_not_added() 
         assert_same_json(form.value, base)
 
 
+async def test_deprecated_fields_are_read_only_when_present_and_hidden_when_absent() -> None:
+    base = copy.deepcopy(FIXED_PERSONAL)
+    base["emergencyContactInfo"] = {"email": "old@example.com", "designation": "Old"}
+    base["gender"] = "SOME_FUTURE_GENDER"  # an enum value this version does not list
+    app = FormApp("personal", copy.deepcopy(base))
+    async with app.run_test(size=SIZE) as pilot:
+        form = app.form
+        await pilot.pause()
+        group = form.field_widget(("emergencyContactInfo",))
+        assert group is not None and group.read_only and "read-only" in str(group.title)
+        group.expand()
+        await pilot.pause()
+        row = form.field_widget(("emergencyContactInfo", "email"))
+        assert row.read_only and not row.query(Input)
+        assert editor(form, ("gender",), Select).value == "SOME_FUTURE_GENDER"
+        assert_same_json(form.value, base)
+    del base["emergencyContactInfo"]
+    app = FormApp("personal", base)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.form.field_widget(("emergencyContactInfo",)) is None
+
+
 # --- snapshot -----------------------------------------------------------------------------------
 
 FIXED_PERSONAL = {
