@@ -61,9 +61,8 @@ async def settled(pilot: Pilot, timeout: float = 5.0) -> UsersScreen:
     screen = users(app)
 
     def done() -> bool:
-        timer = screen._debounce
-        pending = timer is not None and timer._active.is_set() and not timer._task.done()  # type: ignore[union-attr]
-        return (screen.model.loaded or screen.model.error is not None) and not screen.model.loading and not pending
+        model = screen.model
+        return (model.loaded or model.error is not None) and not model.loading and not screen.search_pending
 
     await wait_for(pilot, done, timeout, "the list to settle")
     await app.workers.wait_for_complete()

@@ -52,6 +52,7 @@ class UsersScreen(Screen):
         self.last_page_at: float | None = None  # monotonic time of the last page shown (bench)
         self._restore_cursor = 0
         self._started_text: str | None = None
+        self.search_pending = False  # typed, debounce not yet run
 
     @property
     def spot(self) -> SpotnanaApp:
@@ -89,13 +90,16 @@ class UsersScreen(Screen):
         if self._debounce is not None:
             self._debounce.stop()
         if event.value == self._started_text:
+            self.search_pending = False
             return  # set by set_query_text (already searched) or typed back to what is shown
         delay = self.spot.settings.debounce_ms / 1000
+        self.search_pending = True
         self._debounce = self.set_timer(delay, self.start_query, name="search-debounce")
 
     def on_search_input_leave(self, _: SearchInput.Leave) -> None:
-        if self._debounce is not None and self._debounce._active.is_set():  # pending: run it now
-            self._debounce.stop()
+        if self.search_pending:  # a keystroke is still waiting for its debounce: search now
+            if self._debounce is not None:
+                self._debounce.stop()
             self.start_query()
         self.set_focus(self.table)
 
@@ -113,6 +117,7 @@ class UsersScreen(Screen):
     def start_query(self) -> None:
         """Forget the current rows and ask for the first page of the current query."""
         self._started_text = self.search.value
+        self.search_pending = False
         self.query_state = parse_query(self.search.value)
         self._restore_cursor = 0
         self.workers.cancel_group(self, "pages")
