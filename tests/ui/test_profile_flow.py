@@ -123,7 +123,7 @@ async def test_server_400_lands_next_to_its_field(sandbox, tmp_path, monkeypatch
         await wait_for(pilot, lambda: pane.form.errors, what="field errors")
         assert pane.has_changes  # the edits are kept
     paths = [p for p, _ in pane.form.errors]
-    assert paths == [("designation",)]
+    assert paths == [("designation",)]  # (the stand-in records what the pane gave it)
     assert ("PUT", f"/v2/users/{user}/business-info", 400) in sandbox.requests
     entry = app.audit.read()[-1]
     assert entry["result"] == "error" and entry["status"] == 400 and entry["debugIdentifier"].startswith("sandbox-")

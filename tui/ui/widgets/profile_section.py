@@ -22,7 +22,7 @@ from tui.domain.diff import summary
 from tui.domain.editing import CommitResult, SectionEditor
 from tui.domain.edits import json_equal
 from tui.domain.merge import merge
-from tui.domain.paths import Path, format_path
+from tui.domain.paths import Path
 from tui.ui.backend import ERROR_TITLES, classify_error
 from tui.ui.screens.conflict import ConflictDecision, ConflictScreen
 from tui.ui.screens.diff_confirm import DiffConfirmScreen
@@ -54,7 +54,6 @@ class SectionPane(Vertical):
     SectionPane > .pane-status { height: auto; padding: 1 2; }
     SectionPane > .pane-status.-error { color: $error; }
     SectionPane > #retry { margin: 0 2; }
-    SectionPane > #section-errors { height: auto; color: $error; padding: 0 2; border-left: wide $error; }
     SectionPane > #pane-body { height: 1fr; }
     """
 
@@ -85,12 +84,10 @@ class SectionPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane-status", id="pane-status")
         yield Button("Retry", id="retry")
-        yield Static("", id="section-errors")
         yield Vertical(id="pane-body")
 
     def on_mount(self) -> None:
         self.query_one("#retry").display = False
-        self.query_one("#section-errors").display = False
 
     # -- state -----------------------------------------------------------------------------
     @property
@@ -103,11 +100,6 @@ class SectionPane(Vertical):
         status.set_class(error, "-error")
         status.display = bool(text)
         self.query_one("#retry").display = error
-
-    def _section_errors(self, messages: list[str]) -> None:
-        box = self.query_one("#section-errors", Static)
-        box.update("\n".join(messages))
-        box.display = bool(messages)
 
     # -- loading ---------------------------------------------------------------------------
     def ensure_loaded(self) -> None:
@@ -149,7 +141,6 @@ class SectionPane(Vertical):
             self.view.set_data(base)
         self.state = "ready"
         self._status("")
-        self._section_errors([])
         self._set_dirty()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -180,7 +171,6 @@ class SectionPane(Vertical):
         """Drop the agent's edits: the form shows the base copy again."""
         if self.form is not None and self.editor.base is not None:
             self.form.reset(copy.deepcopy(self.editor.base))
-            self._section_errors([])
         self._draft = None
         self._set_dirty()
 
@@ -326,7 +316,6 @@ class SectionPane(Vertical):
     def _after_commit(self, result: CommitResult, what: str) -> bool:
         if result.status == "ok":
             self.form.reset(copy.deepcopy(result.base))
-            self._section_errors([])
             self._set_dirty()
             if result.refetch_failed:
                 self.notify(f"Saved ({what}), but re-reading failed: showing what was sent.",
@@ -339,7 +328,6 @@ class SectionPane(Vertical):
             # e.g. every conflict resolved as "theirs": the server's copy is the new base
             if result.base is not None:
                 self.form.reset(copy.deepcopy(result.base))
-                self._section_errors([])
                 self._set_dirty()
             self.notify(f"Nothing left to send: the {self.section.noun} show the server's values.",
                         title=self.section.title)
@@ -356,12 +344,10 @@ class SectionPane(Vertical):
         return False
 
     def _show_field_errors(self, problems: list[tuple[Path, str]]) -> None:
-        on_fields = [(p, m) for p, m in problems if p]
-        general = [m for p, m in problems if not p]
+        """Next to their fields; errors about the whole section (path ``()``) or about no
+        field on screen go to the form's banner."""
         if self.form is not None:
-            self.form.set_errors(on_fields)
-        self._section_errors([f"{self.section.title}: {m}" for m in general]
-                             + ([] if self.form is not None else [f"{format_path(p)}: {m}" for p, m in on_fields]))
+            self.form.set_errors(problems)
 
     def _audit_failure(self, edited: Any, exc: SpotnanaError) -> None:
         audit = self.editor.audit
