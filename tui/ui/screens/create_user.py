@@ -1,0 +1,286 @@
+"""Create a user (``POST /v2/users``) from the fields the API needs: persona, the traveler's
+name and email, and the business refs (organization, legal entity). Optional: external ID, tier.
+
+``ctrl+s`` / Create checks the fields (next to each one), asks for a confirm, sends, records
+the result in the audit log and dismisses with the new user's ID (None when cancelled).
+A 400 from the server is shown next to the field it names.
+
+    open_create_user(app)   # from the list screen or the command palette
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from tui.api.errors import ApiError, SpotnanaError
+from tui.domain.audit import AuditLog
+from tui.domain.editing import field_errors_from_validation
+from tui.domain.paths import Path, format_path, has, parse_path, set_at
+from tui.ui.screens.confirm import ConfirmScreen
+
+__all__ = ["CreateUserScreen", "CreateField", "FIELDS", "build_body", "open_create_user"]
+
+
+@dataclass(frozen=True)
+class CreateField:
+    key: str
+    label: str
+    path: Path
+    required: bool = True
+    choices: tuple[str, ...] = ()
+
+
+def _enum(model_field: str) -> tuple[str, ...]:
+    from tui.api.models import UserCreateRequest, field_enum_values
+
+    return tuple(field_enum_values(UserCreateRequest.model_fields[model_field]) or ())
+
+
+def _fields() -> tuple[CreateField, ...]:
+    personas = tuple(p for p in _enum("persona") if p != "UNKNOWN_PERSONA")
+    return (
+        CreateField("persona", "Persona", ("persona",), choices=personas),
+        CreateField("given", "Given name", ("personalInfo", "name", "given")),
+        CreateField("family", "Family name", ("personalInfo", "name", "family1")),
+        CreateField("email", "Email", ("personalInfo", "email")),
+        CreateField("organization", "Organization ID", ("businessInfo", "organizationRef", "id")),
+        CreateField("legal_entity", "Legal entity ID", ("businessInfo", "legalEntityRef", "id")),
+        CreateField("external_id", "External ID", ("externalId",), required=False),
+        CreateField("tier", "Tier", ("tier",), required=False, choices=_enum("tier")),
+    )
+
+
+FIELDS = _fields()
+
+
+def build_body(values: dict[str, str]) -> dict[str, Any]:
+    """The UserCreateRequest JSON for the form's values (blank optional fields left out)."""
+    body: dict[str, Any] = {}
+    for f in FIELDS:
+        value = (values.get(f.key) or "").strip()
+        if value:
+            set_at(body, f.path, value)
+    return body
+
+
+def check(values: dict[str, str]) -> dict[str, str]:
+    """Problems by field key: missing required values, an email without "@", model errors."""
+    problems: dict[str, str] = {}
+    for f in FIELDS:
+        if f.required and not (values.get(f.key) or "").strip():
+            problems[f.key] = "required"
+    email = (values.get("email") or "").strip()
+    if email and ("@" not in email or email.startswith("@") or email.endswith("@")):
+        problems.setdefault("email", "not an email address")
+    if problems:
+        return problems
+    from tui.api.models import UserCreateRequest
+
+    body = build_body(values)
+    try:
+        UserCreateRequest.model_validate(body)
+    except ValidationError as exc:
+        for err in field_errors_from_validation(exc, body):
+            problems.setdefault(_key_for(err.path), _friendly(err.message))
+    return problems
+
+
+def _friendly(message: str) -> str:
+    if "should match pattern" in message and "{8}-" in message:
+        return "must be a UUID (8-4-4-4-12 hex digits)"
+    return message
+
+
+def _key_for(path: Path) -> str:
+    """The form field a JSON path belongs to ("" when none does)."""
+    best = ""
+    for f in FIELDS:
+        n = min(len(f.path), len(path))
+        if path and f.path[:n] == tuple(path)[:n]:
+            if not best or len(f.path) == len(path):
+                best = f.key
+    return best
+
+
+class CreateUserScreen(ModalScreen[str | None]):
+    DEFAULT_CSS = """
+    CreateUserScreen { align: center middle; }
+    CreateUserScreen > #create-dialog {
+        width: 80; max-width: 96%; height: auto; max-height: 94%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    CreateUserScreen #create-fields { height: auto; max-height: 30; }
+    CreateUserScreen .create-row { height: auto; layout: grid; grid-size: 2; grid-columns: 20 1fr; }
+    CreateUserScreen .create-label { height: 3; content-align: left middle; padding-top: 1; }
+    CreateUserScreen .create-error { column-span: 2; color: $error; padding-left: 20; height: auto; display: none; }
+    CreateUserScreen .create-row.-error .create-error { display: block; }
+    CreateUserScreen .create-row.-error .create-label { color: $error; }
+    CreateUserScreen #create-message { color: $error; height: auto; }
+    CreateUserScreen #create-buttons { height: auto; align-horizontal: right; margin-top: 1; }
+    CreateUserScreen Button { margin-left: 2; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "create", "Create", id="create_user.create"),
+        Binding("escape", "cancel", "Cancel", id="create_user.cancel"),
+    ]
+
+    def __init__(self, client: Any, env: Any = "", audit: AuditLog | None = None,
+                 defaults: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.client = client
+        self.env = env
+        self.env_name = str(getattr(env, "name", env) or "")
+        self.audit = audit
+        self.defaults = dict(defaults or {})
+        company = getattr(env, "company_id", None)
+        if company:
+            self.defaults.setdefault("organization", company)
+        self.sending = False
+
+    @classmethod
+    def from_app(cls, app: Any) -> CreateUserScreen:
+        from tui.ui.audit_path import audit_path
+        from tui.ui.screens.profile import AppClient
+
+        return cls(AppClient(app), app.env, AuditLog(audit_path(getattr(app, "settings", None))))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="create-dialog") as dialog:
+            dialog.border_title = f"New user{' in ' + self.env_name if self.env_name else ''}"
+            with VerticalScroll(id="create-fields"):
+                for f in FIELDS:
+                    with Vertical(classes="create-row", id=f"row-{f.key}"):
+                        yield Label(f"{f.label}{' *' if f.required else ''}", classes="create-label")
+                        default = self.defaults.get(f.key, "")
+                        if f.choices:
+                            yield Select([(c, c) for c in f.choices], id=f"field-{f.key}",
+                                         prompt="(none)" if not f.required else f"Choose a {f.label.lower()}",
+                                         value=default if default in f.choices else Select.NULL)
+                        else:
+                            yield Input(default, id=f"field-{f.key}", placeholder=f.label)
+                        yield Static("", classes="create-error", id=f"error-{f.key}")
+            yield Static("", id="create-message")
+            with Horizontal(id="create-buttons"):
+                yield Button("Create (ctrl+s)", id="create", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#field-persona").focus()
+
+    # -- values and errors -----------------------------------------------------------------
+    def values(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for f in FIELDS:
+            widget = self.query_one(f"#field-{f.key}")
+            if isinstance(widget, Select):
+                out[f.key] = "" if widget.value is Select.NULL else str(widget.value)
+            else:
+                out[f.key] = widget.value  # type: ignore[attr-defined]
+        return out
+
+    def set_value(self, key: str, value: str) -> None:
+        widget = self.query_one(f"#field-{key}")
+        if isinstance(widget, Select) and not value:
+            widget.clear()
+        else:
+            widget.value = value  # type: ignore[attr-defined]
+
+    def show_errors(self, problems: dict[str, str], message: str = "") -> None:
+        for f in FIELDS:
+            text = problems.get(f.key, "")
+            self.query_one(f"#row-{f.key}").set_class(bool(text), "-error")
+            self.query_one(f"#error-{f.key}", Static).update(f"⚠ {text}" if text else "")
+        general = [m for k, m in problems.items() if k not in {f.key for f in FIELDS}]
+        self.query_one("#create-message", Static).update("\n".join(filter(None, [message, *general])))
+
+    # -- actions ---------------------------------------------------------------------------
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "create":
+            self.action_create()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        if not self.sending:
+            self.dismiss(None)
+
+    def action_create(self) -> None:
+        if not self.sending:
+            self._create()
+
+    @work(exclusive=True, group="create", exit_on_error=False)
+    async def _create(self) -> None:
+        values = self.values()
+        problems = check(values)
+        self.show_errors(problems)
+        if problems:
+            return
+        body = build_body(values)
+        who = f"{values['given'].strip()} {values['family'].strip()} <{values['email'].strip()}>"
+        question = f"Create {who} as {values['persona']} in {self.env_name or 'this environment'}?"
+        if not await self.app.push_screen_wait(ConfirmScreen(question, title="Create user", yes="Create", no="Back")):
+            return
+        self.sending = True
+        try:
+            answer = await self.client.call_raw("create_user", body=body)
+        except SpotnanaError as exc:
+            self._audit(None, body, "error", exc)
+            problems = {}
+            if isinstance(exc, ApiError) and exc.status == 400:
+                problems = self._server_problems(exc)
+            self.show_errors(problems, f"Not created: {exc}")
+            return
+        finally:
+            self.sending = False
+        new_id = str((answer or {}).get("id") or "") if isinstance(answer, dict) else ""
+        self._audit(new_id or None, body, "ok")
+        self.notify(f"Created {who}" + (f": {new_id}" if new_id else ""), title="New user")
+        self.dismiss(new_id or None)
+
+    def _server_problems(self, exc: ApiError) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for msg in exc.error_messages:
+            text = str(msg.get("message") or msg.get("errorCode") or "invalid")
+            for param in msg.get("errorParameters") or []:
+                name = param.get("name") if isinstance(param, dict) else None
+                if isinstance(name, str) and name:
+                    path = parse_path(name)
+                    key = _key_for(path) or f"({format_path(path)})"
+                    prefix = f"{name}: "
+                    out.setdefault(key, text[len(prefix):] if text.startswith(prefix) else text)
+        return out
+
+    def _audit(self, user_id: str | None, body: dict, result: str, exc: SpotnanaError | None = None) -> None:
+        if self.audit is None:
+            return
+        fields = [format_path(f.path) for f in FIELDS if has(body, f.path)]
+        self.audit.record(environment=self.env_name, user_id=user_id, section=None, action="create",
+                          result=result, fields=fields,  # type: ignore[arg-type]
+                          status=getattr(exc, "status", None),
+                          debug_identifier=getattr(exc, "debug_identifier", None),
+                          message=str(exc) if exc is not None else None)
+
+
+def open_create_user(app: Any, open_profile: bool = True) -> None:
+    """Show the form; once created, open the new user's profile."""
+
+    def done(user_id: str | None) -> None:
+        if user_id and open_profile:
+            from tui.ui.list_model import UserRow
+            from tui.ui.screens.profile import ProfileScreen
+
+            row = UserRow(user_id=user_id, name="", email="", employee_id="", persona="", office="", active=True)
+            app.push_screen(ProfileScreen.from_app(app, row))
+
+    app.push_screen(CreateUserScreen.from_app(app), done)
