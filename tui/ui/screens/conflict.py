@@ -54,11 +54,12 @@ class ConflictScreen(ModalScreen[ConflictDecision | None]):
         border: thick $warning; background: $surface; padding: 0 1;
     }
     ConflictScreen #conflict-summary { text-style: bold; padding: 0 1; }
-    ConflictScreen #conflict-body { height: auto; max-height: 28; padding: 0 1; }
+    ConflictScreen #conflict-body { height: auto; max-height: 50vh; padding: 0 1; }
     ConflictScreen .conflict-heading { text-style: bold underline; margin-top: 1; }
     ConflictScreen .conflict-line { height: auto; }
     ConflictScreen .conflict-item { height: auto; border-left: wide $warning; padding-left: 1; margin-top: 1; }
     ConflictScreen RadioSet { height: auto; width: 100%; layout: horizontal; border: none; padding: 0; }
+    ConflictScreen RadioSet:focus { border: none; background: $boost; }
     ConflictScreen RadioButton { width: auto; margin-right: 2; }
     ConflictScreen #conflict-hint { color: $text-muted; padding: 0 1; margin-top: 1; }
     ConflictScreen #conflict-buttons { height: auto; align-horizontal: right; margin-top: 1; }
@@ -99,7 +100,7 @@ class ConflictScreen(ModalScreen[ConflictDecision | None]):
                         "changed on both sides.")
             else:
                 head = f"Someone changed the {noun} since you opened it, in other fields than yours."
-            yield Label(head, id="conflict-summary")
+            yield Static(head, id="conflict-summary")
             with VerticalScroll(id="conflict-body"):
                 yield Label(f"On the server ({len(self.server_lines)})", classes="conflict-heading")
                 for i, line in enumerate(self.server_lines):

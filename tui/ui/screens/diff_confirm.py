@@ -68,7 +68,7 @@ class DiffConfirmScreen(ModalScreen[bool]):
         border: thick $primary; background: $surface; padding: 0 1;
     }
     DiffConfirmScreen #diff-summary { text-style: bold; padding: 0 1; margin-bottom: 1; }
-    DiffConfirmScreen #diff-lines { height: auto; max-height: 20; padding: 0 1; }
+    DiffConfirmScreen #diff-lines { height: auto; max-height: 50vh; padding: 0 1; }
     DiffConfirmScreen .diff-line { height: auto; }
     DiffConfirmScreen #diff-hint { color: $text-muted; padding: 0 1; margin-top: 1; }
     DiffConfirmScreen #diff-buttons { height: auto; align-horizontal: right; margin-top: 1; }

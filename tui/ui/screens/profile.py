@@ -182,7 +182,10 @@ class ProfileScreen(Screen):
                 return None  # not known yet: shown, disabled
             return active if action == "deactivate" else not active
         if action in ("save", "edit_json"):
-            return self.pane().section.editable or None
+            try:
+                return self.pane().section.editable  # hidden on read-only tabs
+            except Exception:  # noqa: BLE001 - not composed yet
+                return True
         return True
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:

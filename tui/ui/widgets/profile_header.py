@@ -44,7 +44,8 @@ def header_facts(user_id: str, profile: dict | None = None, row: Any = None, det
 
 class ProfileHeader(Static):
     DEFAULT_CSS = """
-    ProfileHeader { height: auto; padding: 0 1; background: $panel; border-bottom: solid $primary; }
+    ProfileHeader { height: auto; padding: 0 1; background: $panel; border-bottom: solid $primary;
+        text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, user_id: str, env_name: str = "", production: bool = False, **kwargs: Any) -> None:
@@ -61,32 +62,32 @@ class ProfileHeader(Static):
         self.update(self.render_facts())
 
     def render_facts(self) -> Text:
+        """Two lines that never wrap: the most telling facts first, so a narrow terminal
+        cuts only the tail (the email, the last-updated time)."""
         f = self.facts
-        text = Text(no_wrap=False, overflow="ellipsis")
-        text.append(f["name"], style="bold")
-        if f["email"]:
-            text.append(f"  ·  {f['email']}")
-        if f["persona"]:
-            text.append(f"  ·  {f['persona']}")
-        if f["tier"]:
-            text.append(f"  ·  tier {f['tier']}")
+        first = Text(no_wrap=True, overflow="ellipsis", end="")
+        first.append(f["name"], style="bold")
         if f["active"] is True:
-            text.append("  ·  ")
-            text.append("ACTIVE", style="bold green")
+            first.append("  ")
+            first.append("ACTIVE", style="bold green")
         elif f["active"] is False:
-            text.append("  ·  ")
-            text.append("INACTIVE", style="bold reverse red")
-        text.append("\n")
-        text.append("ID ", style="dim")
-        text.append(f["user_id"])
-        text.append("  ·  external ID ", style="dim")
-        text.append(f["external_id"] or "—")
-        text.append("  ·  last updated ", style="dim")
-        text.append(f["last_updated"] or "—")
+            first.append("  ")
+            first.append(" INACTIVE ", style="bold reverse red")
+        for value in (f["persona"], f["tier"] and f"tier {f['tier']}", f["email"]):
+            if value:
+                first.append(f"  ·  {value}")
+        second = Text(no_wrap=True, overflow="ellipsis", end="")
         if self.env_name:
-            text.append("  ·  env ", style="dim")
-            text.append(self.env_name, style="bold reverse red" if self.production else "bold")
+            second.append("env ", style="dim")
+            second.append(self.env_name, style="bold reverse red" if self.production else "bold")
+            second.append("  ·  ")
+        second.append("ID ", style="dim")
+        second.append(f["user_id"])
+        second.append("  ·  external ID ", style="dim")
+        second.append(f["external_id"] or "—")
+        second.append("  ·  last updated ", style="dim")
+        second.append(f["last_updated"] or "—")
+        lines = [first, second]
         if self.note:
-            text.append("\n")
-            text.append(self.note, style="italic red")
-        return text
+            lines.append(Text(self.note, style="italic red", no_wrap=True, overflow="ellipsis", end=""))
+        return Text("\n").join(lines)
