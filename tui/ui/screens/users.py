@@ -24,7 +24,30 @@ from tui.ui.widgets.user_table import UserTable
 if TYPE_CHECKING:
     from tui.ui.app import SpotnanaApp
 
-__all__ = ["UsersScreen"]
+__all__ = ["UsersScreen", "fetch_page"]
+
+
+async def fetch_page(client: Any, body: dict[str, Any]) -> tuple[list[UserRow], int | None]:
+    """One page of ``POST /v3/users/list`` as rows and the total.
+
+    The list reads the raw JSON (``call_raw``): rows need a handful of fields, and skipping
+    model validation of 100 users per page keeps search and start-up fast. Clients without
+    ``call_raw`` (stand-ins in tests) go through the typed ``list_users_v3``.
+    """
+    if hasattr(client, "call_raw"):
+        raw = await client.call_raw("list_users_v3", body=body)
+        if not isinstance(raw, dict) or not isinstance(raw.get("users", []), list):
+            from tui.api.errors import ApiDecodeError
+
+            raise ApiDecodeError("POST /v3/users/list: the answer is not a user list", body=raw)
+        rows = [UserRow.from_detail(u) for u in raw.get("users") or [] if isinstance(u, dict)]
+        pagination = raw.get("pagination")
+        total = pagination.get("totalNumResults") if isinstance(pagination, dict) else None
+        return rows, total if isinstance(total, int) and not isinstance(total, bool) else None
+    response = await client.list_users_v3(body)
+    rows = [UserRow.from_detail(u) for u in (response.users or [])]
+    total = response.pagination.total_num_results if response.pagination is not None else None
+    return rows, total
 
 
 class UsersScreen(Screen):
@@ -51,6 +74,8 @@ class UsersScreen(Screen):
         self._warned_pages: set[tuple[int, int]] = set()
         self.last_page_at: float | None = None  # monotonic time of the last page shown (bench)
         self._restore_cursor = 0
+        self.painted_generation = 0
+        self.typed_at = 0.0  # monotonic time of the last keystroke in the search box (bench)
         self._started_text: str | None = None
         self.search_pending = False  # typed, debounce not yet run
 
@@ -85,6 +110,7 @@ class UsersScreen(Screen):
         if event.input is not self.search:
             return
         event.stop()
+        self.typed_at = time.monotonic()
         self.query_state = parse_query(event.value)
         self._show_chips()
         if self._debounce is not None:
@@ -158,9 +184,7 @@ class UsersScreen(Screen):
     async def _load(self, generation: int, page: int, body: dict[str, Any]) -> None:
         try:
             client = await self.spot.get_client()
-            response = await client.list_users_v3(body)
-            rows = [UserRow.from_detail(u) for u in (response.users or [])]
-            total = response.pagination.total_num_results if response.pagination is not None else None
+            rows, total = await fetch_page(client, body)
             accepted = self.model.accept(generation, page, rows, total)
         except asyncio.CancelledError:
             raise
@@ -177,6 +201,7 @@ class UsersScreen(Screen):
 
     def _painted(self) -> None:
         self.last_page_at = time.monotonic()
+        self.painted_generation = self.model.generation
         self.spot.first_page_painted()
 
     def on_user_table_need_rows(self, event: UserTable.NeedRows) -> None:
