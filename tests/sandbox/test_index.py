@@ -1,10 +1,10 @@
-"""The list index on its own: search (blob, common-token path, cache), updates, ordering."""
+"""The list index on its own: search (postings, cache), updates, ordering."""
 
 from __future__ import annotations
 
 import random
 
-from tui.sandbox.index import Row, UserIndex
+from tui.sandbox.index import Row, UserIndex, sort_name
 
 GIVEN = ["Ana", "Anand", "Bo", "Chen", "Dana", "Éva", "Jo\nhn", "Li"]
 FAMILY = ["Smith", "Garcia", "Anders", "Wu", "Nakamura", "Lee"]
@@ -24,7 +24,7 @@ def brute(rows: list[Row], search: str, status: str = "ALL") -> list[int]:
         return "\x00".join((f"{r.given} {r.family}".strip(), r.email, r.external_id, r.employee_id)).lower()
     ok = [r for r in rows if all(t in hay(r).replace("\n", " ") for t in search.lower().split())
           and (status == "ALL" or r.is_active == (status == "ACTIVE"))]
-    ok.sort(key=lambda r: (f"{r.given} {r.family}".strip().lower(), r.index))
+    ok.sort(key=lambda r: (sort_name(f"{r.given} {r.family}".strip()), r.index))
     return [r.index for r in ok]
 
 

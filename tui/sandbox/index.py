@@ -1,19 +1,21 @@
 """The search index behind ``POST /v3/users/list``.
 
 One row per user position (seeded users first, created users appended). Kept per row: a
-lowercase search key (name, email, external ID, employee ID), the lowercase display name for
-sorting, the active flag; per filter field an inverted map value -> positions. ``order`` holds
-every position sorted by name, so a page is a filtered walk over it.
+lowercase search key (name, email, external ID, employee ID), the name's sort key
+(``sort_name``), the active flag; per filter field an inverted map value -> positions.
+``order`` holds every position sorted by name. Searches and large filters are answered with
+the bitsets of a ``GramSnapshot`` (index_grams.py); users changed or created since it was taken
+(``_delta``) are checked one by one and merged in, and the snapshot is retaken once they pile up.
 """
 
 from __future__ import annotations
 
 import bisect
-import re
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+from .index_grams import GramSnapshot
 
 # Request filter key -> (index field, value normaliser)
 _LOWER = str.lower
@@ -36,7 +38,6 @@ _UNIQUE = ("userId", "email", "externalId", "employeeId")
 _GROUPED = ("company", "legalEntity", "office", "department", "costCenter", "persona", "tier",
             "designation", "role")
 _EMPTY: frozenset[int] = frozenset()
-_FLIP = bytes([1, 0]) + bytes(254)  # translate table: active flag 0 <-> 1
 
 
 @dataclass(slots=True)
@@ -98,10 +99,15 @@ def display_name(row: Any) -> str:
     return f"{_s(row.given)} {_s(row.family)}".strip()
 
 
+def sort_name(name: str) -> str:
+    """Sort key of a display name (lowercase; code-point order for now)."""
+    return name.lower()
+
+
 def search_key(row: Any) -> str:
     parts = (display_name(row), _s(row.email), _s(row.external_id), _s(row.employee_id),
              *getattr(row, "other_emails", ()))
-    return "\x00".join(parts).lower().replace("\n", " ").replace("\x01", " ")
+    return "\x00".join(parts).lower().replace("\n", " ")
 
 
 class UserIndex:
@@ -113,16 +119,24 @@ class UserIndex:
         self.order: list[int] = []
         self._rank: list[int] | None = None
         self.version = 0  # bumped by every change; caches compare it
-        self._lines: list[str] = []  # per position: search key + "\x01" + position
-        self._blob_version = -1
-        self._blob = ""
-        self._cache: OrderedDict[str, list[int]] = OrderedDict()
-        self._cache_version = -1
         self._status_lists: dict[str, list[int]] = {}
         self._status_version = -1
         for row in rows:
             self._add_row(row, sort=False)
         self.order = sorted(range(len(self.keys)), key=self._sort_key)
+        self._delta: set[int] = set()  # positions changed or created since the snapshot
+        self._snap = self._snapshot()
+
+    def _snapshot(self) -> GramSnapshot:
+        self._delta.clear()
+        keys = self.keys
+        return GramSnapshot(list(self.order), [keys[p] for p in self.order], self.active,
+                            len(keys))
+
+    @property
+    def _cache(self):
+        """The snapshot's cache of longer search tokens (cleared by the benchmark)."""
+        return self._snap.cache
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -135,13 +149,13 @@ class UserIndex:
         pos = len(self.keys)
         key = search_key(row)
         self.keys.append(key)
-        self._lines.append(f"{key}\x01{pos}")
-        self.names.append(display_name(row).lower())
+        self.names.append(sort_name(display_name(row)))
         self.active.append(1 if row.is_active is True else 0)
         self._link(pos, values_of(row))
         if sort:
             bisect.insort(self.order, pos, key=self._sort_key)
             self._rank = None
+            self._delta.add(pos)
         self.version += 1
         return pos
 
@@ -154,10 +168,11 @@ class UserIndex:
         self._unlink(pos, values_of(old))
         self._link(pos, values_of(new))
         self.version += 1
-        self.keys[pos] = key = search_key(new)
-        self._lines[pos] = f"{key}\x01{pos}"
+        self.keys[pos] = search_key(new)
         self.active[pos] = 1 if new.is_active is True else 0
-        name = display_name(new).lower()
+        self._delta.add(pos)
+        self._snap.kill(pos)
+        name = sort_name(display_name(new))
         if name != self.names[pos]:
             at = bisect.bisect_left(self.order, self._sort_key(pos), key=self._sort_key)
             if at < len(self.order) and self.order[at] == pos:
@@ -249,41 +264,39 @@ class UserIndex:
             got = self._status_lists[status] = [p for p in self.order if bool(act[p]) == want]
         return got
 
-    def _ensure_blob(self) -> None:
-        """All search lines ("key\x01position") in name order, joined by newlines."""
-        if self._blob_version != self.version:
-            lines = self._lines
-            self._blob = "\n".join([lines[p] for p in self.order])
-            self._blob_version = self.version
-
-    def search(self, token: str) -> list[int]:
-        """Positions (in name order) whose search key contains ``token`` (lowercase).
-        Recent results are cached until the next change; a token that extends a cached one
-        (typing on) only filters the cached result."""
-        token = token.replace("\x01", "").replace("\n", "")
-        if self._cache_version != self.version:
-            self._cache.clear()
-            self._cache_version = self.version
-        found = self._cache.get(token)
-        if found is not None:
-            self._cache.move_to_end(token)
-            return found
-        keys = self.keys
-        base = min((r for t, r in self._cache.items() if t in token), key=len, default=None)
-        if base is not None:
-            found = [p for p in base if token in keys[p]]
-        else:
-            self._ensure_blob()
-            pattern = re.compile(re.escape(token) + "[^\n\x01]*\x01(\\d+)")
-            probe = self._blob[:100_000]
-            if len(pattern.findall(probe)) > 0.7 * (probe.count("\n") + 1):
-                found = [p for p in self.order if token in keys[p]]  # nearly everyone matches
-            else:
-                found = list(map(int, pattern.findall(self._blob)))
-        self._cache[token] = found
-        if len(self._cache) > 16:
-            self._cache.popitem(last=False)
-        return found
+    def _big_query(self, cand, tokens: list[str], status: str) -> list[int]:
+        """Matching positions in name order via the snapshot's bitsets plus the delta."""
+        if len(self._delta) > max(1000, len(self.keys) // 25):
+            self._snap = self._snapshot()
+        snap = self._snap
+        bits = snap.live
+        if status != "ALL":
+            bits &= snap.active if status == "ACTIVE" else ~snap.active
+        for token in tokens:
+            if not bits:
+                break
+            bits &= snap.token_bits(token)
+        if cand is not None and bits:
+            bits &= snap.positions_to_bits(cand)
+        res = snap.positions(bits) if bits else []
+        if not self._delta:
+            return res
+        keys, act, want = self.keys, self.active, status == "ACTIVE"
+        extra = sorted((p for p in self._delta
+                        if (status == "ALL" or bool(act[p]) == want)
+                        and (cand is None or p in cand)
+                        and all(t in keys[p] for t in tokens)), key=self._sort_key)
+        if not extra:
+            return res
+        out: list[int] = []
+        at = 0
+        for p in extra:  # merge: every kept snapshot row still sorts by its unchanged name
+            i = bisect.bisect_left(res, self._sort_key(p), lo=at, key=self._sort_key)
+            out += res[at:i]
+            out.append(p)
+            at = i
+        out += res[at:]
+        return out
 
     def query(self, *, company: str | None = None, filters: list[dict] | None = None,
               status: str = "ACTIVE", search: str = "", descending: bool = False) -> list[int]:
@@ -312,27 +325,10 @@ class UserIndex:
             if status != "ALL":
                 want = status == "ACTIVE"
                 res = [p for p in res if bool(act[p]) == want]
+        elif not tokens and cand is None:
+            res = self.order if status == "ALL" else self._by_status(status)
         else:
-            res = self.search(tokens[0]) if tokens else self.order
-            for token in tokens[1:]:
-                res = [p for p in res if token in keys[p]]
-            if cand is None and res is self.order and status != "ALL":
-                res = self._by_status(status)  # plain browsing: cached until the next change
-            elif cand is not None or status != "ALL":
-                # one byte per position: 1 = wanted; status folded in with a big-int AND
-                n = len(keys)
-                if cand is None:
-                    mask = bytes(act) if status == "ACTIVE" else act.translate(_FLIP)
-                else:
-                    marks = bytearray(n)
-                    for p in cand:
-                        marks[p] = 1
-                    mask = bytes(marks)
-                    if status != "ALL":
-                        live = bytes(act) if status == "ACTIVE" else act.translate(_FLIP)
-                        mask = (int.from_bytes(mask, "little") & int.from_bytes(live, "little")
-                                ).to_bytes(n, "little")
-                res = [p for p in res if mask[p]]
+            res = self._big_query(cand, tokens, status)
         if descending:
             return res[::-1]
         return list(res) if res is self.order or res is self._status_lists.get(status) else res

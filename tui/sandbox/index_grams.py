@@ -1,0 +1,117 @@
+"""Character and bigram postings over a name-sorted snapshot of the users (pure Python).
+
+Every set of users is a bitset: a Python int whose bit ``r`` stands for the user at rank ``r``
+of the snapshot's name order, so AND/OR/NOT are single big-int operations and a bitset turns
+into the name-sorted positions it stands for with C-speed helpers (``bin`` + ``compress``).
+
+``grams`` maps every two-character string occurring in a search key to the users whose key
+contains it, ``chars`` every single character. For a one- or two-character token the posting
+IS the answer; a longer token ANDs the postings of its bigrams and verifies the candidates.
+
+A snapshot does not follow edits: ``kill`` clears a changed user's bit from ``live``, and the
+owner (``UserIndex``) answers for such users (and for users created since) by brute force.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, defaultdict, deque
+from itertools import compress, repeat
+from operator import add, contains
+
+_TO_ASCII = bytes.maketrans(b"\x00\x01", b"01")
+_TO_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
+
+
+def _consume(it) -> None:
+    deque(it, maxlen=0)
+
+
+def flags_to_bits(flags: bytes | bytearray) -> int:
+    """One byte (0/1) per rank -> bitset."""
+    return int(bytes(flags).translate(_TO_ASCII)[::-1], 2) if flags else 0
+
+
+def bits_to_flags(bits: int) -> bytes:
+    """Bitset -> one byte (0/1) per rank, up to its highest set bit."""
+    return bin(bits)[:1:-1].encode("ascii").translate(_TO_FLAGS)
+
+
+def ranks_to_bits(ranks, n: int) -> int:
+    flags = bytearray(n)
+    _consume(map(flags.__setitem__, ranks, repeat(1)))
+    return flags_to_bits(flags)
+
+
+class GramSnapshot:
+    """Postings over ``keys`` (search keys of the users in ``order``, i.e. by rank)."""
+
+    def __init__(self, order: list[int], keys: list[str], active: bytes | bytearray,
+                 n_positions: int) -> None:
+        self.order = order
+        self.keys = keys
+        self.n = n = len(order)
+        self.full = (1 << n) - 1
+        rank = [-1] * n_positions
+        _consume(map(rank.__setitem__, order, range(n)))
+        self.rank = rank
+        self.live = self.full
+        self.active = flags_to_bits(bytes(map(active.__getitem__, order)))
+        posts: defaultdict[str, list[int]] = defaultdict(list)
+        get = posts.__getitem__
+        for r, key in enumerate(keys):
+            _consume(map(list.append, map(get, set(map(add, key, key[1:]))), repeat(r)))
+        self.grams: dict[str, int] = {g: ranks_to_bits(rs, n) for g, rs in posts.items()}
+        del posts
+        chars: dict[str, int] = {}
+        for g, bits in self.grams.items():
+            for c in set(g):
+                chars[c] = chars.get(c, 0) | bits
+        for r, key in enumerate(keys):  # keys of one character have no bigram
+            if len(key) == 1:
+                chars[key] = chars.get(key, 0) | (1 << r)
+        self.chars = chars
+        self.cache: OrderedDict[str, int] = OrderedDict()  # longer tokens, most recent last
+
+    def kill(self, pos: int) -> None:
+        """Position ``pos`` changed: the snapshot no longer answers for it."""
+        if pos < len(self.rank) and (r := self.rank[pos]) >= 0:
+            self.live &= ~(1 << r)
+
+    def positions_to_bits(self, positions) -> int:
+        rank = self.rank
+        m = len(rank)
+        return ranks_to_bits([r for p in positions if p < m and (r := rank[p]) >= 0], self.n)
+
+    def token_bits(self, token: str) -> int:
+        """Ranks whose snapshot key contains ``token`` (a lowercase, non-empty string)."""
+        if len(token) == 1:
+            return self.chars.get(token, 0)
+        if len(token) == 2:
+            return self.grams.get(token, 0)
+        cache = self.cache
+        got = cache.get(token)
+        if got is not None:
+            cache.move_to_end(token)
+            return got
+        grams = self.grams
+        cand = self.full
+        for t, bits in cache.items():  # typing on: a cached token inside this one narrows
+            if t in token:
+                cand &= bits
+        for g in sorted(set(map(add, token, token[1:])), key=lambda g: grams.get(g, 0).bit_count()):
+            cand &= grams.get(g, 0)
+            if not cand:
+                break
+        if cand:
+            flags = bits_to_flags(cand)
+            ranks = compress(range(self.n), flags)
+            hits = compress(ranks, map(contains, compress(self.keys, flags), repeat(token)))
+            cand = ranks_to_bits(hits, self.n)
+        cache[token] = cand
+        if len(cache) > 64:
+            cache.popitem(last=False)
+        return cand
+
+    def positions(self, bits: int) -> list[int]:
+        """The positions of a bitset, in name order."""
+        return list(compress(self.order, bits_to_flags(bits)))
