@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import OrderedDict, defaultdict, deque
 from itertools import compress, repeat
-from operator import add, contains
+from operator import add
 
 _TO_ASCII = bytes.maketrans(b"\x00\x01", b"01")
 _TO_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
@@ -34,6 +34,18 @@ def flags_to_bits(flags: bytes | bytearray) -> int:
 def bits_to_flags(bits: int) -> bytes:
     """Bitset -> one byte (0/1) per rank, up to its highest set bit."""
     return bin(bits)[:1:-1].encode("ascii").translate(_TO_FLAGS)
+
+
+def ranks_of(bits: int) -> list[int]:
+    """The set bits of a bitset, ascending."""
+    flags = bits_to_flags(bits)
+    if bits.bit_count() * 16 >= len(flags):  # dense: one C-speed pass
+        return list(compress(range(len(flags)), flags))
+    out, find, r = [], flags.find, flags.find(1)
+    while r >= 0:
+        out.append(r)
+        r = find(1, r + 1)
+    return out
 
 
 def ranks_to_bits(ranks, n: int) -> int:
@@ -103,10 +115,8 @@ class GramSnapshot:
             if not cand:
                 break
         if cand:
-            flags = bits_to_flags(cand)
-            ranks = compress(range(self.n), flags)
-            hits = compress(ranks, map(contains, compress(self.keys, flags), repeat(token)))
-            cand = ranks_to_bits(hits, self.n)
+            keys = self.keys
+            cand = ranks_to_bits([r for r in ranks_of(cand) if token in keys[r]], self.n)
         cache[token] = cand
         if len(cache) > 64:
             cache.popitem(last=False)
@@ -114,4 +124,8 @@ class GramSnapshot:
 
     def positions(self, bits: int) -> list[int]:
         """The positions of a bitset, in name order."""
-        return list(compress(self.order, bits_to_flags(bits)))
+        flags = bits_to_flags(bits)
+        if bits.bit_count() * 16 >= len(flags):
+            return list(compress(self.order, flags))
+        order = self.order
+        return [order[r] for r in ranks_of(bits)]
