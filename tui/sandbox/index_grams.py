@@ -63,7 +63,7 @@ class GramSnapshot:
         self.keys = keys
         self.n = n = len(order)
         self.full = (1 << n) - 1
-        rank = [-1] * n_positions
+        rank = [n] * n_positions  # n: not in the snapshot
         _consume(map(rank.__setitem__, order, range(n)))
         self.rank = rank
         self.live = self.full
@@ -86,13 +86,17 @@ class GramSnapshot:
 
     def kill(self, pos: int) -> None:
         """Position ``pos`` changed: the snapshot no longer answers for it."""
-        if pos < len(self.rank) and (r := self.rank[pos]) >= 0:
+        if pos < len(self.rank) and (r := self.rank[pos]) < self.n:
             self.live &= ~(1 << r)
 
     def positions_to_bits(self, positions) -> int:
-        rank = self.rank
-        m = len(rank)
-        return ranks_to_bits([r for p in positions if p < m and (r := rank[p]) >= 0], self.n)
+        rank, n = self.rank, self.n
+        if positions and max(positions) >= len(rank):
+            positions = [p for p in positions if p < len(rank)]
+        flags = bytearray(n + 1)  # slot n collects positions outside the snapshot
+        _consume(map(flags.__setitem__, map(rank.__getitem__, positions), repeat(1)))
+        del flags[n]
+        return flags_to_bits(flags)
 
     def token_bits(self, token: str) -> int:
         """Ranks whose snapshot key contains ``token`` (a lowercase, non-empty string)."""
