@@ -98,3 +98,14 @@ def test_snapshot_is_retaken_when_the_delta_piles_up():
     index._delta.update(range(1001))  # pretend many more changed (still correct: brute-forced)
     assert index.query(search="name", status="ALL") == brute(rows, "name")
     assert index._snap is not first and not index._delta
+
+
+def test_names_sort_casefolded_without_accents():
+    assert sort_name("Céline Dion") == "celine dion"
+    assert sort_name("ÉVA") == "eva"
+    assert sort_name("Straße") == "strasse"
+    rows = [Row(index=i, user_id=f"u{i}", given=g, family="X")
+            for i, g in enumerate(["Cynthia", "Céline", "celia", "Zoe", "Émile"])]
+    index = UserIndex(rows)
+    got = [rows[p].given for p in index.query(status="ALL")]
+    assert got == ["celia", "Céline", "Cynthia", "Émile", "Zoe"]

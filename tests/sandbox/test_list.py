@@ -7,6 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tui.sandbox.index import sort_name
+
 # filter key -> (row attribute(s) giving the user's values, request value maker)
 FIELDS = {
     "legalEntityIds": lambda r: [r.legal_entity_id],
@@ -50,7 +52,7 @@ def ids(api: httpx.Client, sb, **body: Any) -> list[str]:
 def oracle(sb, pred, status: str = "ACTIVE") -> list[str]:
     want = {"ACTIVE": (True,), "INACTIVE": (False,), "ALL": (True, False)}[status]
     picked = [r for r in rows(sb) if (r.is_active is True) in want and pred(r)]
-    picked.sort(key=lambda r: (name_of(r), r.index))
+    picked.sort(key=lambda r: (sort_name(name_of(r)), r.index))
     return [r.user_id for r in picked]
 
 
@@ -80,7 +82,7 @@ def test_default_lists_active_users_sorted_by_name(api, sandbox, conforms):
     assert all(u["isActive"] for u in resp.json()["users"])
     names = [f'{u["personalDetail"]["name"]["given"]} {u["personalDetail"]["name"]["family1"]}'.lower()
              for u in resp.json()["users"]]
-    assert names == sorted(names)
+    assert names == sorted(names, key=sort_name)
 
 
 def test_descending_is_the_reverse_order(api, sandbox):

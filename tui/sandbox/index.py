@@ -11,6 +11,7 @@ the bitsets of a ``GramSnapshot`` (index_grams.py); users changed or created sin
 from __future__ import annotations
 
 import bisect
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,8 +101,11 @@ def display_name(row: Any) -> str:
 
 
 def sort_name(name: str) -> str:
-    """Sort key of a display name (lowercase; code-point order for now)."""
-    return name.lower()
+    """Sort key of a display name: casefolded, accents stripped ("Céline" ~ "celine")."""
+    if name.isascii():
+        return name.lower()
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def search_key(row: Any) -> str:
