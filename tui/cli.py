@@ -156,9 +156,23 @@ def _app(args: argparse.Namespace) -> int:
     env = settings.environment(args.env or os.environ.get("SPOTNANA_ENV"))
     if args.insecure:
         env.insecure = True
+    _check_before_start(env)
     from tui.ui.run import run_app
 
     return run_app(settings, env)
+
+
+def _check_before_start(env) -> None:
+    """Refuse a bad or insecure base URL and missing scope on stderr, before the screen opens."""
+    from tui.api._transport import check_base_url
+    from tui.api.errors import InsecureUrlError
+
+    try:
+        check_base_url(env.base_url, insecure=env.insecure)
+    except InsecureUrlError as exc:
+        raise ValueError(f"{exc}; pass --insecure to allow it") from None
+    if not (env.tmc_id or env.company_id):
+        raise ValueError(f"environment {env.name!r} has no TMC or company to list: give --tmc-id or --company-id")
 
 
 def _run_demo(args: argparse.Namespace, settings) -> int:
