@@ -19,7 +19,7 @@ import random as _random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-import httpx
+from tui.api._httpx import httpx
 
 __all__ = ["RetryPolicy", "RetryInfo", "RETRY_STATUSES", "RETRY_SAFE_METHODS"]
 

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-import httpx
+from tui.api._httpx import httpx
 
 from tui.api.errors import (
     ApiConnectionError,

@@ -13,7 +13,7 @@ import time
 from collections.abc import AsyncGenerator, Callable, Generator
 from typing import Any
 
-import httpx
+from tui.api._httpx import httpx
 
 from tui.api._transport import check_base_url, decode_json, raise_for_status
 from tui.api.errors import ApiDecodeError, ApiError, AuthError, CredentialsError

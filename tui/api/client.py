@@ -15,11 +15,12 @@ operations without a response body. Every call goes through one ``_send``: retri
 from __future__ import annotations
 
 import logging
+import ssl
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import httpx
+from tui.api._httpx import httpx
 
 from tui.api._retry import RETRY_SAFE_METHODS, RetryInfo, RetryPolicy
 from tui.api._transport import (
@@ -90,6 +91,17 @@ def _validate(model_name: str, data: Any, what: str) -> Any:
         ) from None
 
 
+def _no_ca_context() -> ssl.SSLContext:
+    """TLS settings for plain ``http://`` to this machine (the sandbox), which never uses TLS.
+
+    httpx builds its TLS context up front, and loading the CA bundle costs ~40 ms of start-up.
+    This one still requires a verified certificate and a matching host name but trusts no CA,
+    so any TLS connection through it fails rather than going unverified (none is ever made:
+    redirects are not followed and proxies are off for loopback hosts).
+    """
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
 class UsersClient:
     """Async client of the Users API over :class:`httpx.AsyncClient`.
 
@@ -128,6 +140,7 @@ class UsersClient:
             retries=retries, backoff=backoff, max_backoff=max_backoff, retry_after_cap=retry_after_cap
         )
         self.on_retry = on_retry
+        loopback = is_loopback_host(self.base_url.host)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             auth=auth,
@@ -135,7 +148,8 @@ class UsersClient:
             transport=transport,
             follow_redirects=False,
             # proxies/netrc from the environment only for real hosts, never for the local sandbox
-            trust_env=not is_loopback_host(self.base_url.host),
+            trust_env=not loopback,
+            verify=_no_ca_context() if loopback and self.base_url.scheme == "http" else True,
             headers={"Accept": "application/json", "User-Agent": "spotnana-tui", **(headers or {})},
         )
 
