@@ -17,7 +17,12 @@ from tui.domain.paths import WILDCARD, Path, format_path, under_any
 
 __all__ = ["Section", "SECTIONS", "section", "editable_sections", "humanize"]
 
-_ACRONYMS = {"id": "ID", "dob": "Date of birth", "ktn": "KTN", "url": "URL", "iso8601": "ISO 8601"}
+_ACRONYMS = {
+    "id": "ID", "dob": "Date of birth", "ktn": "KTN", "url": "URL", "iso8601": "ISO 8601",
+    # the Name schema's keys, as an agent says them
+    "family1": "Family name", "family2": "Second family name", "given": "Given name",
+    "middle": "Middle name",
+}
 
 
 def humanize(key: str) -> str:
@@ -139,7 +144,10 @@ SECTIONS: tuple[Section, ...] = (
             "preferredLanguage", "preferredPronoun", "addresses", "identityDocs", "emergencyContact",
             "profilePicture",
         ),
-        labels=_COMMON_LABELS + (("travelerName", "Name on tickets"), ("identityDocs", "Identity documents")),
+        labels=_COMMON_LABELS + (
+            ("travelerName", "Name on tickets"), ("identityDocs", "Identity documents"),
+            ("name.preferred", "Preferred name"), ("travelerName.preferred", "Preferred name"),
+        ),
     ),
     Section(
         key="business",

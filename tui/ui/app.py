@@ -28,19 +28,29 @@ __all__ = ["SpotnanaApp", "known_binding_ids"]
 log = logging.getLogger("tui.ui")
 
 
+def binding_classes() -> list[type]:
+    """Every class of ours that declares bindings: screens, widgets and the app."""
+    import importlib
+    import pkgutil
+
+    import tui.ui.screens
+    import tui.ui.widgets
+
+    classes: list[type] = [SpotnanaApp]
+    for package in (tui.ui.screens, tui.ui.widgets):
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            for obj in vars(module).values():
+                if isinstance(obj, type) and obj.__module__ == module.__name__ and "BINDINGS" in vars(obj):
+                    classes.append(obj)
+    return classes
+
+
 def known_binding_ids() -> set[str]:
     """Every binding id the app defines (for checking a keymap)."""
-    from tui.ui.screens.confirm import ConfirmScreen
-    from tui.ui.screens.filters import FiltersScreen
-    from tui.ui.screens.help import HelpScreen
-    from tui.ui.screens.user_detail import UserDetailScreen
-    from tui.ui.screens.users import UsersScreen
-    from tui.ui.widgets.search_input import SearchInput
-    from tui.ui.widgets.user_table import UserTable
-
     ids: set[str] = set()
-    for cls in (SpotnanaApp, UsersScreen, UserDetailScreen, HelpScreen, FiltersScreen, ConfirmScreen, UserTable, SearchInput):
-        for binding in cls.BINDINGS:
+    for cls in binding_classes():
+        for binding in vars(cls)["BINDINGS"]:
             if isinstance(binding, Binding) and binding.id:
                 ids.add(binding.id)
     return ids
@@ -81,13 +91,37 @@ class SpotnanaApp(App[None]):
         if wanted not in self.available_themes:
             self.startup_notes.append((f"theme {wanted!r} not found: using {FALLBACK_THEME}", "warning"))
             wanted = FALLBACK_THEME if FALLBACK_THEME in self.available_themes else "textual-dark"
-        self.theme = wanted
+        self._set_initial_theme(wanted)
 
         if settings.keymap:
             unknown = sorted(set(settings.keymap) - known_binding_ids())
             if unknown:
                 self.startup_notes.append((f"keymap: unknown binding ids {', '.join(unknown)} (see ? for ids)", "warning"))
             self.set_keymap(settings.keymap)
+
+    def _set_initial_theme(self, name: str) -> None:
+        """Start in theme ``name`` without a second parse of the whole stylesheet.
+
+        ``self.theme = name`` runs Textual's theme watcher, which queues a full re-parse of
+        every stylesheet for once the app runs (~15 ms before the first paint). Before the app
+        runs there is nothing to re-style: set the value, the CSS variables and the classes
+        the watcher would set, as ``App.__init__`` does for its default theme.
+        """
+        if name == self.theme:
+            return
+        refresh_filter = getattr(self, "_refresh_truecolor_filter", None)
+        if refresh_filter is None:  # a Textual without it: take the slow, always-right path
+            self.theme = name
+            return
+        self.set_reactive(App.theme, name)
+        theme = self.current_theme
+        self.stylesheet.set_variables(self.get_css_variables())
+        self.update_classes(
+            {**{c: False for c in self.classes if c.startswith("-theme-")}, f"-theme-{theme.name}": True,
+             "-dark-mode": theme.dark, "-light-mode": not theme.dark},
+            update=False,
+        )
+        refresh_filter(self.ansi_theme)
 
     # -- life cycle ----------------------------------------------------------------------
     def on_mount(self) -> None:

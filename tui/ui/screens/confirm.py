@@ -29,7 +29,7 @@ class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n", "answer(False)", "No", id="confirm.no"),
-        Binding("escape", "answer(False)", "No", show=False),
+        Binding("escape", "answer(False)", "No", show=False, id="confirm.escape"),
     ]
 
     def __init__(self, question: str, *, title: str = "Confirm", yes: str = "Yes", no: str = "No",

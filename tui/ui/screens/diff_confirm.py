@@ -78,7 +78,7 @@ class DiffConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("y", "send", "Send", id="diff.send"),
         Binding("n", "cancel", "Cancel", id="diff.cancel"),
-        Binding("escape", "cancel", "Cancel", show=False),
+        Binding("escape", "cancel", "Cancel", show=False, id="diff.escape"),
         Binding("r", "reveal", "Reveal masked", id="diff.reveal"),
     ]
 

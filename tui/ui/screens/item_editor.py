@@ -27,8 +27,8 @@ __all__ = ["ItemEditorScreen"]
 
 class ItemEditorScreen(ModalScreen[Any]):
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", id="item.save"),
+        Binding("escape", "cancel", "Cancel", id="item.cancel"),
     ]
     DEFAULT_CSS = """
     ItemEditorScreen { align: center middle; }

@@ -64,6 +64,7 @@ class UsersScreen(Screen):
         Binding("Y,e", "copy_email", "Copy email", show=False, id="users.copy_email"),
         Binding("r,f5,ctrl+r", "refresh", "Refresh", id="users.refresh"),
         Binding("v", "view_json", "View JSON", show=False, id="users.view_json"),
+        Binding("n", "create_user", "New user", show=False, id="users.create"),
     ]
 
     def __init__(self) -> None:
@@ -270,6 +271,11 @@ class UsersScreen(Screen):
     # -- actions ---------------------------------------------------------------------------
     def on_user_table_selected(self, event: UserTable.Selected) -> None:
         self.spot.open_user(event.row)
+
+    def action_create_user(self) -> None:
+        from tui.ui.screens.create_user import open_create_user
+
+        open_create_user(self.app)
 
     def action_view_json(self) -> None:
         row = self.table.highlighted_row

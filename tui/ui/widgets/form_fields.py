@@ -220,7 +220,7 @@ class FormField(Vertical):
 class MaskedValue(Static, can_focus=True):
     """A masked value: read-only and focusable; ``r`` asks to reveal it."""
 
-    BINDINGS = [Binding("r", "reveal", "Reveal")]
+    BINDINGS = [Binding("r", "reveal", "Reveal", id="form.reveal_value")]
     DEFAULT_CSS = """
     MaskedValue { width: 1fr; height: 1; color: $foreground 60%; }
     MaskedValue:focus { background: $boost; text-style: reverse; }

@@ -65,10 +65,10 @@ def _fit(text: str, width: int = SUMMARY_WIDTH) -> str:
 
 class ObjectList(Vertical):
     BINDINGS = [
-        Binding("a,insert", "add", "Add"),
-        Binding("e", "edit", "Edit"),
-        Binding("d,delete", "remove", "Remove"),
-        Binding("r", "reveal", "Reveal", show=False),
+        Binding("a,insert", "add", "Add", id="list.add"),
+        Binding("e", "edit", "Edit", id="list.edit"),
+        Binding("d,delete", "remove", "Remove", id="list.remove"),
+        Binding("r", "reveal", "Reveal", show=False, id="list.reveal"),
     ]
     DEFAULT_CSS = """
     ObjectList { height: auto; width: 1fr; border-left: tall $panel; padding-left: 1; }

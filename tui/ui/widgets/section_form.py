@@ -42,7 +42,7 @@ ErrorLike = Any  # (path, message) or an object with .path and .message
 
 
 class SectionForm(VerticalScroll):
-    BINDINGS = [Binding("ctrl+r", "reveal_focused", "Reveal", show=False)]
+    BINDINGS = [Binding("ctrl+r", "reveal_focused", "Reveal", show=False, id="form.reveal")]
     DEFAULT_CSS = """
     SectionForm { height: 1fr; width: 1fr; padding: 0 1 0 0; background: $surface; }
     SectionForm > .form-errors { display: none; color: $error; background: $error 15%; height: auto;
