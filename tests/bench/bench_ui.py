@@ -116,8 +116,15 @@ print("PEAK_KB", peak_kb(), flush=True)
 """
 
 
+# Children keep compiled bytecode (in a private folder, not the repo) even when this shell sets
+# PYTHONDONTWRITEBYTECODE: textual comes precompiled from its install, so without this only the
+# app would recompile its own modules on every run — not what an installed app does.
+_PYCACHE = tempfile.mkdtemp(prefix="spotnana-bench-pyc-")
+
+
 def _child(code: str, *args: str) -> tuple[float, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm-256color"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm-256color", "PYTHONPYCACHEPREFIX": _PYCACHE}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.time()
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, timeout=120)
     if out.returncode != 0:
