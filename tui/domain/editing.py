@@ -26,7 +26,7 @@ from tui.domain.audit import AuditLog
 from tui.domain.diff import DiffLine, diff
 from tui.domain.edits import EditSet, edits_from
 from tui.domain.merge import Choice, MergeResult, merge, resolve
-from tui.domain.paths import Path, format_path, parse_path
+from tui.domain.paths import Path, format_path, loc_to_path, parse_path
 from tui.domain.sections import Section
 
 __all__ = ["FieldError", "CommitResult", "SectionEditor", "field_errors_from_api", "field_errors_from_validation"]
@@ -65,34 +65,13 @@ class CommitResult:
         return self.status in ("ok", "no_changes")
 
 
-def _loc_to_path(loc: tuple, data: Any) -> Path:
-    """pydantic error location -> JSON field path, leaving out union branch tags."""
-    out: list[str | int] = []
-    node = data
-    for part in loc:
-        if isinstance(part, int):
-            out.append(part)
-            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
-            continue
-        if isinstance(node, dict) and part in node:
-            out.append(part)
-            node = node[part]
-            continue
-        if part and (part[0].isupper() or "[" in part or "-" in part or part in _TYPE_TAGS):
-            continue  # a union branch tag, not a key
-        out.append(part)
-        node = None
-    return tuple(out)
-
-
-_TYPE_TAGS = {"str", "int", "float", "bool", "list", "dict", "none", "literal"}
 
 
 def field_errors_from_validation(exc: ValidationError, data: Any) -> list[FieldError]:
     out: list[FieldError] = []
     seen: set[tuple[Path, str]] = set()
     for err in exc.errors(include_url=False, include_input=False):
-        path = _loc_to_path(tuple(err["loc"]), data)
+        path = loc_to_path(tuple(err["loc"]), data)
         key = (path, err["msg"])
         if key not in seen:
             seen.add(key)

@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterator, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from tui.api.models import EnumValues
-from tui.domain.paths import WILDCARD, Path
+from tui.domain.paths import WILDCARD, Path, loc_to_path
 from tui.domain.sections import humanize
 
 __all__ = [
@@ -368,25 +368,6 @@ def _friendly(err: dict) -> str:
     return str(err.get("msg", "invalid"))
 
 
-def _loc_to_path(loc: tuple, data: Any) -> Path:
-    """pydantic error location -> JSON path, leaving out union branch tags."""
-    out: list[str | int] = []
-    node = data
-    for part in loc:
-        if isinstance(part, int):
-            out.append(part)
-            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
-        elif isinstance(node, dict) and part in node:
-            out.append(part)
-            node = node[part]
-        elif part[:1].isupper() or "[" in part or part in ("str", "int", "float", "bool", "list", "dict", "none"):
-            continue  # a union branch tag, not a key
-        else:
-            out.append(part)
-            node = None
-    return tuple(out)
-
-
 def validation_errors(target: Any, data: Any) -> list[tuple[Path, str]]:
     """Validate raw JSON ``data`` with a model class (or a :class:`FieldSpec`, or an
     annotation); return ``(json path, message)`` pairs, empty when valid."""
@@ -401,7 +382,7 @@ def validation_errors(target: Any, data: Any) -> list[tuple[Path, str]]:
     except ValidationError as exc:
         out: list[tuple[Path, str]] = []
         for err in exc.errors(include_url=False, include_input=False):
-            item = (_loc_to_path(tuple(err["loc"]), data), _friendly(err))
+            item = (loc_to_path(tuple(err["loc"]), data), _friendly(err))
             if item not in out:
                 out.append(item)
         return out

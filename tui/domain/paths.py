@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 __all__ = [
     "ABSENT",
+    "loc_to_path",
     "Path",
     "WILDCARD",
     "get",
@@ -184,3 +185,26 @@ def overlaps(a: Path, b: Path) -> bool:
     """True when one path is a prefix of (or equal to) the other."""
     n = min(len(a), len(b))
     return a[:n] == b[:n]
+
+
+def loc_to_path(loc: tuple, data: Any) -> Path:
+    """A pydantic error location -> the JSON field path, leaving out union branch tags."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            out.append(part)
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            continue
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+            continue
+        if part and (part[0].isupper() or "[" in part or "-" in part or part in _TYPE_TAGS):
+            continue  # a union branch tag, not a key
+        out.append(part)
+        node = None
+    return tuple(out)
+
+
+_TYPE_TAGS = {"str", "int", "float", "bool", "list", "dict", "none", "literal"}
