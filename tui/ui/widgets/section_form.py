@@ -51,7 +51,20 @@ class SectionForm(VerticalScroll):
     SectionForm > .form-note { color: $foreground 50%; height: auto; padding: 0 1; }
     """
 
-    class Changed(Message):
+    class _FormMessage(Message):
+        """A message of the form: ``form`` (and ``control``) is the form that sent it."""
+
+        _form: "SectionForm | None" = None
+
+        @property
+        def form(self) -> "SectionForm | None":
+            return self._form or (self._sender if isinstance(self._sender, SectionForm) else None)
+
+        @property
+        def control(self) -> "SectionForm | None":
+            return self.form
+
+    class Changed(_FormMessage):
         """The agent changed something (``paths``: every changed path, as ``changed_paths``)."""
 
         def __init__(self, paths: set[Path] | None = None, form: "SectionForm | None" = None) -> None:
@@ -59,15 +72,7 @@ class SectionForm(VerticalScroll):
             self.paths: set[Path] = set(paths or ())
             self._form = form
 
-        @property
-        def form(self) -> "SectionForm | None":
-            return self._form or (self._sender if isinstance(self._sender, SectionForm) else None)
-
-        @property
-        def control(self) -> "SectionForm | None":
-            return self.form
-
-    class RevealRequested(Message):
+    class RevealRequested(_FormMessage):
         """The agent asked to see a masked value; the screen audits it, then calls
         ``form.reveal(path)`` (``path`` from the section root)."""
 
@@ -75,14 +80,6 @@ class SectionForm(VerticalScroll):
             super().__init__()
             self.path: Path = tuple(path)
             self._form = form
-
-        @property
-        def form(self) -> "SectionForm | None":
-            return self._form or (self._sender if isinstance(self._sender, SectionForm) else None)
-
-        @property
-        def control(self) -> "SectionForm | None":
-            return self.form
 
     def __init__(
         self,
