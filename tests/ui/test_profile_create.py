@@ -117,3 +117,44 @@ def test_body_and_checks():
     assert check(values) == {}
     assert check({**values, "email": "nope"}) == {"email": "not an email address"}
     assert check({**values, "organization": "o-1"}) == {"organization": "must be a UUID (8-4-4-4-12 hex digits)"}
+
+
+async def test_n_on_the_list_prefills_the_highlighted_users_company(sandbox, tmp_path):
+    from textual.widgets import Static
+
+    from tests.ui.app_kit import make_app, settled
+
+    app = make_app(sandbox, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await settled(pilot)
+        screen.table.focus()
+        await pilot.press("down", "down", "down")
+        await pilot.pause()
+        row = screen.table.highlighted_row
+        assert row is not None and screen.table.cursor == 3
+        truth = sandbox.store.get_section(row.user_id, "business-info")
+        org, legal = truth["organizationRef"]["id"], truth["legalEntityRef"]["id"]
+        await pilot.press("n")
+        form = await wait_screen(pilot, CreateUserScreen)
+        values = form.values()
+        assert (values["organization"], values["legal_entity"]) == (org, legal)
+        hint = str(form.query_one("#create-hint", Static).render())
+        assert f"same company as {row.name}" in hint and row.company_name and row.company_name in hint
+        form.set_value("legal_entity", "")  # still editable: typed back in below
+        assert form.values()["legal_entity"] == ""
+        form.set_value("legal_entity", legal)
+        for key, value in {"persona": "EMPLOYEE", "given": "Lin", "family": "Prefill",
+                           "email": "lin.prefill@example.org"}.items():
+            form.set_value(key, value)
+        await pilot.press("ctrl+s")
+        await wait_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
+        from tui.ui.screens.profile import ProfileScreen
+
+        profile = await wait_screen(pilot, ProfileScreen)  # the new user's profile opens
+        new_id = profile.user_id
+        await app.workers.wait_for_complete()
+    assert new_id and sandbox.store.exists(new_id)
+    business = sandbox.store.get_section(new_id, "business-info")
+    assert (business["organizationRef"]["id"], business["legalEntityRef"]["id"]) == (org, legal)
+    assert sandbox.store.get_section(new_id, "personal-info")["email"] == "lin.prefill@example.org"

@@ -10,7 +10,7 @@ Only ``max_pages`` pages are kept (least recently used go first), so scrolling t
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["UserRow", "ListModel", "PageError"]
@@ -35,6 +35,12 @@ class UserRow:
     persona: str
     office: str
     active: bool
+    # the user's organization and legal entity (ids and, when the server gives them, names):
+    # context for "new user like this one", not part of the row's identity/equality
+    company_id: str = field(default="", compare=False)
+    company_name: str = field(default="", compare=False)
+    legal_entity_id: str = field(default="", compare=False)
+    legal_entity_name: str = field(default="", compare=False)
 
     @classmethod
     def from_detail(cls, detail: Any) -> UserRow:
@@ -60,6 +66,11 @@ class UserRow:
             persona=str(detail.persona or ""),
             office=office,
             active=bool(detail.is_active),
+            company_id=_id_of(detail.organization),
+            company_name=str(getattr(detail.organization, "name", None) or ""),
+            legal_entity_id=_id_of(business.legal_entity if business is not None else None),
+            legal_entity_name=str(getattr(business.legal_entity if business is not None else None, "name", None)
+                                  or ""),
         )
 
     @classmethod
@@ -78,6 +89,10 @@ class UserRow:
             persona=str(detail.get("persona") or ""),
             office=office,
             active=bool(detail.get("isActive", True)),
+            company_id=_id_of(detail.get("organization")),
+            company_name=str((detail.get("organization") or {}).get("name") or ""),
+            legal_entity_id=_id_of(business.get("legalEntity")),
+            legal_entity_name=str((business.get("legalEntity") or {}).get("name") or ""),
         )
 
 

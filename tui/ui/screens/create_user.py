@@ -5,7 +5,10 @@ name and email, and the business refs (organization, legal entity). Optional: ex
 the result in the audit log and dismisses with the new user's ID (None when cancelled).
 A 400 from the server is shown next to the field it names.
 
-    open_create_user(app)   # from the list screen or the command palette
+Organization and legal entity IDs are prefilled from a user given as ``like`` (the list's
+highlighted row: "same company as ..."), still editable; else the environment's company.
+
+    open_create_user(app, like=row)   # from the list screen or the command palette
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from tui.domain.editing import field_errors_from_validation
 from tui.domain.paths import Path, format_path, has, parse_path, set_at
 from tui.ui.screens.confirm import ConfirmScreen
 
-__all__ = ["CreateUserScreen", "CreateField", "FIELDS", "build_body", "open_create_user"]
+__all__ = ["CreateUserScreen", "CreateField", "FIELDS", "build_body", "defaults_like", "open_create_user"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,20 @@ def build_body(values: dict[str, str]) -> dict[str, Any]:
         if value:
             set_at(body, f.path, value)
     return body
+
+
+def defaults_like(row: Any) -> tuple[dict[str, str], str]:
+    """Form defaults (organization, legal entity) taken from a list row, and a hint line naming them."""
+    if row is None:
+        return {}, ""
+    org, legal = getattr(row, "company_id", "") or "", getattr(row, "legal_entity_id", "") or ""
+    defaults = {k: v for k, v in (("organization", org), ("legal_entity", legal)) if v}
+    if not defaults:
+        return {}, ""
+    org_text = getattr(row, "company_name", "") or org or "?"
+    legal_text = getattr(row, "legal_entity_name", "") or legal or "?"
+    who = getattr(row, "name", "") or getattr(row, "user_id", "") or "the highlighted user"
+    return defaults, f"same company as {who}: {org_text} / {legal_text}"
 
 
 def check(values: dict[str, str]) -> dict[str, str]:
@@ -125,6 +142,7 @@ class CreateUserScreen(ModalScreen[str | None]):
     CreateUserScreen .create-row.-error .create-error { display: block; }
     CreateUserScreen .create-row.-error .create-label { color: $error; }
     CreateUserScreen #create-message { color: $error; height: auto; }
+    CreateUserScreen #create-hint { color: $text-muted; height: auto; }
     CreateUserScreen #create-buttons { height: auto; align-horizontal: right; margin-top: 1; }
     CreateUserScreen Button { margin-left: 2; }
     """
@@ -135,28 +153,33 @@ class CreateUserScreen(ModalScreen[str | None]):
     ]
 
     def __init__(self, client: Any, env: Any = "", audit: AuditLog | None = None,
-                 defaults: dict[str, str] | None = None) -> None:
+                 defaults: dict[str, str] | None = None, like: Any = None) -> None:
         super().__init__()
         self.client = client
         self.env = env
         self.env_name = str(getattr(env, "name", env) or "")
         self.audit = audit
         self.defaults = dict(defaults or {})
+        like_defaults, self.hint = defaults_like(like)
+        for key, value in like_defaults.items():
+            self.defaults.setdefault(key, value)
         company = getattr(env, "company_id", None)
         if company:
             self.defaults.setdefault("organization", company)
         self.sending = False
 
     @classmethod
-    def from_app(cls, app: Any) -> CreateUserScreen:
+    def from_app(cls, app: Any, like: Any = None) -> CreateUserScreen:
         from tui.ui.audit_path import audit_path
         from tui.ui.screens.profile import AppClient
 
-        return cls(AppClient(app), app.env, AuditLog(audit_path(getattr(app, "settings", None))))
+        return cls(AppClient(app), app.env, AuditLog(audit_path(getattr(app, "settings", None))), like=like)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="create-dialog") as dialog:
             dialog.border_title = f"New user{' in ' + self.env_name if self.env_name else ''}"
+            if self.hint:
+                yield Static(self.hint, id="create-hint", markup=False)
             with VerticalScroll(id="create-fields"):
                 for f in FIELDS:
                     with Vertical(classes="create-row", id=f"row-{f.key}"):
@@ -272,8 +295,9 @@ class CreateUserScreen(ModalScreen[str | None]):
                           message=str(exc) if exc is not None else None)
 
 
-def open_create_user(app: Any, open_profile: bool = True) -> None:
-    """Show the form; once created, open the new user's profile."""
+def open_create_user(app: Any, open_profile: bool = True, like: Any = None) -> None:
+    """Show the form (organization / legal entity prefilled from ``like``, a list row, when
+    given); once created, open the new user's profile."""
 
     def done(user_id: str | None) -> None:
         if user_id and open_profile:
@@ -283,4 +307,4 @@ def open_create_user(app: Any, open_profile: bool = True) -> None:
             row = UserRow(user_id=user_id, name="", email="", employee_id="", persona="", office="", active=True)
             app.push_screen(ProfileScreen.from_app(app, row))
 
-    app.push_screen(CreateUserScreen.from_app(app), done)
+    app.push_screen(CreateUserScreen.from_app(app, like), done)

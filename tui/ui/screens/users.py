@@ -275,7 +275,7 @@ class UsersScreen(Screen):
     def action_create_user(self) -> None:
         from tui.ui.screens.create_user import open_create_user
 
-        open_create_user(self.app)
+        open_create_user(self.app, like=self.table.highlighted_row)
 
     def action_view_json(self) -> None:
         row = self.table.highlighted_row
