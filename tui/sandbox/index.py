@@ -39,6 +39,9 @@ _UNIQUE = ("userId", "email", "externalId", "employeeId")
 _GROUPED = ("company", "legalEntity", "office", "department", "costCenter", "persona", "tier",
             "designation", "role")
 _EMPTY: frozenset[int] = frozenset()
+# Up to n / SMALL candidates, sets sorted by rank beat the snapshot's n-bit bitsets
+SMALL = 32
+Terms = list[tuple[str, list[str]]]  # one filter: (index field, normalised values) per request key
 
 
 @dataclass(slots=True)
@@ -94,6 +97,24 @@ def values_of(row: Any) -> dict[str, list[str]]:
         "designation": [_s(row.designation).lower()] if row.designation else [],
         "role": list(dict.fromkeys(r for r in row.roles if isinstance(r, str))),
     }
+
+
+def _filter_terms(flt: dict[str, Any]) -> Terms:
+    """The constraints of one request filter; [] = none (matches everyone). A key whose values
+    are all unusable stays, with no values: it matches no one."""
+    terms: Terms = []
+    for key, (fld, norm) in FILTER_FIELDS.items():
+        vals = flt.get(key)
+        if not vals:
+            continue
+        got = []
+        for v in vals:
+            if key in _ENTITY_FILTERS:
+                v = v.get("id") if isinstance(v, dict) else None
+            if isinstance(v, str):
+                got.append(norm(v) if norm else v)
+        terms.append((fld, got))
+    return terms
 
 
 def display_name(row: Any) -> str:
@@ -235,28 +256,56 @@ class UserIndex:
             self._rank = rank
         return self._rank
 
-    def _filter_set(self, flt: dict[str, Any]) -> set[int] | None:
-        """Positions matching one filter (AND over its fields); None = no constraint."""
-        sets = []
-        for key, (fld, norm) in FILTER_FIELDS.items():
-            vals = flt.get(key)
-            if not vals:
-                continue
-            matched: set[int] = set()
-            for v in vals:
-                if key in _ENTITY_FILTERS:
-                    v = v.get("id") if isinstance(v, dict) else None
-                if not isinstance(v, str):
-                    continue
-                matched |= self.positions(fld, norm(v) if norm else v)
-            sets.append(matched)
-        if not sets:
-            return None
-        sets.sort(key=len)
-        out = set(sets[0])
-        for s in sets[1:]:
-            out &= s
+    def _term_size(self, fld: str, vals: list[str]) -> int:
+        """How many users one filter field matches (an upper bound when values overlap)."""
+        inv = self.inv[fld]
+        n = 0
+        for v in vals:
+            cur = inv.get(v)
+            if cur is not None:
+                n += 1 if isinstance(cur, int) else len(cur)
+        return n
+
+    def _filter_set(self, terms: Terms) -> set[int]:
+        """Positions matching one filter (AND over its terms, OR over a term's values)."""
+        sized = sorted(terms, key=lambda t: self._term_size(*t))
+        fld, vals = sized[0]
+        out: set[int] = set()
+        for v in vals:
+            out |= self.positions(fld, v)
+        for fld, vals in sized[1:]:
+            if not out:
+                break
+            sets = [self.positions(fld, v) for v in vals]
+            if len(sets) == 1:
+                out &= sets[0]  # iterates the smaller side
+            else:
+                out = {p for p in out if any(p in s for s in sets)}
         return out
+
+    def _filter_bits(self, snap: GramSnapshot, terms: Terms) -> int:
+        """``_filter_set`` as a snapshot bitset (right on ``snap.live`` ranks only)."""
+        out = -1
+        for fld, vals in sorted(terms, key=lambda t: self._term_size(*t)):
+            bits = 0
+            for v in vals:
+                got = self.positions(fld, v)
+                if got:
+                    bits |= (snap.positions_to_bits(got) if fld in _UNIQUE
+                             else snap.set_bits((fld, v), got))
+            out &= bits
+            if not out:
+                break
+        return out
+
+    def _matches(self, pos: int, company: str | None, fterms: list[Terms] | None) -> bool:
+        """Whether position ``pos`` is in the company and matches one of the filters."""
+        if company is not None and pos not in self.positions("company", company):
+            return False
+        if fterms is None:
+            return True
+        return any(all(any(pos in self.positions(fld, v) for v in vals) for fld, vals in terms)
+                   for terms in fterms)
 
     def _by_status(self, status: str) -> list[int]:
         if self._status_version != self.version:
@@ -268,7 +317,8 @@ class UserIndex:
             got = self._status_lists[status] = [p for p in self.order if bool(act[p]) == want]
         return got
 
-    def _big_query(self, cand, tokens: list[str], status: str) -> list[int]:
+    def _big_query(self, company: str | None, fterms: list[Terms] | None, tokens: list[str],
+                   status: str) -> list[int]:
         """Matching positions in name order via the snapshot's bitsets plus the delta."""
         if len(self._delta) > max(1000, len(self.keys) // 25):
             self._snap = self._snapshot()
@@ -276,19 +326,24 @@ class UserIndex:
         bits = snap.live
         if status != "ALL":
             bits &= snap.active if status == "ACTIVE" else ~snap.active
+        if company is not None and bits:
+            bits &= snap.set_bits(("company", company), self.positions("company", company))
+        if fterms is not None and bits:
+            union = 0
+            for terms in fterms:
+                union |= self._filter_bits(snap, terms)
+            bits &= union
         for token in tokens:
             if not bits:
                 break
             bits &= snap.token_bits(token)
-        if cand is not None and bits:
-            bits &= snap.positions_to_bits(cand)
         res = snap.positions(bits) if bits else []
         if not self._delta:
             return res
         keys, act, want = self.keys, self.active, status == "ACTIVE"
         extra = sorted((p for p in self._delta
                         if (status == "ALL" or bool(act[p]) == want)
-                        and (cand is None or p in cand)
+                        and self._matches(p, company, fterms)
                         and all(t in keys[p] for t in tokens)), key=self._sort_key)
         if not extra:
             return res
@@ -307,32 +362,43 @@ class UserIndex:
         """All matching positions, sorted by name. Filters: AND inside one, OR across.
         Search: every whitespace-separated token is a case-insensitive substring of the
         user's name, email, external ID or employee ID."""
-        cand: set[int] | frozenset[int] | None = None
-        if company is not None:
-            cand = self.positions("company", company)
+        fterms: list[Terms] | None = None  # None: no filter constrains
         if filters:
-            union: set[int] | None = set()
+            fterms = []
             for flt in filters:
-                got = self._filter_set(flt)
-                if got is None:  # an empty filter matches everyone
-                    union = None
+                terms = _filter_terms(flt)
+                if not terms:  # an empty filter matches everyone
+                    fterms = None
                     break
-                union |= got
-            if union is not None:
+                fterms.append(terms)
+        n = len(self.order)
+        bound = n  # at most this many candidates
+        if company is not None:
+            bound = min(bound, self._term_size("company", [company]))
+        if fterms is not None:
+            bound = min(bound, sum(min(self._term_size(*t) for t in terms) for terms in fterms))
+        cand: set[int] | frozenset[int] | None = None
+        if (company is not None or fterms is not None) and bound * SMALL < n:  # few: exact sets
+            if company is not None:
+                cand = self.positions("company", company)
+            if fterms is not None:
+                union: set[int] = set()
+                for terms in fterms:
+                    union |= self._filter_set(terms)
                 cand = union if cand is None else (cand & union)
         tokens = sorted(set(search.lower().split()), key=len, reverse=True)
         keys, act = self.keys, self.active
-        if cand is not None and len(cand) * 8 < len(self.order):
+        if cand is not None:
             res = sorted(cand, key=self._rank_list().__getitem__)
             for token in tokens:
                 res = [p for p in res if token in keys[p]]
             if status != "ALL":
                 want = status == "ACTIVE"
                 res = [p for p in res if bool(act[p]) == want]
-        elif not tokens and cand is None:
+        elif not tokens and company is None and fterms is None:
             res = self.order if status == "ALL" else self._by_status(status)
         else:
-            res = self._big_query(cand, tokens, status)
+            res = self._big_query(company, fterms, tokens, status)
         if descending:
             return res[::-1]
         return list(res) if res is self.order or res is self._status_lists.get(status) else res

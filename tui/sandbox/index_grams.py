@@ -10,6 +10,9 @@ IS the answer; a longer token ANDs the postings of its bigrams and verifies the 
 
 A snapshot does not follow edits: ``kill`` clears a changed user's bit from ``live``, and the
 owner (``UserIndex``) answers for such users (and for users created since) by brute force.
+``set_bits`` caches the bitset of a filter value (an office, a persona, a company...): only
+users whose bit is still in ``live`` are unchanged since the snapshot, so a cached bitset stays
+right for them however the owner's sets change later; it must always be ANDed with ``live``.
 """
 
 from __future__ import annotations
@@ -83,14 +86,34 @@ class GramSnapshot:
                 chars[key] = chars.get(key, 0) | (1 << r)
         self.chars = chars
         self.cache: OrderedDict[str, int] = OrderedDict()  # longer tokens, most recent last
+        self.sets: OrderedDict[tuple[str, str], int] = OrderedDict()  # (field, value) -> bits
 
     def kill(self, pos: int) -> None:
         """Position ``pos`` changed: the snapshot no longer answers for it."""
         if pos < len(self.rank) and (r := self.rank[pos]) < self.n:
             self.live &= ~(1 << r)
 
+    def set_bits(self, key: tuple[str, str], positions) -> int:
+        """The bitset of ``positions`` (the users having filter value ``key`` now), cached per
+        key for the snapshot's life. Valid on ``live`` ranks only (see the module doc)."""
+        sets = self.sets
+        got = sets.get(key)
+        if got is not None:
+            sets.move_to_end(key)
+            return got
+        got = sets[key] = self.positions_to_bits(positions)
+        if len(sets) > 512:
+            sets.popitem(last=False)
+        return got
+
     def positions_to_bits(self, positions) -> int:
         rank, n = self.rank, self.n
+        if len(positions) <= 16:  # a few users: shifts beat a pass over every rank
+            bits, m = 0, len(rank)
+            for p in positions:
+                if p < m and (r := rank[p]) < n:
+                    bits |= 1 << r
+            return bits
         if positions and max(positions) >= len(rank):
             positions = [p for p in positions if p < len(rank)]
         flags = bytearray(n + 1)  # slot n collects positions outside the snapshot
