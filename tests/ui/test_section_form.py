@@ -212,11 +212,10 @@ async def test_membership_switch_and_item_edit_through_the_modal() -> None:
     async with app.run_test(size=SIZE) as pilot:
         form = app.form
         await pilot.pause()
-        switch = editor(form, ("isLoyaltyBlocked",), Switch)
-        switch.focus()
-        await pilot.press("enter")
+        flip = "false" if base.get("isLoyaltyBlocked") else "true"
+        editor(form, ("isLoyaltyBlocked",), Select).value = flip
         await pilot.pause()
-        expected["isLoyaltyBlocked"] = not base.get("isLoyaltyBlocked", False)
+        expected["isLoyaltyBlocked"] = flip == "true"
 
         programs = form.field_widget(("membershipInfos",))
         table = programs.query_one(DataTable)
@@ -270,19 +269,161 @@ async def test_travel_enum_list_inline_int_and_switch_inside_absent_objects() ->
 
         await expand(pilot, form, ("preferences", "railPref"))
         await expand(pilot, form, ("preferences", "railPref", "seatPreference"))
-        switch = editor(form, ("preferences", "railPref", "seatPreference", "hasAccessibility"), Switch)
-        switch.toggle()
+        access = editor(form, ("preferences", "railPref", "seatPreference", "hasAccessibility"), Select)
+        access.value = "true"
         await pilot.pause()
         expected["preferences"]["railPref"] = {"seatPreference": {"hasAccessibility": True}}
         assert_same_json(form.value, expected)
 
-        # switched off again, and the typed number cleared: the absent objects go away again
-        switch.toggle()
+        # back to "not set", and the typed number cleared: the absent objects go away again
+        access.clear()
+        await pilot.pause()
         await type_into(pilot, form, ("preferences", "airPref", "numStopPref", "numOfStops"), "")
         del expected["preferences"]["railPref"]
         del expected["preferences"]["airPref"]["numStopPref"]
         assert_same_json(form.value, expected)
         assert form.changed_paths == {("preferences", "carPref", "carTypes", len(base["preferences"]["carPref"]["carTypes"]))}
+
+
+# --- optional booleans: not set / yes / no ----------------------------------------------------
+
+
+def membership_with(blocked: Any) -> dict:
+    base = seeded("membership")
+    base.pop("isLoyaltyBlocked", None)
+    if blocked is not ABSENT:
+        base["isLoyaltyBlocked"] = blocked
+    return base
+
+
+async def test_an_absent_optional_boolean_can_be_set_to_an_explicit_false_by_keys() -> None:
+    base = membership_with(ABSENT)
+    app = FormApp("membership", copy.deepcopy(base))
+    async with app.run_test(size=SIZE) as pilot:
+        form = app.form
+        await pilot.pause()
+        choice = editor(form, ("isLoyaltyBlocked",), Select)
+        assert choice.value == Select.NULL and not form.field_widget(("isLoyaltyBlocked",)).query(Switch)
+        choice.focus()
+        await pilot.press("enter")  # open: "— (not set)", "yes", "no"
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert choice.value == "false"
+        assert form.value["isLoyaltyBlocked"] is False  # written, and a JSON false
+        assert_same_json(form.value, {**base, "isLoyaltyBlocked": False})
+        assert form.changed_paths == {("isLoyaltyBlocked",)}
+
+        choice.value = "true"
+        await pilot.pause()
+        assert form.value["isLoyaltyBlocked"] is True
+
+        choice.clear()  # back to "not set": the key is gone again, nothing changed
+        await pilot.pause()
+        assert "isLoyaltyBlocked" not in form.value
+        assert not form.has_changes and app.changes[-1] == set()
+
+
+@pytest.mark.parametrize("blocked", [True, False, None])
+async def test_a_present_optional_boolean_shows_and_clears(blocked: Any) -> None:
+    base = membership_with(blocked)
+    app = FormApp("membership", copy.deepcopy(base))
+    async with app.run_test(size=SIZE) as pilot:
+        form = app.form
+        await pilot.pause()
+        choice = editor(form, ("isLoyaltyBlocked",), Select)
+        assert choice.value == {True: "true", False: "false", None: Select.NULL}[blocked]
+        assert not form.has_changes
+
+        choice.value = "false" if blocked is not False else "true"
+        await pilot.pause()
+        assert form.value["isLoyaltyBlocked"] is (blocked is False)
+        assert form.changed_paths == {("isLoyaltyBlocked",)}
+
+        choice.clear()  # not set: removed (a null stays null)
+        await pilot.pause()
+        if blocked is None:
+            assert form.value["isLoyaltyBlocked"] is None and not form.has_changes
+        else:
+            assert "isLoyaltyBlocked" not in form.value and form.changed_paths == {("isLoyaltyBlocked",)}
+
+        if blocked is not None:  # picking the original value again: unchanged
+            choice.value = "true" if blocked else "false"
+            await pilot.pause()
+            assert form.value["isLoyaltyBlocked"] is blocked and not form.has_changes
+
+
+async def test_setting_a_boolean_from_code_updates_the_choice() -> None:
+    app = FormApp("membership", membership_with(ABSENT))
+    async with app.run_test(size=SIZE) as pilot:
+        form = app.form
+        await pilot.pause()
+        form.set(("isLoyaltyBlocked",), False)
+        await pilot.pause()
+        assert editor(form, ("isLoyaltyBlocked",), Select).value == "false"
+        assert form.value["isLoyaltyBlocked"] is False
+
+
+class _Host:
+    """A bare FormHost for one field row."""
+
+    section = None
+
+    def __init__(self, base: dict) -> None:
+        self.state = FormState(base)
+        self.edits: list = []
+
+    def full(self, rel):
+        return rel
+
+    def label_for(self, spec, rel):
+        return spec.label
+
+    def is_hidden(self, rel):
+        return False
+
+    def masked_view(self, rel, value):
+        return value
+
+    def error_for(self, rel):
+        return None
+
+    def field_edited(self, widget, rel):
+        self.edits.append(rel)
+
+    def request_reveal(self, rel):
+        pass
+
+
+class RowApp(App[None]):
+    def __init__(self, host: _Host, spec: FieldSpec) -> None:
+        super().__init__()
+        self.host, self.spec = host, spec
+
+    def compose(self) -> ComposeResult:
+        yield FieldRow(self.host, self.spec, (self.spec.key,))
+
+
+@pytest.mark.parametrize("required", [True, False])
+async def test_a_required_boolean_stays_a_switch(required: bool) -> None:
+    spec = FieldSpec(key="flag", path=("flag",), label="Flag", kind="bool", required=required)
+    host = _Host({"other": 1})
+    app = RowApp(host, spec)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        row = app.query_one(FieldRow)
+        assert row.tri_state is not required
+        if not required:
+            assert row.query_one(Select).value == Select.NULL and not row.query(Switch)
+            return
+        switch = row.query_one(Switch)
+        assert not row.query(Select)
+        switch.toggle()
+        await pilot.pause()
+        assert host.state.doc == {"other": 1, "flag": True}
+        switch.toggle()
+        await pilot.pause()
+        assert host.state.doc == {"other": 1}
 
 
 # --- invalid values ---------------------------------------------------------------------------

@@ -6,7 +6,9 @@ into the form's :class:`~tui.ui.widgets.form_state.FormState` and tells the form
 what changed and posts ``SectionForm.Changed``.
 
 - :class:`FieldRow`: label + one editor for text / int / number / enum / bool; masked values
-  show as a focusable read-only value until revealed;
+  show as a focusable read-only value until revealed. A required boolean is a Switch; an
+  optional one is a tri-state Select ("—" not set / "yes" / "no") so an explicit false can
+  be written and an absent value stays absent until the agent picks something;
 - list and free-form fields are in :mod:`tui.ui.widgets.form_list_fields`.
 """
 
@@ -37,6 +39,15 @@ __all__ = [
 ]
 
 CHANGED_MARK = "•"
+
+BOOL_CHOICES = (("yes", "true"), ("no", "false"))
+"""The options of an optional boolean's Select (its blank, "—", means not set)."""
+_BOOL_OF = {"true": True, "false": False}
+
+
+def bool_choice(value: Any) -> Any:
+    """The Select value showing a JSON boolean (Select.NULL for absent / null)."""
+    return "true" if value is True else "false" if value is False else Select.NULL
 
 
 class FormHost(Protocol):
@@ -235,7 +246,8 @@ class MaskedValue(Static, can_focus=True):
 
 
 class FieldRow(FormField):
-    """A label and one editor: Input (text, int, number), Select (enum) or Switch (bool)."""
+    """A label and one editor: Input (text, int, number), Select (enum, optional bool) or
+    Switch (required bool)."""
 
     def __init__(self, host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False,
                  label: str | None = None, owner: FieldSpec | None = None, owner_rel: Path | None = None) -> None:
@@ -260,6 +272,9 @@ class FieldRow(FormField):
             yield MaskedValue(display_text(shown) or "(empty)", self)
         elif self.read_only:
             yield Static(display_text(value) or "—", classes="field-value", markup=False)
+        elif kind == "bool" and self.tri_state:
+            yield Select(BOOL_CHOICES, value=bool_choice(value), allow_blank=True, compact=True,
+                         prompt="— (not set)", classes="bool-select")
         elif kind == "bool":
             yield Switch(value=value is True)
         elif kind == "enum":
@@ -271,6 +286,13 @@ class FieldRow(FormField):
         else:
             placeholder = {"int": "whole number", "number": "number"}.get(kind, "")
             yield Input(display_text(value), placeholder=placeholder, compact=True)
+
+    @property
+    def tri_state(self) -> bool:
+        """An optional boolean: not set / true / false (a Select rather than a Switch)."""
+        if self.spec.kind != "bool":
+            return False
+        return not (self.spec.required and (self.owner is None or self.owner.required))
 
     def refresh_mask(self) -> None:
         if self._masked and not self.host.is_hidden(self.rel):
@@ -325,13 +347,15 @@ class FieldRow(FormField):
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
         value = event.value
+        if self.spec.kind == "bool" and value != Select.NULL:
+            value = _BOOL_OF.get(str(value), value)
         current = self.host.state.get(self.rel)
         if value == Select.NULL:
             if current is ABSENT or current is None:
                 return
             self._clear()
             return
-        if value == current:
+        if type(value) is type(current) and value == current:
             return
         self.set_json(value)
 
