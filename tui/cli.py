@@ -133,7 +133,7 @@ def _audit(args: argparse.Namespace) -> int:
     from tui.domain.audit import AuditLog, format_entry
 
     settings = load_settings(args.config, create=False)
-    entries = AuditLog(settings.paths.audit_file).read()
+    entries = AuditLog(settings.paths.audit_file).history()  # an attempt folded into its outcome
     if args.tail:
         entries = entries[-args.tail:]
     if not entries:

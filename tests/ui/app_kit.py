@@ -83,16 +83,15 @@ class DelayedClient:
         self.delays = delays
         self.bodies: list[dict] = []
 
-    async def list_users_v3(self, body: dict) -> Any:
+    async def call_raw(self, name: str, *args: Any, body: Any = None, **kw: Any) -> Any:
+        if name != "list_users_v3":
+            return await self.inner.call_raw(name, *args, body=body, **kw)
         self.bodies.append(body)
         delay = self.delays.get(body.get("searchText", ""), 0)
-        result = await asyncio.shield(self.inner.list_users_v3(body))
+        result = await asyncio.shield(self.inner.call_raw(name, body=body))
         if delay:
             await asyncio.shield(asyncio.sleep(delay))
         return result
-
-    async def get_user_info(self, user_id: str, **kw: Any) -> Any:
-        return await self.inner.get_user_info(user_id, **kw)
 
     async def aclose(self) -> None:
         await self.inner.aclose()

@@ -54,6 +54,6 @@ async def test_enter_opens_the_profile_and_a_save_is_audited(sandbox, tmp_path, 
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, UsersScreen), what="back on the list")
     assert sandbox.store.get_section(row.user_id, "external-id")["externalId"] == original + "-X"
-    entries = AuditLog(tmp_path / "data" / "audit.jsonl").read()
+    entries = AuditLog(tmp_path / "data" / "audit.jsonl").history()
     assert [(e["action"], e["section"], e["result"], e["environment"]) for e in entries] == [
         ("update", "external_id", "ok", "sandbox")]

@@ -8,12 +8,7 @@ from textual.widgets import Button
 
 from tui.ui.screens.conflict import ConflictScreen
 from tui.ui.screens.diff_confirm import DiffConfirmScreen
-from tests.ui.test_profile_kit import ProfileApp, puts, use_stand_in_form, wait_for, wait_ready, wait_screen
-
-
-@pytest.fixture(autouse=True)
-def _form(monkeypatch):
-    use_stand_in_form(monkeypatch)
+from tests.ui.test_profile_kit import ProfileApp, puts, wait_for, wait_ready, wait_screen
 
 
 async def _open_business_and_edit(pilot, sandbox, user, tamper, designation):
@@ -28,19 +23,25 @@ async def _open_business_and_edit(pilot, sandbox, user, tamper, designation):
     return pane, await wait_screen(pilot, ConflictScreen)
 
 
-async def test_different_fields_apply_mine_on_the_fresh_copy(sandbox, tmp_path):
+async def test_different_fields_merge_without_asking_in_three_requests(sandbox, tmp_path):
     user = sandbox.store.row(40).user_id
     app = ProfileApp(sandbox, user, tmp_path / "audit.jsonl")
     async with app.run_test(size=(120, 40)) as pilot:
-        pane, dialog = await _open_business_and_edit(pilot, sandbox, user, {"employeeId": "SRV-77"}, "Mine Only")
-        assert dialog.conflicts == []
-        assert [line.path for line in dialog.server_lines] == [("employeeId",)]
-        assert [line.path for line in dialog.my_lines] == [("designation",)]
-        assert puts(sandbox, user) == []  # nothing sent while the agent looks
-        await pilot.press("a")
+        await wait_ready(pilot, "personal")
+        await pilot.press("2")
+        pane = await wait_ready(pilot, "business")
+        sandbox.store.tamper(user, "business-info", {"employeeId": "SRV-77"})  # someone else saves meanwhile
+        pane.form.set(("designation",), "Mine Only")
+        await pilot.press("ctrl+s")
+        await wait_screen(pilot, DiffConfirmScreen)
+        since = len(sandbox.requests)
+        await pilot.press("y")
         await wait_for(pilot, lambda: puts(sandbox, user))
         await wait_for(pilot, lambda: not pane.busy and not pane.has_changes)
+        assert not isinstance(app.screen, ConflictScreen)
         assert pane.form.value["employeeId"] == "SRV-77"  # the form shows the re-read copy
+        calls = [(m, p.rsplit("/", 1)[-1]) for m, p, _ in sandbox.requests[since:] if user in p]
+        assert calls == [("GET", "business-info"), ("PUT", "business-info"), ("GET", "business-info")]
     stored = sandbox.store.get_section(user, "business-info")
     assert stored["employeeId"] == "SRV-77" and stored["designation"] == "Mine Only"
 
@@ -49,12 +50,12 @@ async def test_cancel_on_the_conflict_sends_nothing(sandbox, tmp_path):
     user = sandbox.store.row(41).user_id
     app = ProfileApp(sandbox, user, tmp_path / "audit.jsonl")
     async with app.run_test(size=(120, 40)) as pilot:
-        pane, _ = await _open_business_and_edit(pilot, sandbox, user, {"employeeId": "SRV-78"}, "Kept")
+        pane, _ = await _open_business_and_edit(pilot, sandbox, user, {"designation": "SRV-78"}, "Kept")
         await pilot.press("escape")
         await wait_for(pilot, lambda: not pane.busy)
         assert pane.has_changes and pane.form.value["designation"] == "Kept"
     assert puts(sandbox, user) == []
-    assert sandbox.store.get_section(user, "business-info")["employeeId"] == "SRV-78"
+    assert sandbox.store.get_section(user, "business-info")["designation"] == "SRV-78"
 
 
 @pytest.mark.parametrize("choice,expected", [("mine", "Agent Title"), ("theirs", "Server Title")])
@@ -78,9 +79,9 @@ async def test_same_field_per_field_choice(sandbox, tmp_path, choice, expected):
     stored = sandbox.store.get_section(user, "business-info")
     assert stored["designation"] == expected
     assert stored["employeeId"] == "SRV-9"  # the server's other change is kept either way
-    results = [e["result"] for e in app.audit.read()]
+    results = [e["result"] for e in app.audit.history()]
     if choice == "mine":
-        assert results == ["ok"] and len(puts(sandbox, user)) == 1
+        assert results == ["conflict", "ok"] and len(puts(sandbox, user)) == 1
     else:
         # keeping theirs leaves nothing of the agent's to send: no PUT at all
         assert puts(sandbox, user) == []

@@ -9,6 +9,7 @@ from textual.widgets import Select
 
 from tui.api.client import UsersClient
 from tui.domain.audit import AuditLog
+from tui.domain.backend import OnlineBackend
 from tui.ui.screens import create_user as create_module
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.create_user import CreateUserScreen, build_body, check
@@ -24,7 +25,7 @@ class CreateApp(App[None]):
         self.result: list = []
 
     def on_mount(self) -> None:
-        self.push_screen(CreateUserScreen(self.client, "sandbox", self.audit), self.result.append)
+        self.push_screen(CreateUserScreen(OnlineBackend(self.client), "sandbox", self.audit), self.result.append)
 
     async def on_unmount(self) -> None:
         await self.client.aclose()
@@ -51,7 +52,7 @@ async def test_required_fields_are_marked_and_nothing_is_sent(sandbox, tmp_path)
         assert not screen.query_one("#row-given").has_class("-error")
         assert not screen.query_one("#row-external_id").has_class("-error")  # optional
     assert len(sandbox.requests) == before
-    assert app.audit.read() == []
+    assert app.audit.history() == []
 
 
 async def test_create_after_confirm(sandbox, tmp_path):
@@ -70,7 +71,7 @@ async def test_create_after_confirm(sandbox, tmp_path):
     business = sandbox.store.get_section(new_id, "business-info")
     assert business["legalEntityRef"]["id"] == sandbox.store.companies[0].legal_entities[0]["id"]
     assert sandbox.store.user_profile(new_id)["tier"] == "SEAT1A"
-    [entry] = app.audit.read()
+    [entry] = app.audit.history()
     assert (entry["action"], entry["result"], entry["user_id"]) == ("create", "ok", new_id)
     assert "personalInfo.email" in entry["fields"] and "ada.quill" not in str(entry)
 
@@ -101,7 +102,7 @@ async def test_server_400_lands_next_to_its_field(sandbox, tmp_path, monkeypatch
         await wait_for(pilot, lambda: screen.query_one("#row-persona").has_class("-error"), what="persona error")
         assert not app.result  # still open, values kept
         assert screen.values()["given"] == "Ada"
-    [entry] = app.audit.read()
+    [entry] = app.audit.history()
     assert entry["result"] == "error" and entry["status"] == 400
 
 

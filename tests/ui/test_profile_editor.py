@@ -11,13 +11,10 @@ import pytest
 from tui.ui.screens.diff_confirm import DiffConfirmScreen
 from tui.ui.widgets.profile_editor import editor_command, parse_edited, strip_header, with_header
 from tests.ui.test_profile_kit import (
-    ProfileApp, puts, scripted_editor, use_stand_in_form, wait_for, wait_ready, wait_screen,
+    ProfileApp, puts, scripted_editor, wait_for, wait_ready, wait_screen,
 )
 
 
-@pytest.fixture(autouse=True)
-def _form(monkeypatch):
-    use_stand_in_form(monkeypatch)
 
 
 SET_DESIGNATION = """
@@ -70,7 +67,7 @@ async def test_scripted_editor_edits_the_section(sandbox, tmp_path, monkeypatch)
     assert argv[-1].endswith(".json") and "spotnana-business-" in argv[-1]
     assert (tmp_path / "editor.mode0").read_text() == "0o600"
     assert not Path(argv[-1]).exists()  # removed afterwards
-    assert [e["result"] for e in app.audit.read()] == ["ok"]
+    assert [e["result"] for e in app.audit.history()] == ["ok"]
 
 
 async def test_invalid_json_reopens_the_editor_with_the_reason(sandbox, tmp_path, monkeypatch):

@@ -10,12 +10,10 @@ from tui.domain.editing import SectionEditor
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.diff_confirm import DiffConfirmScreen
 from tui.ui.widgets.profile_json import JsonView
-from tests.ui.test_profile_kit import ProfileApp, puts, use_stand_in_form, wait_for, wait_ready, wait_screen
+from tui.ui.widgets.section_form import SectionForm
+from tests.ui.test_profile_kit import ProfileApp, puts, wait_for, wait_ready, wait_screen
 
 
-@pytest.fixture(autouse=True)
-def _form(monkeypatch):
-    use_stand_in_form(monkeypatch)
 
 
 def uid(sb, i):
@@ -57,7 +55,7 @@ async def test_edit_each_main_section_and_confirm(sandbox, tmp_path, key, number
     assert read(stored) == value
     # everything else stayed as it was
     assert {k: v for k, v in stored.items() if k != path[0]} == {k: v for k, v in before.items() if k != path[0]}
-    entries = app.audit.read()
+    entries = app.audit.history()
     assert [(e["action"], e["result"], e["section"]) for e in entries] == [("update", "ok", key)]
     assert entries[0]["fields"] == [".".join(map(str, path))]
 
@@ -83,7 +81,7 @@ async def test_cancel_sends_nothing_and_keeps_edits(sandbox, tmp_path):
         assert pane.has_changes
     assert puts(sandbox, user) == []
     assert sandbox.store.get_section(user, "business-info").get("designation") != "Never Sent"
-    assert [e["result"] for e in app.audit.read()] == ["cancelled", "cancelled"]
+    assert [e["result"] for e in app.audit.history()] == ["cancelled", "cancelled"]
 
 
 async def test_unknown_field_survives_an_edit(sandbox, tmp_path):
@@ -110,6 +108,7 @@ async def test_unknown_field_survives_an_edit(sandbox, tmp_path):
 async def test_server_400_lands_next_to_its_field(sandbox, tmp_path, monkeypatch):
     # the server is stricter than the app here: the app's own model check is skipped
     monkeypatch.setattr(SectionEditor, "validate", lambda self, edited: [])
+    monkeypatch.setattr(SectionForm, "validate", lambda self: [])
     user = uid(sandbox, 22)
     app = ProfileApp(sandbox, user, tmp_path / "audit.jsonl")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -123,9 +122,9 @@ async def test_server_400_lands_next_to_its_field(sandbox, tmp_path, monkeypatch
         await wait_for(pilot, lambda: pane.form.errors, what="field errors")
         assert pane.has_changes  # the edits are kept
     paths = [p for p, _ in pane.form.errors]
-    assert paths == [("designation",)]  # (the stand-in records what the pane gave it)
+    assert paths == [("designation",)]
     assert ("PUT", f"/v2/users/{user}/business-info", 400) in sandbox.requests
-    entry = app.audit.read()[-1]
+    entry = app.audit.history()[-1]
     assert entry["result"] == "error" and entry["status"] == 400 and entry["debugIdentifier"].startswith("sandbox-")
 
 
@@ -150,7 +149,7 @@ async def test_server_failure_keeps_edits(sandbox, tmp_path):
         await wait_for(pilot, lambda: puts(sandbox, user))
         await wait_for(pilot, lambda: not pane.busy and not pane.has_changes)
     assert sandbox.store.get_section(user, "business-info")["designation"] == "Lost In Transit"
-    assert [e["result"] for e in app.audit.read()] == ["error", "ok"]
+    assert [e["result"] for e in app.audit.history()] == ["error", "ok"]
 
 
 async def test_section_load_error_and_retry(sandbox, tmp_path):
@@ -184,10 +183,10 @@ async def test_tabs_keys_and_leaving_with_unsaved_changes(sandbox, tmp_path):
         assert screen.active_section.key == "policies"
         await pilot.press("1")
         # typing a digit in a text field types it, it does not change tabs
-        field = personal.query_one("#stand-in-input", Input)
+        field = personal.form.field_widget(("name", "given")).query_one(Input)
         field.focus()
-        await pilot.press("3", "left_square_bracket")
-        assert screen.active_section.key == "personal" and field.value == "3["
+        await pilot.press("end", "3", "left_square_bracket")
+        assert screen.active_section.key == "personal" and field.value.endswith("3[")
         screen.set_focus(None)
         personal.form.set(("name", "given"), "Unsaved")
         await pilot.press("2")
@@ -234,7 +233,7 @@ async def test_deactivate_and_activate_behind_a_confirm(sandbox, tmp_path):
         await pilot.press("y")
         await wait_for(pilot, lambda: screen.profile.get("isActive") is True, what="active again")
     assert sandbox.store.is_active(user)
-    assert [(e["action"], e["result"]) for e in app.audit.read()] == [("deactivate", "ok"), ("activate", "ok")]
+    assert [(e["action"], e["result"]) for e in app.audit.history()] == [("deactivate", "ok"), ("activate", "ok")]
 
 
 async def test_reveal_in_the_diff_is_audited_without_values(sandbox, tmp_path):
@@ -253,7 +252,7 @@ async def test_reveal_in_the_diff_is_audited_without_values(sandbox, tmp_path):
         # a reveal asked for by the form is recorded too (and the form told to reveal)
         pane.form.post_message(pane.form.RevealRequested(("dob",)))
         await wait_for(pilot, lambda: ("dob",) in pane.form.revealed)
-    entries = app.audit.read()
+    entries = app.audit.history()
     reveals = [e for e in entries if e["action"] == "reveal"]
     assert [e["fields"] for e in reveals] == [["dob.iso8601"], ["dob"]]
     text = (tmp_path / "audit.jsonl").read_text()

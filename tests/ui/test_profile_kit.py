@@ -1,92 +1,22 @@
-"""Shared pieces of the profile screen tests (no tests here): a host app, waiting helpers,
-a scripted $EDITOR, and a minimal SectionForm stand-in used only while the real form is
-not importable."""
+"""Shared pieces of the profile screen tests (no tests here): a host app over the real
+sandbox, waiting helpers, a scripted $EDITOR."""
 
 from __future__ import annotations
 
 import asyncio
-import copy
 import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from textual.app import App, ComposeResult
-from textual.message import Message
-from textual.containers import Vertical
-from textual.widgets import Input, Static
+from textual.app import App
 
 from tui.api.client import UsersClient
 from tui.domain.audit import AuditLog
-from tui.domain.edits import edits_from, json_equal
-from tui.domain.paths import ABSENT, delete, set_at
+from tui.domain.backend import OnlineBackend
 from tui.ui.screens.profile import ProfileScreen
 from tui.ui.widgets.profile_section import SectionPane
-
-try:  # the real form, once it has landed
-    from tui.ui.widgets.section_form import SectionForm as RealSectionForm
-except ImportError:  # pragma: no cover - depends on the FORM helper's progress
-    RealSectionForm = None
-
-
-class SectionForm(Vertical):
-    """Stand-in with the real form's interface (value, changed_paths, has_changes, validate,
-    set_errors, reveal, reset, Changed, RevealRequested); edits go through ``set``."""
-
-    class Changed(Message):
-        pass
-
-    class RevealRequested(Message):
-        def __init__(self, path: tuple) -> None:
-            super().__init__()
-            self.path = path
-
-    def __init__(self, section: Any, base: Any) -> None:
-        super().__init__()
-        self.section = section
-        self._base = copy.deepcopy(base)
-        self._doc = copy.deepcopy(base)
-        self.errors: list = []
-        self.revealed: set = set()
-
-    def compose(self) -> ComposeResult:
-        yield Static(f"stand-in form: {self.section.title}")
-        yield Input(id="stand-in-input")
-
-    @property
-    def value(self) -> Any:
-        return copy.deepcopy(self._doc)
-
-    @property
-    def changed_paths(self) -> set:
-        return set(edits_from(self._base, self._doc).paths)
-
-    @property
-    def has_changes(self) -> bool:
-        return not json_equal(self._base, self._doc)
-
-    def validate(self) -> list:
-        return []
-
-    def set_errors(self, errors: list) -> None:
-        self.errors = list(errors)
-
-    def reveal(self, path: tuple) -> None:
-        self.revealed.add(tuple(path))
-
-    def reset(self, new_base: Any) -> None:
-        self._base = copy.deepcopy(new_base)
-        self._doc = copy.deepcopy(new_base)
-        self.errors = []
-
-    def set(self, path: tuple, value: Any) -> None:
-        if value is ABSENT:
-            delete(self._doc, path)
-        else:
-            set_at(self._doc, path, copy.deepcopy(value))
-        self.post_message(self.Changed())
-
 
 class ProfileApp(App[None]):
     """Hosts one ProfileScreen over a real UsersClient on a sandbox."""
@@ -101,7 +31,8 @@ class ProfileApp(App[None]):
         self.screen_kw = screen_kw
 
     def on_mount(self) -> None:
-        self.push_screen(ProfileScreen(self.client, "sandbox", self.audit, self.user_id, **self.screen_kw))
+        self.push_screen(ProfileScreen(OnlineBackend(self.client), "sandbox", self.audit, self.user_id,
+                                       **self.screen_kw))
 
     async def on_unmount(self) -> None:
         await self.client.aclose()
@@ -166,9 +97,3 @@ def scripted_editor(tmp_path: Path, body: str, name: str = "editor.py") -> str:
         (pathlib.Path(__file__).with_suffix(".mode{}".format(n))).write_text(oct(os.stat(path).st_mode & 0o777))
     """) + textwrap.dedent(body))
     return f"{sys.executable} -I {script}"
-
-
-def use_stand_in_form(monkeypatch: Any) -> type:
-    """Host this module's stand-in form (flow tests drive edits through its ``set``)."""
-    monkeypatch.setattr(SectionPane, "form_class", SectionForm)
-    return SectionForm

@@ -15,17 +15,13 @@ from tui.domain.sections import SECTIONS
 from tui.ui.screens.conflict import ConflictScreen
 from tui.ui.screens.diff_confirm import DiffConfirmScreen
 from tui.ui.widgets.profile_section import SectionPane
+from tui.ui.widgets.section_form import SectionForm
 from tests.ui.test_profile_kit import ProfileApp, scripted_editor, wait_ready, wait_screen
 
-SectionForm = pytest.importorskip("tui.ui.widgets.section_form").SectionForm
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 VIEWED = 3  # the seeded user most snapshots show (never changed by these tests)
 
-
-@pytest.fixture(autouse=True)
-def _real_form(monkeypatch):
-    monkeypatch.setattr(SectionPane, "form_class", SectionForm)
 
 
 async def _settle(pilot, key: str) -> SectionPane:

@@ -24,7 +24,7 @@ from tui.ui.widgets.form_state import FormState
 from tui.ui.widgets.object_list import ObjectList
 from tui.ui.widgets.section_form import SectionForm
 
-Seeder = pytest.importorskip("tui.sandbox.seed").Seeder
+from tui.sandbox.seed import Seeder
 
 KEYS = {"personal": "personalInfo", "business": "businessInfo", "travel": "travelPreferences",
         "membership": "membershipInfo"}

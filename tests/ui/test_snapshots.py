@@ -60,7 +60,7 @@ def test_empty_results(snap_compare, sandbox, tmp_path):
 class FailingClient:
     """The sandbox's 500 carries a random debug id; this one is fixed for a stable frame."""
 
-    async def list_users_v3(self, body):
+    async def call_raw(self, name, *args, body=None, **query):
         raise ServerError(500, error_messages=[{"errorCode": "INTERNAL", "message": "database unavailable"}],
                           debug_identifier="debug-0001")
 

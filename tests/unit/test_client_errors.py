@@ -148,10 +148,31 @@ async def test_429_then_success_honours_retry_after():
 
 async def test_retry_after_is_capped():
     sleeps = Sleeps()
-    script = Script(httpx.Response(503, headers={"Retry-After": "3600"}), httpx.Response(204))
+    script = Script(httpx.Response(503, headers={"Retry-After": "3600"}), httpx.Response(200, json={"roles": []}))
     async with make(script, sleeps=sleeps) as c:
-        await c.update_user_roles(UID, {"roles": []})
+        await c.get_user_roles(UID)
     assert sleeps == [5.0]
+
+
+@pytest.mark.parametrize("answer", [500, 502, 503, 504, "read_error"])
+async def test_a_put_that_may_have_landed_is_never_resent(answer):
+    """After a 5xx or a connection lost mid-request the PUT may have been applied: resending
+    the same body could overwrite a change made meanwhile (the commit path decides)."""
+    first = httpx.Response(answer) if isinstance(answer, int) else httpx.ReadError("connection reset")
+    script = Script(first, httpx.Response(204))
+    async with make(script, sleeps=Sleeps()) as c:
+        with pytest.raises((ServerError, ApiConnectionError)):
+            await c.update_user_roles(UID, {"roles": []})
+    assert len(script.calls) == 1
+
+
+@pytest.mark.parametrize("answer", [429, "connect_error"])
+async def test_a_put_the_server_never_took_is_retried(answer):
+    first = httpx.Response(answer) if isinstance(answer, int) else httpx.ConnectError("refused")
+    script = Script(first, httpx.Response(204))
+    async with make(script, sleeps=Sleeps()) as c:
+        await c.update_user_roles(UID, {"roles": []})
+    assert len(script.calls) == 2
 
 
 async def test_500s_exhausted_with_exponential_backoff():
@@ -267,7 +288,7 @@ async def test_connection_refused_on_a_closed_port():
 
 async def test_token_never_logged(caplog):
     caplog.set_level(logging.DEBUG)
-    script = Script(httpx.Response(503), httpx.Response(401, json={"errorMessages": [{"message": "bad token"}]}))
+    script = Script(httpx.Response(429), httpx.Response(401, json={"errorMessages": [{"message": "bad token"}]}))
     async with make(script) as c:
         with pytest.raises(AuthError) as err:
             await c.put_raw("/v2/users/x/roles", {"roles": []})

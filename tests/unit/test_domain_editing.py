@@ -10,6 +10,8 @@ import pytest
 
 from tui.api.client import UsersClient
 from tui.domain.audit import AuditLog
+from tui.domain.backend import OnlineBackend
+from tui.domain.commit import AuditTrail
 from tui.domain.editing import FieldError, SectionEditor
 from tui.domain.sections import section
 
@@ -18,7 +20,12 @@ from tui.domain.sections import section
 
 
 def _editor(key: str) -> SectionEditor:
-    return SectionEditor(client=None, section=section(key), user_id="u", audit=None, env_name="t")
+    return SectionEditor(OnlineBackend(_NoClient()), section(key), "u")
+
+
+class _NoClient:
+    async def call_raw(self, name, *args, **kwargs):  # pragma: no cover - validate never calls
+        raise AssertionError("no request expected")
 
 
 def test_validate_maps_errors_to_field_paths_without_union_tags():
@@ -76,7 +83,7 @@ def _calls(sandbox, since: int, uid: str) -> list[tuple[str, str]]:
 
 
 async def test_load_is_the_raw_server_copy(sandbox, client, uid, audit):
-    ed = SectionEditor(client, section("business"), uid, audit, "sandbox")
+    ed = SectionEditor(OnlineBackend(client), section("business"), uid, AuditTrail(audit, "sandbox"))
     base = await ed.load()
     assert base == sandbox.store.get_section(uid, "business-info")
     base["designation"] = "changed locally"
@@ -84,7 +91,7 @@ async def test_load_is_the_raw_server_copy(sandbox, client, uid, audit):
 
 
 async def test_clean_commit_puts_fresh_plus_edits_and_refetches(sandbox, client, uid, audit):
-    ed = SectionEditor(client, section("business"), uid, audit, "sandbox")
+    ed = SectionEditor(OnlineBackend(client), section("business"), uid, AuditTrail(audit, "sandbox"))
     base = await ed.load()
     edited = copy.deepcopy(base)
     edited["designation"] = "Principal Tester"
@@ -101,14 +108,15 @@ async def test_clean_commit_puts_fresh_plus_edits_and_refetches(sandbox, client,
     assert stored["zzServerSide"] == {"v": 1} and stored["accountingCode"] == "AC-42"
     assert result.base == stored == ed.base
     assert result.applied.paths == [("designation",)]
-    [entry] = audit.read()
+    attempted, entry = audit.read()
+    assert attempted["result"] == "attempted" and attempted["attempt"] == entry["attempt"]
     assert (entry["action"], entry["result"], entry["section"], entry["user_id"]) == ("update", "ok", "business", uid)
     assert entry["fields"] == ["designation"] and entry["environment"] == "sandbox"
     assert sandbox.token not in (audit.path.read_text())
 
 
 async def test_conflict_returns_without_put_then_resolves(sandbox, client, uid, audit):
-    ed = SectionEditor(client, section("business"), uid, audit, "sandbox")
+    ed = SectionEditor(OnlineBackend(client), section("business"), uid, AuditTrail(audit, "sandbox"))
     base = await ed.load()
     edited = copy.deepcopy(base)
     edited["designation"] = "Mine"
@@ -121,17 +129,17 @@ async def test_conflict_returns_without_put_then_resolves(sandbox, client, uid, 
     [c] = result.merge.conflicts
     assert (c.path, c.base, c.theirs, c.mine) == (("designation",), base.get("designation", c.base), "Theirs", "Mine")
     assert sandbox.store.get_section(uid, "business-info")["designation"] == "Theirs"
-    assert audit.read()[-1]["result"] == "conflict"
+    assert audit.history()[-1]["result"] == "conflict"
 
     result = await ed.commit(edited, {("designation",): "theirs"})
     assert result.status == "ok"
     stored = sandbox.store.get_section(uid, "business-info")
     assert stored["designation"] == "Theirs" and stored["employeeId"] == "EMP-MINE"
-    assert audit.read()[-1]["fields"] == ["employeeId"]
+    assert audit.history()[-1]["fields"] == ["employeeId"]
 
 
 async def test_bad_request_maps_to_field_errors_and_is_audited(sandbox, client, uid, audit):
-    ed = SectionEditor(client, section("business"), uid, audit, "sandbox")
+    ed = SectionEditor(OnlineBackend(client), section("business"), uid, AuditTrail(audit, "sandbox"))
     base = await ed.load()
     edited = copy.deepcopy(base)
     edited["email"] = "definitely not an email"
@@ -139,13 +147,13 @@ async def test_bad_request_maps_to_field_errors_and_is_audited(sandbox, client, 
     assert result.status == "error" and result.error.status == 400
     assert [e.path for e in result.field_errors] == [("email",)]
     assert sandbox.store.get_section(uid, "business-info") == base
-    entry = audit.read()[-1]
+    entry = audit.history()[-1]
     assert entry["result"] == "error" and entry["status"] == 400 and entry["debugIdentifier"]
     assert "definitely not an email" not in audit.path.read_text()  # email is x-pii
 
 
 async def test_document_numbers_never_reach_the_audit_log(sandbox, client, uid, audit):
-    ed = SectionEditor(client, section("personal"), uid, audit, "sandbox")
+    ed = SectionEditor(OnlineBackend(client), section("personal"), uid, AuditTrail(audit, "sandbox"))
     base = await ed.load()
     edited = copy.deepcopy(base)
     edited.setdefault("identityDocs", []).append(
@@ -164,7 +172,7 @@ async def test_document_numbers_never_reach_the_audit_log(sandbox, client, uid, 
 
 
 async def test_no_changes_and_reveal_and_cancel(sandbox, client, uid, audit):
-    ed = SectionEditor(client, section("roles"), uid, audit, "sandbox")
+    ed = SectionEditor(OnlineBackend(client), section("roles"), uid, AuditTrail(audit, "sandbox"))
     base = await ed.load()
     since = len(sandbox.requests)
     result = await ed.commit(copy.deepcopy(base))
@@ -174,12 +182,12 @@ async def test_no_changes_and_reveal_and_cancel(sandbox, client, uid, audit):
     edited = copy.deepcopy(base)
     edited["roles"] = []
     ed.record_cancel(edited)
-    actions = [(e["action"], e["result"]) for e in audit.read()]
+    actions = [(e["action"], e["result"]) for e in audit.history()]
     assert actions == [("reveal", "ok"), ("update", "cancelled")]
 
 
 async def test_read_only_sections_cannot_commit(client, uid):
-    ed = SectionEditor(client, section("policies"), uid, None, "sandbox")
+    ed = SectionEditor(OnlineBackend(client), section("policies"), uid)
     base = await ed.load()
     assert isinstance(base, dict)
     with pytest.raises(ValueError):
@@ -191,7 +199,7 @@ async def test_server_error_is_audited_with_debug_identifier(sandbox_factory, tm
     audit = AuditLog(tmp_path / "a.jsonl")
     uid = next(sb.store.row(p).user_id for p in range(len(sb.store.index)) if sb.store.row(p).is_active)
     async with UsersClient(sb.base_url, token=sb.token, retries=0) as client:
-        ed = SectionEditor(client, section("external_id"), uid, audit, "sandbox")
+        ed = SectionEditor(OnlineBackend(client), section("external_id"), uid, AuditTrail(audit, "sandbox"))
         base = await ed.load()
         sb.faults.inject(500, count=1)  # the fresh GET before the PUT fails
         since = len(sb.requests)
@@ -199,13 +207,13 @@ async def test_server_error_is_audited_with_debug_identifier(sandbox_factory, tm
     assert result.status == "error" and result.error.status == 500
     assert [m for m, _, _ in sb.requests[since:]] == ["GET"]  # nothing was written
     assert ed.base == base
-    entry = audit.read()[-1]
+    entry = audit.history()[-1]
     assert entry["fields"] == ["externalId"]
     assert entry["result"] == "error" and entry["status"] == 500 and entry["debugIdentifier"]
 
 
 async def test_all_theirs_writes_nothing(sandbox, client, uid, audit):
-    ed = SectionEditor(client, section("external_id"), uid, audit, "sandbox")
+    ed = SectionEditor(OnlineBackend(client), section("external_id"), uid, AuditTrail(audit, "sandbox"))
     base = await ed.load()
     sandbox.store.tamper(uid, "external-id", {"externalId": "SERVER-SIDE"})
     since = len(sandbox.requests)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tui.api.client import UsersClient
+from tui.api.models import UserProfile
 from tui.api.operations import OPERATIONS
 from tui.domain.sections import SECTIONS, editable_sections, humanize, section
 
@@ -58,3 +59,23 @@ def test_form_hints():
     assert humanize("employeeId") == "Employee ID"
     assert humanize("designatedApproverRefs") == "Designated approvers"
     assert hash(biz) == hash(section("business")) and {biz: 1}[section("business")] == 1
+
+
+def test_each_section_path_is_its_operations_path_for_get_and_put():
+    for s in SECTIONS:
+        assert s.path == OPERATIONS[s.get_method].path
+        if s.put_method:
+            assert OPERATIONS[s.put_method].path == s.path and OPERATIONS[s.put_method].method == "PUT"
+
+
+def test_each_section_knows_its_key_in_the_user_profile():
+    keys = {info.alias or name for name, info in UserProfile.model_fields.items()}
+    for s in SECTIONS:
+        assert s.profile_key is None or s.profile_key in keys, s.key
+    profile = {"personalInfo": {"name": {"given": "A"}}, "externalId": "EXT-1"}
+    assert section("personal").from_profile(profile) == {"name": {"given": "A"}}
+    assert section("external_id").from_profile(profile) == {"externalId": "EXT-1"}
+    assert section("roles").from_profile(profile) is None  # GET /v2/users/{id} has no roles
+    section("external_id").into_profile(profile, {"externalId": "EXT-2"})
+    section("business").into_profile(profile, {"designation": "X"})
+    assert profile["externalId"] == "EXT-2" and profile["businessInfo"] == {"designation": "X"}

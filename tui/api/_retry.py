@@ -3,6 +3,8 @@
 Policy (see also ``UsersClient``):
 - only *retry-safe* operations are retried: GET, PUT, DELETE and the read-only
   ``POST /v3/users/list``; creating/acting POSTs (create user, activate, add favorite) never are;
+  a PUT only on 429 or when no connection was made (anything else may have landed: the commit
+  path re-reads before it sends again, see ``tui.domain.commit``);
 - retried answers: 429, 500, 502, 503, 504; retried failures: connection refused/reset,
   connect timeouts, a connection dropped mid-answer. A *read* timeout is not retried (the agent
   already waited the full timeout once; it surfaces as ``ApiTimeout``);

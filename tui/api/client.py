@@ -91,6 +91,11 @@ def _validate(model_name: str, data: Any, what: str) -> Any:
         ) from None
 
 
+def _never_sent(exc: BaseException) -> bool:
+    """The request never reached the server (no connection was made)."""
+    return isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+
+
 def _no_ca_context() -> ssl.SSLContext:
     """TLS settings for plain ``http://`` to this machine (the sandbox), which never uses TLS.
 
@@ -179,6 +184,11 @@ class UsersClient:
         content = None if body is None else encode_json(body)
         headers = {"Content-Type": "application/json"} if content is not None else None
         attempts = 1 + (self.retry.retries if retry else 0)
+        # A PUT is retried only where the server surely did not apply it (429, or no
+        # connection made): after a 5xx or a connection lost mid-request it may have landed,
+        # and resending the same body could overwrite a change made meanwhile. The commit
+        # path (tui.domain.commit) re-reads and decides.
+        unsent_only = method == "PUT"
         for attempt in range(attempts):
             last = attempt == attempts - 1
             started = time.perf_counter()
@@ -191,7 +201,7 @@ class UsersClient:
                     continue
                 raise
             except _HTTPX_ERRORS as exc:
-                if not last and self.retry.retry_exception(exc):
+                if not last and self.retry.retry_exception(exc) and (not unsent_only or _never_sent(exc)):
                     await self._wait(method, path, attempt, attempts - 1, None, type(exc).__name__)
                     continue
                 log.debug("%s %s failed: %s", method, path, type(exc).__name__)
@@ -199,7 +209,7 @@ class UsersClient:
                 raise translate_transport_error(exc, method, url, self.timeout) from exc
             status = response.status_code
             log.debug("%s %s -> %d in %.0f ms", method, path, status, (time.perf_counter() - started) * 1000)
-            if not last and self.retry.retry_status(status):
+            if not last and self.retry.retry_status(status) and (not unsent_only or status == 429):
                 after = parse_retry_after(response.headers.get("Retry-After")) if status in (429, 503) else None
                 await self._wait(method, path, attempt, attempts - 1, after, str(status))
                 continue

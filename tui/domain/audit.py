@@ -2,10 +2,15 @@
 
 Each entry: ``time`` (UTC ISO 8601), ``environment``, ``user_id``, ``section``, ``action``
 ("update" / "deactivate" / "activate" / "create" / "reveal"), ``fields`` (the field paths
-touched), ``changes`` (per path: change kind and values, x-pii values masked), ``result``
-("ok" / "error" / "conflict" / "cancelled"), ``status`` (HTTP status, if any),
-``debugIdentifier`` and ``message`` on errors. Tokens never go in: entries are built from a
-fixed set of keys, and strings are scrubbed of anything that looks like a credential.
+touched), ``changes`` (per path: change kind and values, x-pii values masked), ``result``,
+``status`` (HTTP status, if any), ``debugIdentifier`` and ``message`` on errors, ``job`` (the
+bulk job an entry belongs to, if any). Tokens never go in: entries are built from a fixed set
+of keys, and strings are scrubbed of anything that looks like a credential.
+
+A write is two entries: ``result: "attempted"`` with an ``attempt`` ID, appended before the
+request goes out, then its outcome ("ok", "error", "overtaken", "unknown") with the same
+``attempt``. An attempt with no outcome (the process died mid-write) reads back from
+:meth:`AuditLog.history` as "attempted, outcome unknown".
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path as FsPath
 from typing import Any, Iterable, Literal
@@ -21,12 +27,14 @@ from tui.domain.edits import Edit
 from tui.domain.masking import redact_at
 from tui.domain.paths import ABSENT, format_path
 
-__all__ = ["AuditLog", "ACTIONS", "RESULTS", "scrub", "change_entries", "format_entry"]
+__all__ = ["AuditLog", "ACTIONS", "RESULTS", "UNRESOLVED", "scrub", "change_entries", "format_entry"]
 
 Action = Literal["update", "deactivate", "activate", "create", "reveal"]
-Result = Literal["ok", "error", "conflict", "cancelled"]
+Result = Literal["ok", "error", "conflict", "cancelled", "attempted", "unknown", "overtaken"]
 ACTIONS = ("update", "deactivate", "activate", "create", "reveal")
-RESULTS = ("ok", "error", "conflict", "cancelled")
+RESULTS = ("ok", "error", "conflict", "cancelled", "attempted", "unknown", "overtaken")
+UNRESOLVED = "attempted, outcome unknown"
+"""How :meth:`AuditLog.history` shows an attempt that never got an outcome."""
 
 _SECRETS = [
     re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"),
@@ -75,6 +83,8 @@ class AuditLog:
         status: int | None = None,
         debug_identifier: str | None = None,
         message: str | None = None,
+        attempt: str | None = None,
+        job_id: str | None = None,
     ) -> dict[str, Any]:
         if action not in ACTIONS:
             raise ValueError(f"unknown audit action {action!r}")
@@ -97,6 +107,10 @@ class AuditLog:
             entry["debugIdentifier"] = scrub(str(debug_identifier))
         if message:
             entry["message"] = scrub(" ".join(str(message).split()))[:500]
+        if attempt:
+            entry["attempt"] = str(attempt)
+        if job_id:
+            entry["job"] = str(job_id)
         self._append(entry)
         return entry
 
@@ -112,6 +126,8 @@ class AuditLog:
         status: int | None = None,
         debug_identifier: str | None = None,
         message: str | None = None,
+        attempt: str | None = None,
+        job_id: str | None = None,
     ) -> dict[str, Any]:
         """Record an edit of a section: field paths and masked values."""
         edits = list(edits)
@@ -126,7 +142,32 @@ class AuditLog:
             status=status,
             debug_identifier=debug_identifier,
             message=message,
+            attempt=attempt,
+            job_id=job_id,
         )
+
+    @staticmethod
+    def new_attempt() -> str:
+        """An ID tying an "attempted" entry to its outcome."""
+        return uuid.uuid4().hex
+
+    def history(self) -> list[dict[str, Any]]:
+        """Entries, oldest first, one per action: an attempt is folded into its outcome (the
+        outcome entry keeps ``attempted_at``); an attempt with no outcome shows
+        ``result: "attempted"`` and ``outcome: "unknown"``."""
+        entries = self.read()
+        started = {e["attempt"]: e for e in entries if e.get("result") == "attempted" and e.get("attempt")}
+        ended = {e["attempt"] for e in entries if e.get("result") != "attempted" and e.get("attempt") in started}
+        out = []
+        for e in entries:
+            if e.get("result") == "attempted" and e.get("attempt") in ended:
+                continue
+            if e.get("result") == "attempted":
+                e = {**e, "outcome": "unknown"}
+            elif e.get("attempt") in started:
+                e = {**e, "attempted_at": started[e["attempt"]].get("time")}
+            out.append(e)
+        return out
 
     def _append(self, entry: dict[str, Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -156,7 +197,8 @@ class AuditLog:
         return out
 
     def tail(self, n: int = 20) -> list[dict[str, Any]]:
-        return self.read()[-n:] if n > 0 else []
+        """The last ``n`` actions of :meth:`history`."""
+        return self.history()[-n:] if n > 0 else []
 
 
 def format_entry(entry: dict[str, Any]) -> str:
@@ -167,13 +209,15 @@ def format_entry(entry: dict[str, Any]) -> str:
         str(entry.get("action", "")),
         str(entry.get("section") or "-"),
         str(entry.get("user_id") or "-"),
-        str(entry.get("result", "")),
+        UNRESOLVED if entry.get("result") == "attempted" else str(entry.get("result", "")),
     ]
     if entry.get("status") is not None:
         parts.append(str(entry["status"]))
     fields = entry.get("fields") or []
     if fields:
         parts.append(", ".join(fields))
+    if entry.get("job"):
+        parts.append(f"job {entry['job']}")
     if entry.get("debugIdentifier"):
         parts.append(f"debug {entry['debugIdentifier']}")
     return "  ".join(parts)

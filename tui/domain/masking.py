@@ -34,6 +34,7 @@ __all__ = [
     "redact_for_log",
     "redact_at",
     "mask_matching",
+    "redact_text",
 ]
 
 BULLET = "•"
@@ -219,3 +220,36 @@ def redact_for_log(model_cls: type[BaseModel], data: Any, extra_paths: Iterable[
     for pattern in extra_paths:
         out = _mask_in_place(out, tuple(pattern), _log_masker("SENSITIVE"))
     return out
+
+
+def _leaves(value: Any) -> Iterable[Any]:
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _leaves(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _leaves(v)
+    elif value is not None and not isinstance(value, bool):
+        yield value
+
+
+def redact_text(text: str, model_cls: type[BaseModel], docs: Iterable[Any], extra_paths: Iterable[Path] = ()) -> str:
+    """``text`` (say a server's error message, which may quote the value it rejected) with
+    every x-pii value found in ``docs`` (and at ``extra_paths``) masked as a log masks it."""
+    marks = dict(pii_paths(model_cls))
+    for p in extra_paths:
+        marks.setdefault(tuple(p), "SENSITIVE")
+    found: dict[str, str] = {}
+    for doc in docs:
+        for pattern, level in marks.items():
+            for path in _concrete(doc, tuple(pattern)):
+                node: Any = doc
+                for key in path:
+                    node = node[key]
+                for leaf in _leaves(node):
+                    shown = str(leaf)
+                    if len(shown) >= 3:
+                        found[shown] = str(_log_masker(level)(leaf))
+    for value in sorted(found, key=len, reverse=True):  # longest first: a value inside another
+        text = text.replace(value, found[value])
+    return text

@@ -24,7 +24,7 @@ from typing import Any, Literal, Mapping
 from tui.domain.edits import Edit, EditSet, apply, edits_from, json_equal
 from tui.domain.paths import ABSENT, Path, delete, format_path, get, overlaps, set_at
 
-__all__ = ["Conflict", "MergeResult", "merge", "resolve", "Choice"]
+__all__ = ["Conflict", "ConflictDecision", "MergeResult", "merge", "resolve", "Choice"]
 
 Choice = Literal["mine", "theirs"]
 
@@ -39,6 +39,15 @@ class Conflict:
     @property
     def label(self) -> str:
         return format_path(self.path)
+
+
+@dataclass
+class ConflictDecision:
+    """The agent's answer to a conflict: "apply" (with a choice per conflicting path) or
+    "discard" (drop the agent's edits, take the server's copy)."""
+
+    action: Literal["apply", "discard"]
+    choices: dict[Path, Choice] = field(default_factory=dict)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from tui.api.operations import OPERATIONS
 from tui.domain.masking import marked_paths, pii_paths
 from tui.domain.paths import WILDCARD, Path, format_path, under_any
 
@@ -48,8 +49,6 @@ class Section:
     get_method: str
     """UsersClient method (named after the GET operationId)."""
     put_method: str | None
-    path: str
-    """Raw path template, e.g. "/v2/users/{userId}/personal-info"."""
     model_name: str
     """Class name in tui.api.models (resolved on use, see :attr:`model`)."""
     editable: bool = True
@@ -59,6 +58,11 @@ class Section:
     """Top-level JSON keys in form order; keys not listed follow in model order."""
     labels: tuple[tuple[str, str], ...] = ()
     """(JSON key or formatted path pattern, label) overrides; other labels are humanized."""
+    profile_key: str | None = None
+    """Its key inside ``GET /v2/users/{id}`` (``UserProfile``); None when the profile lacks it."""
+    profile_field: str | None = None
+    """When the profile holds one field of the section, not the whole object (the external ID
+    is ``"externalId": "..."`` there and ``{"externalId": "..."}`` as a section)."""
 
     def __hash__(self) -> int:
         return hash(self.key)
@@ -71,6 +75,12 @@ class Section:
         import tui.api.models as models
 
         return getattr(models, self.model_name)
+
+    @property
+    def path(self) -> str:
+        """The path template, e.g. "/v2/users/{userId}/personal-info" (from the operations
+        table the client and the sandbox use too)."""
+        return OPERATIONS[self.get_method].path
 
     def path_for(self, user_id: str) -> str:
         return self.path.replace("{userId}", str(user_id))
@@ -109,6 +119,24 @@ class Section:
             return f"Item {path[-1] + 1}" if path and isinstance(path[-1], int) else self.title
         return overrides.get(last) or humanize(last)
 
+    def from_profile(self, profile: Any) -> Any:
+        """This section's document as ``GET /v2/users/{id}`` holds it (None if it does not)."""
+        if not self.profile_key or not isinstance(profile, dict) or self.profile_key not in profile:
+            return None
+        value = profile[self.profile_key]
+        return {self.profile_field: value} if self.profile_field else value
+
+    def into_profile(self, profile: dict[str, Any], doc: Any) -> None:
+        """Put ``doc`` (this section's document) where ``GET /v2/users/{id}`` holds it."""
+        if not self.profile_key:
+            return
+        if not self.profile_field:
+            profile[self.profile_key] = doc
+        elif isinstance(doc, dict) and self.profile_field in doc:
+            profile[self.profile_key] = doc[self.profile_field]
+        else:
+            profile.pop(self.profile_key, None)
+
     def describe(self) -> dict[str, Any]:
         return {"key": self.key, "title": self.title, "path": self.path, "editable": self.editable}
 
@@ -132,11 +160,11 @@ _COMMON_LABELS = (
 SECTIONS: tuple[Section, ...] = (
     Section(
         key="personal",
+        profile_key="personalInfo",
         title="Personal",
         noun="personal info",
         get_method="get_personal_info",
         put_method="update_personal_info",
-        path="/v2/users/{userId}/personal-info",
         model_name="UserPersonalInfo",
         masked_paths=tuple(("identityDocs", WILDCARD) + d for d in _DOCS) + (("dob",),),
         field_order=(
@@ -151,11 +179,11 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         key="business",
+        profile_key="businessInfo",
         title="Business",
         noun="business info",
         get_method="get_business_info",
         put_method="update_business_info",
-        path="/v2/users/{userId}/business-info",
         model_name="BusinessInfo",
         field_order=(
             "employeeId", "designation", "email", "phoneNumbers", "organizationRef", "legalEntityRef",
@@ -167,31 +195,31 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         key="travel",
+        profile_key="travelPreferences",
         title="Travel preferences",
         noun="travel preferences",
         get_method="get_user_travel_preferences",
         put_method="update_travel_preferences",
-        path="/v2/users/{userId}/travel-preferences",
         model_name="TravelPreferences",
     ),
     Section(
         key="membership",
+        profile_key="membershipInfo",
         title="Memberships",
         noun="memberships",
         get_method="get_membership_info",
         put_method="update_membership_info",
-        path="/v2/users/{userId}/membership-info",
         model_name="MembershipInfo",
         field_order=("membershipInfos", "isLoyaltyBlocked"),
         labels=(("membershipInfos", "Loyalty programs"), ("isLoyaltyBlocked", "Loyalty blocked")),
     ),
     Section(
         key="notifications",
+        profile_key="notificationPreferences",
         title="Notifications",
         noun="notification preferences",
         get_method="get_notification_preferences",
         put_method="update_notification_preferences",
-        path="/v2/users/{userId}/notification-preferences",
         model_name="NotificationPreferences",
     ),
     Section(
@@ -200,26 +228,26 @@ SECTIONS: tuple[Section, ...] = (
         noun="roles",
         get_method="get_user_roles",
         put_method="update_user_roles",
-        path="/v2/users/{userId}/roles",
         model_name="RolesConfig",
     ),
     Section(
         key="external_id",
+        profile_key="externalId",
+        profile_field="externalId",
         title="External ID",
         noun="external ID",
         get_method="get_external_id",
         put_method="update_external_id",
-        path="/v2/users/{userId}/external-id",
         model_name="ExternalIdObject",
         labels=(("externalId", "External ID"),),
     ),
     Section(
         key="travel_arrangers",
+        profile_key="travelArrangers",
         title="Travel arrangers",
         noun="travel arrangers",
         get_method="get_user_travel_arrangers",
         put_method=None,
-        path="/v2/users/{userId}/travel-arrangers",
         model_name="UserTravelArrangers",
         editable=False,
     ),
@@ -229,7 +257,6 @@ SECTIONS: tuple[Section, ...] = (
         noun="applicable policies",
         get_method="get_user_applicable_policies",
         put_method=None,
-        path="/v2/users/{userId}/applicable-policies",
         model_name="UserApplicablePolicies",
         editable=False,
     ),

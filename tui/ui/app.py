@@ -19,8 +19,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tui.config import Environment, Settings
+from tui.domain.backend import OnlineBackend, ProfileBackend
 from tui.ui.backend import ClientFactory, default_client_factory
 from tui.ui.list_model import UserRow
+from tui.ui.messages import OpenUser
 from tui.ui.themes import FALLBACK_THEME, bundled_themes_dir, load_themes
 
 __all__ = ["SpotnanaApp", "known_binding_ids"]
@@ -80,6 +82,8 @@ class SpotnanaApp(App[None]):
         self.environments.setdefault(env.name, env)
         self.client_factory: ClientFactory = client_factory or default_client_factory
         self._client: Any = None
+        self.backend: ProfileBackend = OnlineBackend(self.get_client)
+        """Every screen's way to the profiles (the client for the current environment)."""
         self.first_paint_at: float | None = None
         self.startup_notes: list[tuple[str, str]] = [(w, "warning") for w in settings.warnings]
 
@@ -180,12 +184,19 @@ class SpotnanaApp(App[None]):
         return None
 
     # -- navigation ----------------------------------------------------------------------
-    def open_user(self, row: UserRow) -> None:
+    def on_open_user(self, message: OpenUser) -> None:
+        message.stop()
+        if message.as_json:
+            self.open_user_json(message.row)
+        else:
+            self.open_user(message.row, message.detail)
+
+    def open_user(self, row: UserRow, detail: Any = None) -> None:
         """The profile screen; the read-only ``GET /v2/users/{id}`` view if it cannot load."""
         try:
             from tui.ui.screens.profile import ProfileScreen
 
-            screen: Screen = ProfileScreen.from_app(self, row)
+            screen: Screen = ProfileScreen.from_app(self, row, detail)
         except Exception as exc:  # noqa: BLE001 - never a traceback on Enter
             from tui.ui.screens.user_detail import UserDetailScreen
 

@@ -13,8 +13,7 @@ Dismisses with a :class:`ConflictDecision` or None (cancel).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -25,17 +24,11 @@ from textual.widgets import Button, Label, RadioButton, RadioSet, Static
 
 from tui.domain.diff import format_value, lines_from_edits
 from tui.domain.masking import is_masked, mask_for_screen
-from tui.domain.merge import Choice, Conflict, MergeResult
+from tui.domain.merge import Choice, Conflict, ConflictDecision, MergeResult
 from tui.domain.paths import ABSENT, Path, matches
 from tui.ui.screens.diff_confirm import render_line
 
 __all__ = ["ConflictScreen", "ConflictDecision"]
-
-
-@dataclass
-class ConflictDecision:
-    action: Literal["apply", "discard"]
-    choices: dict[Path, Choice] = field(default_factory=dict)
 
 
 def _touches_mask(section: Any, path: Path) -> bool:

@@ -26,8 +26,13 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from tui.api.errors import ApiError, SpotnanaError
 from tui.domain.audit import AuditLog
+from tui.domain.backend import ProfileBackend
+from tui.domain.commit import safe_error_text
 from tui.domain.editing import field_errors_from_validation
 from tui.domain.paths import Path, format_path, has, parse_path, set_at
+from tui.ui.audit_path import audit_path
+from tui.ui.list_model import UserRow
+from tui.ui.messages import OpenUser
 from tui.ui.screens.confirm import ConfirmScreen
 
 __all__ = ["CreateUserScreen", "CreateField", "FIELDS", "build_body", "defaults_like", "open_create_user"]
@@ -152,10 +157,10 @@ class CreateUserScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="create_user.cancel"),
     ]
 
-    def __init__(self, client: Any, env: Any = "", audit: AuditLog | None = None,
+    def __init__(self, backend: ProfileBackend, env: Any = "", audit: AuditLog | None = None,
                  defaults: dict[str, str] | None = None, like: Any = None) -> None:
         super().__init__()
-        self.client = client
+        self.backend = backend
         self.env = env
         self.env_name = str(getattr(env, "name", env) or "")
         self.audit = audit
@@ -170,10 +175,7 @@ class CreateUserScreen(ModalScreen[str | None]):
 
     @classmethod
     def from_app(cls, app: Any, like: Any = None) -> CreateUserScreen:
-        from tui.ui.audit_path import audit_path
-        from tui.ui.screens.profile import AppClient
-
-        return cls(AppClient(app), app.env, AuditLog(audit_path(getattr(app, "settings", None))), like=like)
+        return cls(app.backend, app.env, AuditLog(audit_path(getattr(app, "settings", None))), like=like)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="create-dialog") as dialog:
@@ -256,7 +258,7 @@ class CreateUserScreen(ModalScreen[str | None]):
             return
         self.sending = True
         try:
-            answer = await self.client.call_raw("create_user", body=body)
+            answer = await self.backend.create_user(body)
         except SpotnanaError as exc:
             self._audit(None, body, "error", exc)
             problems = {}
@@ -292,7 +294,7 @@ class CreateUserScreen(ModalScreen[str | None]):
                           result=result, fields=fields,  # type: ignore[arg-type]
                           status=getattr(exc, "status", None),
                           debug_identifier=getattr(exc, "debug_identifier", None),
-                          message=str(exc) if exc is not None else None)
+                          message=safe_error_text(exc))
 
 
 def open_create_user(app: Any, open_profile: bool = True, like: Any = None) -> None:
@@ -301,10 +303,7 @@ def open_create_user(app: Any, open_profile: bool = True, like: Any = None) -> N
 
     def done(user_id: str | None) -> None:
         if user_id and open_profile:
-            from tui.ui.list_model import UserRow
-            from tui.ui.screens.profile import ProfileScreen
-
             row = UserRow(user_id=user_id, name="", email="", employee_id="", persona="", office="", active=True)
-            app.push_screen(ProfileScreen.from_app(app, row))
+            app.post_message(OpenUser(row))
 
     app.push_screen(CreateUserScreen.from_app(app, like), done)

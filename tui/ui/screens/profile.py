@@ -19,40 +19,21 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, TabbedContent, TabPane, TextArea
 
 from tui.api.errors import SpotnanaError
-from tui.api.operations import OPERATIONS
 from tui.domain.audit import AuditLog
+from tui.domain.backend import ProfileBackend
+from tui.domain.commit import AuditTrail, safe_error_text
+from tui.domain.diff import DiffLine
 from tui.domain.editing import SectionEditor
+from tui.domain.merge import ConflictDecision, MergeResult
 from tui.domain.sections import SECTIONS, Section
+from tui.ui.audit_path import audit_path
 from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.conflict import ConflictScreen
+from tui.ui.screens.diff_confirm import DiffConfirmScreen
 from tui.ui.widgets.profile_header import ProfileHeader, header_facts
-from tui.ui.widgets.profile_section import SectionPane
+from tui.ui.widgets.profile_section import Reveal, SectionPane
 
-__all__ = ["ProfileScreen", "AppClient", "InactiveToo"]
-
-
-class AppClient:
-    """The app's client, fetched on first use (``await app.get_client()``)."""
-
-    def __init__(self, app: Any) -> None:
-        self._app = app
-
-    async def call_raw(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        client = await self._app.get_client()
-        return await client.call_raw(name, *args, **kwargs)
-
-
-class InactiveToo:
-    """Passes ``include_inactive=True`` to every operation that takes it: a deactivated
-    user's profile is still shown (and editable) instead of answering 404."""
-
-    def __init__(self, client: Any) -> None:
-        self.client = client
-
-    async def call_raw(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        op = OPERATIONS.get(name)
-        if op is not None and any(k == "include_inactive" for k, _ in op.query):
-            kwargs.setdefault("include_inactive", True)
-        return await self.client.call_raw(name, *args, **kwargs)
+__all__ = ["ProfileScreen"]
 
 
 def _is_text_field(widget: Any) -> bool:
@@ -84,10 +65,10 @@ class ProfileScreen(Screen):
     # actions that must not fire while the agent types in a text field
     _NOT_WHILE_TYPING = {"edit_json", "prev_tab", "next_tab", "reload", "deactivate", "activate", "tab"}
 
-    def __init__(self, client: Any, env: Any, audit: AuditLog | None, user_id: str, *,
+    def __init__(self, backend: ProfileBackend, env: Any, audit: AuditLog | None, user_id: str, *,
                  row: Any = None, detail: dict | None = None, sections: tuple[Section, ...] = SECTIONS) -> None:
         super().__init__(id="profile")
-        self.client = InactiveToo(client)
+        self.backend = backend
         self.env = env
         self.env_name = str(getattr(env, "name", env) or "")
         self.audit = audit
@@ -100,10 +81,8 @@ class ProfileScreen(Screen):
 
     @classmethod
     def from_app(cls, app: Any, row: Any, detail: dict | None = None) -> ProfileScreen:
-        """For the list screen's Enter: the app's client, environment and audit file."""
-        from tui.ui.audit_path import audit_path
-
-        return cls(AppClient(app), app.env, AuditLog(audit_path(getattr(app, "settings", None))),
+        """For the list screen's Enter: the app's backend, environment and audit file."""
+        return cls(app.backend, app.env, AuditLog(audit_path(getattr(app, "settings", None))),
                    row.user_id, row=row, detail=detail)
 
     # -- layout ----------------------------------------------------------------------------
@@ -115,8 +94,8 @@ class ProfileScreen(Screen):
             for n, section in enumerate(self.sections, start=1):
                 title = f"{n} {section.title}" if n <= 9 else section.title
                 with TabPane(title, id=pane_id(section)):
-                    editor = SectionEditor(self.client, section, self.user_id, self.audit, self.env_name)
-                    yield SectionPane(section, editor, target_name=target, id=f"pane-{section.key}")
+                    editor = SectionEditor(self.backend, section, self.user_id, AuditTrail(self.audit, self.env_name))
+                    yield SectionPane(section, editor, self, target_name=target, id=f"pane-{section.key}")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -150,20 +129,28 @@ class ProfileScreen(Screen):
     async def _load_header(self) -> None:
         header = self.query_one(ProfileHeader)
         try:
-            self.profile = await self.client.call_raw("get_user_info", self.user_id)
+            self.profile = await self.backend.get_user(self.user_id)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - the header keeps the list's facts
             header.show(header_facts(self.user_id, None, self.row, self.detail), note=f"Could not load the user: {exc}")
             return
-        facts = header_facts(self.user_id, self.profile, self.row, self.detail)
-        header.show(facts)
-        for pane in self.panes:
-            pane.target_name = facts["name"]
+        self._show_header()
         self.refresh_bindings()
 
+    def _show_header(self) -> None:
+        facts = header_facts(self.user_id, self.profile, self.row, self.detail)
+        self.query_one(ProfileHeader).show(facts)
+        for pane in self.panes:
+            pane.target_name = facts["name"]
+
     def on_section_pane_saved(self, event: SectionPane.Saved) -> None:
-        self.load_header()
+        """The header shows the re-read copy at once (no request of its own)."""
+        section = event.pane.section
+        if self.profile is None or not section.profile_key:
+            return
+        section.into_profile(self.profile, event.result.base)
+        self._show_header()
 
     def on_section_pane_dirty_changed(self, event: SectionPane.DirtyChanged) -> None:
         section = event.pane.section
@@ -171,6 +158,14 @@ class ProfileScreen(Screen):
         title = f"{n} {section.title}" if n <= 9 else section.title
         tab = self.query_one(TabbedContent).get_tab(pane_id(section))
         tab.label = f"{title} •" if event.dirty else title
+
+    # -- what a save asks the agent (SaveDialogs) ------------------------------------------
+    async def confirm_diff(self, section: Section, lines: list[DiffLine], target: str, on_reveal: Reveal) -> bool:
+        return bool(await self.app.push_screen_wait(
+            DiffConfirmScreen(section, lines, target=target, on_reveal=on_reveal)))
+
+    async def decide_conflict(self, section: Section, merge: MergeResult, on_reveal: Reveal) -> ConflictDecision | None:
+        return await self.app.push_screen_wait(ConflictScreen(section, merge, on_reveal=on_reveal))
 
     # -- tabs ------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -294,12 +289,11 @@ class ProfileScreen(Screen):
 
     async def _send_active(self, active: bool) -> None:
         action = "activate" if active else "deactivate"
-        operation = "activate_user" if active else "delete_user"
         try:
-            await self.client.call_raw(operation, self.user_id)
+            await self.backend.set_active(self.user_id, active)
         except SpotnanaError as exc:
             self._audit(action, "error", status=getattr(exc, "status", None),
-                        debug_identifier=getattr(exc, "debug_identifier", None), message=str(exc))
+                        debug_identifier=getattr(exc, "debug_identifier", None), message=safe_error_text(exc))
             self.notify(f"Could not {action} the user: {exc}", severity="error", timeout=10)
             return
         self._audit(action, "ok")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,10 +14,8 @@ from textual.widgets import Footer, Static
 
 from tui.ui.backend import ERROR_TITLES, classify_error
 from tui.ui.list_model import UserRow
+from tui.ui.services import AppServices
 from tui.ui.widgets.status_bar import StatusBar
-
-if TYPE_CHECKING:
-    from tui.ui.app import SpotnanaApp
 
 __all__ = ["UserDetailScreen", "profile_lines"]
 
@@ -80,7 +78,7 @@ class UserDetailScreen(Screen):
         self.profile: dict[str, Any] | None = None
 
     @property
-    def spot(self) -> SpotnanaApp:
+    def spot(self) -> AppServices:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -100,9 +98,7 @@ class UserDetailScreen(Screen):
     async def _load(self) -> None:
         content = self.query_one("#detail-content", Static)
         try:
-            client = await self.spot.get_client()
-            profile = await client.get_user_info(self.row.user_id, include_inactive=True)
-            self.profile = profile.to_json()
+            self.profile = await self.spot.backend.get_user(self.row.user_id)
             content.update(self._render_profile(_masked(self.profile)))
         except asyncio.CancelledError:
             raise

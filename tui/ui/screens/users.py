@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,41 +13,31 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
+from tui.domain.backend import ProfileBackend
 from tui.domain.query import UserQuery, format_query, parse_query
 from tui.ui.backend import classify_error
 from tui.ui.list_model import ListModel, UserRow
+from tui.ui.messages import OpenUser
+from tui.ui.services import AppServices
 from tui.ui.widgets.list_state import ListState
 from tui.ui.widgets.search_input import SearchInput
 from tui.ui.widgets.status_bar import StatusBar
 from tui.ui.widgets.user_table import UserTable
 
-if TYPE_CHECKING:
-    from tui.ui.app import SpotnanaApp
-
 __all__ = ["UsersScreen", "fetch_page"]
 
 
-async def fetch_page(client: Any, body: dict[str, Any]) -> tuple[list[UserRow], int | None]:
+async def fetch_page(backend: ProfileBackend, body: dict[str, Any]) -> tuple[list[UserRow], int | None]:
     """One page of ``POST /v3/users/list`` as rows and the total.
 
-    The list reads the raw JSON (``call_raw``): rows need a handful of fields, and skipping
-    model validation of 100 users per page keeps search and start-up fast. Clients without
-    ``call_raw`` (stand-ins in tests) go through the typed ``list_users_v3``.
+    The list reads the raw JSON: rows need a handful of fields, and skipping model validation
+    of 100 users per page keeps search and start-up fast.
     """
-    if hasattr(client, "call_raw"):
-        raw = await client.call_raw("list_users_v3", body=body)
-        if not isinstance(raw, dict) or not isinstance(raw.get("users", []), list):
-            from tui.api.errors import ApiDecodeError
-
-            raise ApiDecodeError("POST /v3/users/list: the answer is not a user list", body=raw)
-        rows = [UserRow.from_detail(u) for u in raw.get("users") or [] if isinstance(u, dict)]
-        pagination = raw.get("pagination")
-        total = pagination.get("totalNumResults") if isinstance(pagination, dict) else None
-        return rows, total if isinstance(total, int) and not isinstance(total, bool) else None
-    response = await client.list_users_v3(body)
-    rows = [UserRow.from_detail(u) for u in (response.users or [])]
-    total = response.pagination.total_num_results if response.pagination is not None else None
-    return rows, total
+    raw = await backend.list_users(body)
+    rows = [UserRow.from_detail(u) for u in raw.get("users") or [] if isinstance(u, dict)]
+    pagination = raw.get("pagination")
+    total = pagination.get("totalNumResults") if isinstance(pagination, dict) else None
+    return rows, total if isinstance(total, int) and not isinstance(total, bool) else None
 
 
 class UsersScreen(Screen):
@@ -81,7 +71,7 @@ class UsersScreen(Screen):
         self.search_pending = False  # typed, debounce not yet run
 
     @property
-    def spot(self) -> SpotnanaApp:
+    def spot(self) -> AppServices:
         return self.app  # type: ignore[return-value]
 
     # -- layout ----------------------------------------------------------------------------
@@ -184,8 +174,7 @@ class UsersScreen(Screen):
 
     async def _load(self, generation: int, page: int, body: dict[str, Any]) -> None:
         try:
-            client = await self.spot.get_client()
-            rows, total = await fetch_page(client, body)
+            rows, total = await fetch_page(self.spot.backend, body)
             accepted = self.model.accept(generation, page, rows, total)
         except asyncio.CancelledError:
             raise
@@ -270,7 +259,7 @@ class UsersScreen(Screen):
 
     # -- actions ---------------------------------------------------------------------------
     def on_user_table_selected(self, event: UserTable.Selected) -> None:
-        self.spot.open_user(event.row)
+        self.post_message(OpenUser(event.row))
 
     def action_create_user(self) -> None:
         from tui.ui.screens.create_user import open_create_user
@@ -280,7 +269,7 @@ class UsersScreen(Screen):
     def action_view_json(self) -> None:
         row = self.table.highlighted_row
         if row is not None:
-            self.spot.open_user_json(row)
+            self.post_message(OpenUser(row, as_json=True))
 
     def on_list_state_retry(self, _: ListState.Retry) -> None:
         self.action_refresh()

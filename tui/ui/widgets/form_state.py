@@ -108,8 +108,12 @@ class FormState:
     def set_parse_error(self, path: Path, message: str) -> None:
         self.parse_errors[path] = message
 
-    def reset(self, base: Any) -> None:
-        self.__init__(base)
+    def reset(self, base: Any, value: Any = None) -> None:
+        """Start over from ``base``; ``value`` (default: the base) is the document shown, so
+        edits can be kept as pending on a new base."""
+        self.__init__(base)  # type: ignore[misc]
+        if isinstance(value, dict):
+            self.doc = copy.deepcopy(value)
 
     def _prune(self, path: Path) -> None:
         """Drop objects left empty that the base did not have (or had as null)."""

@@ -1,6 +1,11 @@
 """One tab of the profile screen: a section's own load (loading / error + retry / form or
-read-only tree) and its way of an edit (validate -> diff -> confirm -> merge -> PUT ->
-re-read), also for a JSON edit made in $EDITOR."""
+read-only tree) and its way of an edit: validate -> diff -> confirm -> the one commit path
+(:mod:`tui.domain.commit`), also for a JSON edit made in $EDITOR.
+
+The pane asks the agent through :class:`SaveDialogs` (the profile screen provides them), so
+this widget imports no screen. Whatever the agent types while a save is in flight is kept:
+after the save it stays as pending edits on the new copy.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ import asyncio
 import copy
 import json
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from rich.text import Text
 from textual import work
@@ -17,37 +23,37 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Button, Static
 
-from tui.api.errors import SpotnanaError
-from tui.domain.diff import summary
+from tui.domain.diff import DiffLine, summary
 from tui.domain.editing import CommitResult, SectionEditor
-from tui.domain.edits import json_equal
-from tui.domain.merge import merge
+from tui.domain.edits import ApplyError, EditSet, edits_from, json_equal
+from tui.domain.masking import redact_text
+from tui.domain.merge import ConflictDecision, MergeResult
 from tui.domain.paths import Path
+from tui.domain.sections import Section
 from tui.ui.backend import ERROR_TITLES, classify_error
-from tui.ui.screens.conflict import ConflictDecision, ConflictScreen
-from tui.ui.screens.diff_confirm import DiffConfirmScreen
 from tui.ui.widgets.profile_editor import parse_edited, run_editor, strip_header, with_header
 from tui.ui.widgets.profile_json import JsonView
+from tui.ui.widgets.section_form import SectionForm
 
-__all__ = ["SectionPane"]
+__all__ = ["SectionPane", "SaveDialogs"]
 
 MAX_CONFLICT_ROUNDS = 5
 log = logging.getLogger("tui.ui.profile")
 
+Reveal = Callable[[list[Path]], None]
 
-def _form_class() -> type:
-    if SectionPane.form_class is None:
-        from tui.ui.widgets.section_form import SectionForm
 
-        SectionPane.form_class = SectionForm
-    return SectionPane.form_class
+class SaveDialogs(Protocol):
+    """What a save asks the agent (the screen that hosts the pane shows the dialogs)."""
+
+    async def confirm_diff(self, section: Section, lines: list[DiffLine], target: str, on_reveal: Reveal) -> bool: ...
+
+    async def decide_conflict(self, section: Section, merge: MergeResult,
+                              on_reveal: Reveal) -> ConflictDecision | None: ...
 
 
 class SectionPane(Vertical):
     """States: ``idle`` (never shown), ``loading``, ``error``, ``ready``."""
-
-    form_class: type | None = None
-    """The form widget (``SectionForm`` unless replaced); resolved on first use."""
 
     DEFAULT_CSS = """
     SectionPane { height: 1fr; }
@@ -69,14 +75,16 @@ class SectionPane(Vertical):
             self.pane = pane
             self.dirty = dirty
 
-    def __init__(self, section: Any, editor: SectionEditor, *, target_name: str = "", **kwargs: Any) -> None:
+    def __init__(self, section: Section, editor: SectionEditor, dialogs: SaveDialogs, *, target_name: str = "",
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.section = section
         self.editor = editor
+        self.dialogs = dialogs
         self.target_name = target_name
         self.state = "idle"
         self.busy = False
-        self.form: Any = None
+        self.form: SectionForm | None = None
         self.view: JsonView | None = None
         self._dirty = False
         self._draft: tuple[str, Any] | None = None  # (editor text, form value it was based on)
@@ -94,12 +102,13 @@ class SectionPane(Vertical):
     def has_changes(self) -> bool:
         return bool(self.form is not None and self.form.has_changes)
 
-    def _status(self, text: str | Text, error: bool = False) -> None:
+    def _status(self, text: str | Text, error: bool = False, retry: bool | None = None) -> None:
+        """The line above the form; ``retry`` (default: ``error``) shows the Retry button."""
         status = self.query_one("#pane-status", Static)
         status.update(text)
         status.set_class(error, "-error")
         status.display = bool(text)
-        self.query_one("#retry").display = error
+        self.query_one("#retry").display = error if retry is None else retry
 
     # -- loading ---------------------------------------------------------------------------
     def ensure_loaded(self) -> None:
@@ -130,7 +139,7 @@ class SectionPane(Vertical):
         body = self.query_one("#pane-body", Vertical)
         if self.section.editable:
             if self.form is None:
-                self.form = _form_class()(self.section, base)
+                self.form = SectionForm(self.section, base)
                 await body.mount(self.form)
             else:
                 self.form.reset(base)
@@ -262,99 +271,117 @@ class SectionPane(Vertical):
         if not lines:
             self.notify(f"No changes to {self.section.noun}.", title=self.section.title)
             return True
-        ok = await self.app.push_screen_wait(
-            DiffConfirmScreen(self.section, lines, target=self.target_name, on_reveal=self._record_reveal)
-        )
-        if not ok:
+        if not await self.dialogs.confirm_diff(self.section, lines, self.target_name, self._record_reveal):
             self.editor.record_cancel(edited)
             self.notify("Nothing was sent; your edits are kept.", title=self.section.title)
             return False
         return await self._commit(edited, summary(self.section, lines))
 
-    async def _decide(self, result: Any) -> ConflictDecision | None:
-        return await self.app.push_screen_wait(
-            ConflictScreen(self.section, result, on_reveal=self._record_reveal)
-        )
-
     async def _commit(self, edited: Any, what: str) -> bool:
+        shown = self.form.value if self.form is not None else edited  # what the form held when sent
+        self._status(f"Saving {self.section.noun}… (you can keep typing: it stays as pending edits)")
         try:
-            fresh = await self.editor.fetch()
-        except SpotnanaError as exc:
-            self._audit_failure(edited, exc)
-            self.notify(f"Nothing was sent: could not re-read {self.section.noun}: {exc}. Your edits are kept.",
-                        title=self.section.title, severity="error", timeout=10)
-            return False
-        choices: dict[Path, Any] = {}
-        preview = merge(self.editor.base, fresh, edited)
-        if preview.server_changes:
-            decision = await self._decide(preview)
-            if decision is None or decision.action == "discard":
-                return self._after_decline(decision, fresh)
-            choices = dict(decision.choices)
-        result = await self.editor.commit(edited, choices)
-        for _ in range(MAX_CONFLICT_ROUNDS):
-            if result.status != "conflict":
-                break
-            decision = await self._decide(result.merge)
-            if decision is None or decision.action == "discard":
-                return self._after_decline(decision, result.merge.fresh)
-            choices.update(decision.choices)
-            result = await self.editor.commit(edited, choices)
-        return self._after_commit(result, what)
+            result = await self.editor.commit(edited)
+            for _ in range(MAX_CONFLICT_ROUNDS):
+                if result.status != "conflict" or result.merge is None:
+                    break
+                decision = await self.dialogs.decide_conflict(self.section, result.merge, self._record_reveal)
+                if decision is None:
+                    self.notify("Nothing was sent; your edits are kept.", title=self.section.title)
+                    return False
+                if decision.action == "discard":
+                    return self._take_theirs(result.merge.fresh, shown)
+                result = await self.editor.commit(edited, decision.choices)
+        finally:
+            self._status("")
+        return self._after_commit(result, shown, what)
 
-    def _after_decline(self, decision: ConflictDecision | None, fresh: Any) -> bool:
-        if decision is None:
-            self.notify("Nothing was sent; your edits are kept.", title=self.section.title)
-            return False
-        self.editor.base = copy.deepcopy(fresh)
-        self.form.reset(copy.deepcopy(fresh))
+    def _typed_since(self, shown: Any) -> EditSet:
+        """What the agent typed after the save started."""
+        return edits_from(shown, self.form.value) if self.form is not None else EditSet()
+
+    def _show_copy(self, base: Any, pending: Any = None, typed: EditSet | None = None) -> list[str]:
+        """Show ``base`` with ``pending`` (default: the base) plus what was ``typed`` meanwhile
+        on top; returns the labels of the typed edits kept."""
+        value = copy.deepcopy(base if pending is None else pending)
+        kept: list[str] = []
+        if typed:
+            try:
+                value = typed.apply(value)
+                kept = list(dict.fromkeys(self.section.label(e.path) for e in typed))
+            except ApplyError:
+                value = self.form.value if self.form is not None else value  # keep what is on screen
+                kept = ["everything on screen"]
+        if self.form is not None:
+            self.form.reset(copy.deepcopy(base), value)
         self._draft = None
         self._set_dirty()
-        self.notify(f"Your edits were dropped; showing the server's {self.section.noun}.", title=self.section.title)
+        return kept
+
+    def _take_theirs(self, fresh: Any, shown: Any) -> bool:
+        typed = self._typed_since(shown)
+        self.editor.base = copy.deepcopy(fresh)
+        kept = self._show_copy(fresh, typed=typed)
+        self.notify(f"Your edits were dropped; showing the server's {self.section.noun}."
+                    + (f" Kept what you typed since: {', '.join(kept)}." if kept else ""), title=self.section.title)
         return True
 
-    def _after_commit(self, result: CommitResult, what: str) -> bool:
+    def _after_commit(self, result: CommitResult, shown: Any, what: str) -> bool:
+        typed = self._typed_since(shown)
+        note = ""
+        if result.status in ("ok", "no_changes", "overtaken"):
+            kept = self._show_copy(result.base, result.pending, typed)
+            if kept:
+                note = f" What you typed during the save is kept as pending edits: {', '.join(kept)}."
+                self._status(Text.assemble(("Pending: ", "bold"), f"{', '.join(kept)} (typed during the save). "
+                                           "Ctrl+S saves them."))
         if result.status == "ok":
-            self.form.reset(copy.deepcopy(result.base))
-            self._set_dirty()
             if result.refetch_failed:
-                self.notify(f"Saved ({what}), but re-reading failed: showing what was sent.",
+                self.notify(f"Saved ({what}), but re-reading failed: showing what was sent.{note}",
                             title=self.section.title, severity="warning")
             else:
-                self.notify(f"Saved: {what}.", title=self.section.title)
+                merged = result.merge.server_changes if result.merge is not None else ()
+                if merged:
+                    fields = ", ".join(dict.fromkeys(self.section.label(e.path).lower() for e in merged))
+                    note = f" Kept what changed on the server meanwhile: {fields}.{note}"
+                self.notify(f"Saved: {what}.{note}", title=self.section.title)
             self.post_message(self.Saved(self, result))
             return True
         if result.status == "no_changes":
-            # e.g. every conflict resolved as "theirs": the server's copy is the new base
-            if result.base is not None:
-                self.form.reset(copy.deepcopy(result.base))
-                self._set_dirty()
-            self.notify(f"Nothing left to send: the {self.section.noun} show the server's values.",
+            self.notify(f"Nothing left to send: the {self.section.noun} show the server's values.{note}",
                         title=self.section.title)
             return True
+        if result.status == "overtaken":
+            self._status(Text.assemble(("Another change landed during the save. ", "bold"),
+                                       "; ".join(result.landed) + ". Your edits are shown again: Ctrl+S to review "
+                                       "and send them."), error=True, retry=False)
+            self.notify(f"{result.message[:1].upper()}{result.message[1:]}. Your edits are kept to apply again.",
+                        title=self.section.title, severity="warning", timeout=15)
+            self.post_message(self.Saved(self, result))
+            return False
         if result.status == "conflict":
             self.notify("The section kept changing on the server: nothing was sent. Try again.",
                         title=self.section.title, severity="error")
             return False
-        error = result.error
         if result.field_errors:
             self._show_field_errors([(e.path, e.message) for e in result.field_errors])
-        self.notify(f"Not saved: {error}. Your edits are kept.", title=self.section.title,
-                    severity="error", timeout=12)
+        error = self._error_text(result.error)
+        if result.status == "unknown":
+            self.notify(f"The save may or may not have reached the server ({error}). Your edits are kept; "
+                        "reload (r) to check before saving again.", title=self.section.title, severity="error",
+                        timeout=15)
+            return False
+        self.notify(f"Not saved: {error}. Your edits are kept.", title=self.section.title, severity="error",
+                    timeout=12)
         return False
+
+    def _error_text(self, exc: Any) -> str:
+        """An error for the screen, with any PII value it quotes masked."""
+        docs = [d for d in (self.editor.base, self.form.value if self.form is not None else None) if d is not None]
+        return redact_text(str(exc), self.section.model, docs, self.section.masked_paths)
 
     def _show_field_errors(self, problems: list[tuple[Path, str]]) -> None:
         """Next to their fields; errors about the whole section (path ``()``) or about no
         field on screen go to the form's banner."""
         if self.form is not None:
             self.form.set_errors(problems)
-
-    def _audit_failure(self, edited: Any, exc: SpotnanaError) -> None:
-        audit = self.editor.audit
-        if audit is None:
-            return
-        audit.record_edit(
-            environment=self.editor.env_name, user_id=self.editor.user_id, section=self.section,
-            edits=self.editor.edits(edited), result="error", status=getattr(exc, "status", None),
-            debug_identifier=getattr(exc, "debug_identifier", None), message=str(exc),
-        )

@@ -292,10 +292,11 @@ class SectionForm(VerticalScroll):
     def revealed(self) -> frozenset[Path]:
         return frozenset(self._revealed)
 
-    def reset(self, new_base: Any) -> None:
-        """Start over from a new base copy (e.g. the server's copy after a save); the fields
-        are rebuilt on the next refresh."""
-        self.state.reset(new_base)
+    def reset(self, new_base: Any, value: Any = None) -> None:
+        """Start over from a new base copy (e.g. the server's copy after a save); ``value``
+        (default: the base) is what the fields show, e.g. edits kept as pending on the new
+        copy. The fields are rebuilt on the next refresh."""
+        self.state.reset(new_base, value)
         self._errors = {}
         self._form_errors = []
         self.set_class(False, "-error")

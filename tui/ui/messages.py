@@ -1,0 +1,22 @@
+"""Messages a screen or widget posts for the app (or its screen) to act on, so that nothing
+below the app imports it, and no widget imports a screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.message import Message
+
+from tui.ui.list_model import UserRow
+
+__all__ = ["OpenUser"]
+
+
+class OpenUser(Message):
+    """Open a user: the profile screen, or the raw ``GET /v2/users/{id}`` view (``as_json``)."""
+
+    def __init__(self, row: UserRow, *, as_json: bool = False, detail: Any = None) -> None:
+        super().__init__()
+        self.row = row
+        self.as_json = as_json
+        self.detail = detail

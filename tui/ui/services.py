@@ -1,0 +1,21 @@
+"""What screens need of the app, typed without importing it (the app imports the screens,
+never the other way round): :class:`AppServices`."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from tui.config import Environment, Settings
+from tui.domain.backend import ProfileBackend
+
+__all__ = ["AppServices"]
+
+
+class AppServices(Protocol):
+    settings: Settings
+    env: Environment
+    backend: ProfileBackend
+
+    def log_error(self, what: str, exc: BaseException) -> None: ...
+
+    def first_page_painted(self) -> None: ...
