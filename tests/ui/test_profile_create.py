@@ -13,10 +13,13 @@ from tui.domain.backend import OnlineBackend
 from tui.ui.screens import create_user as create_module
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.create_user import CreateUserScreen, build_body, check
+from tui.ui.screens.item_editor import show_item_editor
 from tests.ui.test_profile_kit import wait_for, wait_screen
 
 
 class CreateApp(App[None]):
+    on_object_list_edit_item = show_item_editor  # a host of forms shows their item editors
+
     def __init__(self, sb, audit_file):
         super().__init__()
         self.animation_level = "none"

@@ -17,9 +17,12 @@ from tui.domain.audit import AuditLog
 from tui.domain.backend import OnlineBackend
 from tui.ui.screens.profile import ProfileScreen
 from tui.ui.widgets.profile_section import SectionPane
+from tui.ui.screens.item_editor import show_item_editor
 
 class ProfileApp(App[None]):
     """Hosts one ProfileScreen over a real UsersClient on a sandbox."""
+    on_object_list_edit_item = show_item_editor  # a host of forms shows their item editors
+
 
     def __init__(self, sb: Any, user_id: str, audit_file: Path, **screen_kw: Any) -> None:
         super().__init__()

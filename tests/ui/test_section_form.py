@@ -17,14 +17,14 @@ from tui.domain.edits import json_equal
 from tui.domain.form_schema import FieldSpec, form_fields
 from tui.domain.paths import ABSENT
 from tui.domain.sections import section
-from tui.ui.screens.item_editor import ItemEditorScreen
+from tui.sandbox.seed import Seeder
+from tui.ui.screens.item_editor import ItemEditorScreen, show_item_editor
 from tui.ui.widgets.form_fields import FieldRow, MaskedValue
 from tui.ui.widgets.form_groups import FormGroup
 from tui.ui.widgets.form_state import FormState
 from tui.ui.widgets.object_list import ObjectList
 from tui.ui.widgets.section_form import SectionForm
 
-from tui.sandbox.seed import Seeder
 
 KEYS = {"personal": "personalInfo", "business": "businessInfo", "travel": "travelPreferences",
         "membership": "membershipInfo"}
@@ -47,6 +47,8 @@ def seeded(key: str, i: int = 0) -> dict:
 
 
 class FormApp(App[None]):
+    on_object_list_edit_item = show_item_editor  # a host of forms shows their item editors
+
     def __init__(self, key: str, base: Any, auto_reveal: bool = False) -> None:
         super().__init__()
         self.key = key
@@ -396,6 +398,8 @@ class _Host:
 
 
 class RowApp(App[None]):
+    on_object_list_edit_item = show_item_editor  # a host of forms shows their item editors
+
     def __init__(self, host: _Host, spec: FieldSpec) -> None:
         super().__init__()
         self.host, self.spec = host, spec

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -24,6 +24,9 @@ from tui.ui.backend import ClientFactory, default_client_factory
 from tui.ui.list_model import UserRow
 from tui.ui.messages import OpenUser
 from tui.ui.themes import FALLBACK_THEME, bundled_themes_dir, load_themes
+
+if TYPE_CHECKING:  # (annotations only: the form widgets load with the first form)
+    from tui.ui.widgets.object_list import ObjectList
 
 __all__ = ["SpotnanaApp", "known_binding_ids"]
 
@@ -203,6 +206,12 @@ class SpotnanaApp(App[None]):
             self.log_error("profile screen", exc)
             screen = UserDetailScreen(row)
         self.push_screen(screen)
+
+    def on_object_list_edit_item(self, message: ObjectList.EditItem) -> None:
+        """A list in a form wants its item editor (for every screen that holds a form)."""
+        from tui.ui.screens.item_editor import show_item_editor
+
+        show_item_editor(self, message)
 
     def open_user_json(self, row: UserRow) -> None:
         from tui.ui.screens.user_detail import UserDetailScreen

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -20,9 +20,10 @@ from textual.widgets import Button, Select, Static
 
 from tui.domain.form_schema import FieldSpec, Variant, variant_of
 from tui.domain.paths import Path
+from tui.ui.widgets.object_list import ObjectList
 from tui.ui.widgets.section_form import SectionForm
 
-__all__ = ["ItemEditorScreen"]
+__all__ = ["ItemEditorScreen", "show_item_editor"]
 
 
 class ItemEditorScreen(ModalScreen[Any]):
@@ -186,3 +187,12 @@ class ItemEditorScreen(ModalScreen[Any]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def show_item_editor(app: App[Any], message: ObjectList.EditItem) -> None:
+    """Open the item editor an :class:`ObjectList` asked for; its result goes back to the list.
+    (The app handles ``ObjectList.EditItem`` with this, for every screen that holds a form.)"""
+    message.stop()
+    lst, index = message.object_list, message.index
+    screen = ItemEditorScreen(lst.host, lst.spec, lst.rel, index, message.item, read_only=lst.read_only)
+    app.push_screen(screen, lambda result: lst.item_done(index, result))

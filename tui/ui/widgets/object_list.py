@@ -12,6 +12,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from tui.domain.form_schema import SCALAR_KINDS, FieldSpec, variant_of
@@ -188,12 +189,20 @@ class ObjectList(Vertical):
         if index is not None:
             self.host.request_reveal(self.rel + (index,))
 
-    def open_editor(self, index: int | None) -> None:
-        from tui.ui.screens.item_editor import ItemEditorScreen
+    class EditItem(Message):
+        """Asks for the item editor (the app shows it; a widget opens no screen): item
+        ``index`` of the list, or a new item when ``index`` is None. The editor's result
+        goes back through :meth:`ObjectList.item_done`."""
 
+        def __init__(self, object_list: ObjectList, index: int | None, item: Any) -> None:
+            super().__init__()
+            self.object_list = object_list
+            self.index = index
+            self.item = item
+
+    def open_editor(self, index: int | None) -> None:
         item = self.items[index] if index is not None else None
-        screen = ItemEditorScreen(self.host, self.spec, self.rel, index, item, read_only=self.read_only)
-        self.app.push_screen(screen, lambda result: self.item_done(index, result))
+        self.post_message(self.EditItem(self, index, item))
 
     # -- changes (also the API the tests and the item editor use) ---------------------------
 
