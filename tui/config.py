@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.api.operations import USER_STATUSES
+
 __all__ = [
     "APP_NAME",
     "AUTH_KINDS",
@@ -39,7 +41,7 @@ __all__ = [
 APP_NAME = "spotnana-tui"
 AUTH_KINDS = ("token_env", "keyring", "client_credentials", "none")
 DEFAULT_THEME = "spotnana-dark"
-STATUSES = ("ACTIVE", "INACTIVE", "ALL")
+STATUSES = USER_STATUSES
 _SECRET_KEYS = {"token", "client_secret", "secret", "password", "access_token"}
 
 

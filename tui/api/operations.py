@@ -11,9 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-__all__ = ["Operation", "OPERATIONS", "RETRY_SAFE_POSTS"]
+__all__ = ["Operation", "OPERATIONS", "RETRY_SAFE_POSTS", "USER_STATUSES"]
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+USER_STATUSES = ("ACTIVE", "INACTIVE", "ALL")
+"""``ListUsersV3Request.userStatusFilter``: the one list of status names (config, filters,
+the list screen and the sandbox take it from here; a contract test checks it against the spec)."""
 
 # POSTs that only read, so retrying them is safe.
 RETRY_SAFE_POSTS = frozenset({"listUsersV3"})

@@ -12,6 +12,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
+from tui.api.operations import USER_STATUSES
 from tui.domain.query import ID_FILTERS, KNOWN_PERSONAS, KNOWN_ROLES, KNOWN_TIERS, UserQuery
 
 __all__ = ["FiltersScreen"]
@@ -59,7 +60,7 @@ class FiltersScreen(ModalScreen[UserQuery | None]):
             with Grid(id="filters-grid"):
                 yield Label("Status")
                 yield Select(
-                    [("Active", "ACTIVE"), ("Inactive", "INACTIVE"), ("All", "ALL")],
+                    [(status.title(), status) for status in USER_STATUSES],
                     value=q.effective_status(self.default_status),
                     allow_blank=False,
                     id="f-status",
