@@ -29,7 +29,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.domain.form_schema import FieldSpec, form_fields, validation_errors
-from tui.domain.masking import is_masked, mask_value
+from tui.domain.masking import is_masked, is_revealed, mask_unrevealed
 from tui.domain.paths import ABSENT, Path, format_path, get, parse_path, set_at
 from tui.ui.widgets.form_fields import FormField
 from tui.ui.widgets.form_groups import FormGroup, _inline_child, build_field, ordered_children
@@ -138,7 +138,7 @@ class SectionForm(VerticalScroll):
         return spec.label or self.section.label(self.full(rel))
 
     def is_revealed(self, full_path: Path) -> bool:
-        return any(full_path[: len(r)] == r for r in self._revealed)
+        return is_revealed(full_path, self._revealed)
 
     def is_hidden(self, rel: Path) -> bool:
         """Masked on screen: a value from the base copy at a masked path, not yet revealed
@@ -150,16 +150,7 @@ class SectionForm(VerticalScroll):
 
     def masked_view(self, rel: Path, value: Any) -> Any:
         """``value`` (at ``rel``) with every masked, unrevealed part masked."""
-        full = self.full(rel)
-        if value is ABSENT or value is None:
-            return value
-        if is_masked(self.section, full):
-            return value if self.is_revealed(full) else mask_value(value)
-        if isinstance(value, dict):
-            return {k: self.masked_view(rel + (k,), v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.masked_view(rel + (i,), v) for i, v in enumerate(value)]
-        return value
+        return mask_unrevealed(self.section, self.full(rel), value, self._revealed)
 
     def error_for(self, rel: Path) -> str | None:
         return self._errors.get(tuple(rel)) or self.state.parse_errors.get(tuple(rel))
