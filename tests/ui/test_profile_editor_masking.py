@@ -161,3 +161,38 @@ async def test_a_placeholder_with_nothing_to_keep_goes_back_as_an_error(sandbox,
     assert not any(s in again for s in secrets)
     assert puts(sandbox, user) == []
     assert sandbox.store.get_section(user, "personal-info") == before
+
+
+async def test_a_reveal_stays_with_its_document_when_an_earlier_one_is_removed(sandbox, tmp_path, monkeypatch):
+    from textual.widgets import DataTable
+
+    user, before = _user_with_documents(sandbox, 180)
+    numbers = _secrets(before)[1:]  # per document, in order
+    edit = f"""
+        assert {numbers[1]!r} in text   # revealed on screen: in clear
+        assert doc["identityDocs"][0] == {before["identityDocs"][1]!r}
+    """
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", scripted_editor(tmp_path, _script([numbers[0], numbers[2]], edit)))
+    app = ProfileApp(sandbox, user, tmp_path / "audit.jsonl")
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await _open_personal(pilot, app)
+        docs = pane.form.field_widget(("identityDocs",))
+        table = docs.query_one(DataTable)
+        table.focus()
+        await pilot.press("down", "r")  # reveal the second document
+        await wait_for(pilot, lambda: pane.form.revealed, what="the reveal")
+        assert pane.form.revealed == {("identityDocs", 1)}
+        await pilot.press("up", "d")  # remove the first: the revealed one is now the first
+        await pilot.pause()
+        assert pane.form.revealed == {("identityDocs", 0)}
+        rows = [" ".join(str(c) for c in table.get_row_at(r)) for r in range(table.row_count)]
+        assert numbers[1][-4:] in rows[0] and numbers[2] not in rows[1] and numbers[2][-4:] in rows[1]
+        app.profile.set_focus(None)
+        await pilot.pause()
+        await pilot.press("e")
+        await wait_screen(pilot, DiffConfirmScreen)  # the editor found what it expected
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not pane.busy, what="cancelled")
+    assert puts(sandbox, user) == []
+    assert [e["action"] for e in app.audit.read()] == ["reveal", "update"]  # one reveal, then the cancel

@@ -176,3 +176,29 @@ def test_form_hides_base_values_only_but_masks_list_rows_whatever_their_origin()
     sub = SectionForm(PERSONAL, base["identityDocs"][0], prefix=("identityDocs", 0), revealed=set())
     assert sub.is_hidden(("passport", "docId"))
     assert sub.masked_view(("passport",), {"docId": "P98765432"}) == {"docId": "••••5432"}
+
+
+# --- reveals follow the items they were made on -------------------------------------------------
+
+
+def test_reveals_move_up_with_the_items_after_a_removed_one():
+    from tui.domain.masking import revealed_after_removal
+
+    revealed = {("dob",), ("identityDocs", 0), ("identityDocs", 2, "passport", "docId"), ("identityDocs", 3)}
+    assert revealed_after_removal(revealed, ("identityDocs",), 0) == {
+        ("dob",), ("identityDocs", 1, "passport", "docId"), ("identityDocs", 2)}
+    assert revealed_after_removal(revealed, ("identityDocs",), 2) == {("dob",), ("identityDocs", 0), ("identityDocs", 2)}
+    assert revealed_after_removal(revealed, ("identityDocs",), 5) == revealed
+    assert revealed_after_removal(revealed, ("addresses",), 0) == revealed  # another list
+
+
+def test_reveals_are_kept_only_where_the_same_item_stays():
+    from tui.domain.masking import revealed_kept
+
+    new = copy.deepcopy(DOC)
+    new["identityDocs"].reverse()
+    revealed = {("dob",), ("identityDocs", 0), ("identityDocs", 3, "redress", "number")}
+    assert revealed_kept(revealed, DOC, DOC) == revealed
+    assert revealed_kept(revealed, DOC, new) == {("dob",)}  # other documents there now
+    shorter = {**DOC, "identityDocs": DOC["identityDocs"][:1]}
+    assert revealed_kept(revealed, DOC, shorter) == {("dob",), ("identityDocs", 0)}

@@ -21,7 +21,8 @@ from typing import Any, Iterable, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from tui.domain.paths import ABSENT, WILDCARD, Path, matches, under_any
+from tui.domain.edits import json_equal
+from tui.domain.paths import ABSENT, WILDCARD, Path, get, matches, under_any
 
 __all__ = [
     "BULLETS",
@@ -29,6 +30,8 @@ __all__ = [
     "mask_value",
     "is_masked",
     "is_revealed",
+    "revealed_after_removal",
+    "revealed_kept",
     "mask_for_screen",
     "mask_unrevealed",
     "pii_paths",
@@ -114,6 +117,33 @@ def is_revealed(path: Path, revealed: Iterable[Path]) -> bool:
     (list indices, no ``"*"``), from the section root."""
     path = tuple(path)
     return any(path[: len(r)] == tuple(r) for r in revealed)
+
+
+def revealed_after_removal(revealed: Iterable[Path], list_path: Path, index: int) -> set[Path]:
+    """The revealed paths once the item at ``index`` of the list at ``list_path`` is gone: its
+    own reveals are dropped, those of the items after it move up with them."""
+    list_path, n = tuple(list_path), len(list_path)
+    out: set[Path] = set()
+    for r in map(tuple, revealed):
+        if len(r) > n and r[:n] == list_path and isinstance(r[n], int):
+            if r[n] == index:
+                continue
+            if r[n] > index:
+                r = r[:n] + (r[n] - 1,) + r[n + 1 :]
+        out.add(r)
+    return out
+
+
+def revealed_kept(revealed: Iterable[Path], old_doc: Any, new_doc: Any) -> set[Path]:
+    """The revealed paths that still show what was revealed when ``old_doc`` is replaced by
+    ``new_doc`` (e.g. the server's copy after a save): a reveal through a list index is kept
+    only where that index holds the same item in both."""
+    out: set[Path] = set()
+    for r in map(tuple, revealed):
+        steps = [k for k, key in enumerate(r) if isinstance(key, int)]
+        if all(json_equal(get(old_doc, r[: k + 1]), get(new_doc, r[: k + 1])) for k in steps):
+            out.add(r)
+    return out
 
 
 def mask_unrevealed(section: Any, path: Path, value: Any, revealed: Iterable[Path] = (), masker=mask_value) -> Any:

@@ -29,7 +29,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.domain.form_schema import FieldSpec, form_fields, validation_errors
-from tui.domain.masking import is_masked, is_revealed, mask_unrevealed
+from tui.domain.masking import is_masked, is_revealed, mask_unrevealed, revealed_after_removal, revealed_kept
 from tui.domain.paths import ABSENT, Path, format_path, get, parse_path, set_at
 from tui.ui.widgets.form_fields import FormField
 from tui.ui.widgets.form_groups import FormGroup, _inline_child, build_field, ordered_children
@@ -168,6 +168,11 @@ class SectionForm(VerticalScroll):
     def request_reveal(self, rel: Path) -> None:
         self.post_message(self.RevealRequested(self.full(rel), self))
 
+    def item_removed(self, rel: Path, index: int) -> None:
+        """A list item went away: the reveals of the items after it move up with them (a reveal
+        must never come to show another item)."""
+        self._set_revealed(revealed_after_removal(self._revealed, self.full(rel), index))
+
     # -- public API --------------------------------------------------------------------------
 
     @property
@@ -283,9 +288,16 @@ class SectionForm(VerticalScroll):
     def revealed(self) -> frozenset[Path]:
         return frozenset(self._revealed)
 
+    def _set_revealed(self, paths: set[Path]) -> None:
+        self._revealed.clear()  # the same set object: item-editor sub-forms share it
+        self._revealed.update(paths)
+
     def reset(self, new_base: Any) -> None:
         """Start over from a new base copy (e.g. the server's copy after a save); the fields
-        are rebuilt on the next refresh."""
+        are rebuilt on the next refresh. Reveals of list items stay only where the same item is
+        at the same place in the new copy."""
+        if not self.prefix:
+            self._set_revealed(revealed_kept(self._revealed, self.state.doc, new_base))
         self.state.reset(new_base)
         self._errors = {}
         self._form_errors = []
