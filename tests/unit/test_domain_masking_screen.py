@@ -202,3 +202,15 @@ def test_reveals_are_kept_only_where_the_same_item_stays():
     assert revealed_kept(revealed, DOC, new) == {("dob",)}  # other documents there now
     shorter = {**DOC, "identityDocs": DOC["identityDocs"][:1]}
     assert revealed_kept(revealed, DOC, shorter) == {("dob",), ("identityDocs", 0)}
+
+
+def test_form_reset_keeps_a_reveal_only_on_the_same_item():
+    form = _form(DOC, revealed={("identityDocs", 0), ("dob",)})
+    form.reset(copy.deepcopy(DOC))  # e.g. re-read after a save that left the documents alone
+    assert form.revealed == {("identityDocs", 0), ("dob",)}
+    moved = copy.deepcopy(DOC)
+    moved["identityDocs"].reverse()  # e.g. reordered in the $EDITOR file and saved
+    form.reset(moved)
+    assert form.revealed == {("dob",)}
+    assert form.masked_view(("identityDocs", 0), moved["identityDocs"][0]) == {"redress": {"number": None}}
+    assert form.masked_view(("identityDocs", 3), moved["identityDocs"][3])["passport"]["docId"] == "••••5432"
