@@ -114,7 +114,8 @@ def test_a_new_item_and_a_duplicate_cannot_borrow_a_number():
     edited["identityDocs"].append(copy.deepcopy(edited["identityDocs"][0]))  # duplicated in the file
     edited["identityDocs"].append({"redress": {"number": PH, "issueCountry": "US"}})  # new, nothing to keep
     doc, errors = _roundtrip(edited)
-    assert [e.path for e in errors] == [("identityDocs", 4, "passport", "docId"), ("identityDocs", 5, "redress", "number")]
+    assert [e.path for e in errors] == [
+        ("identityDocs", 4, "passport", "docId"), ("identityDocs", 5, "redress", "number")]
     assert all(e.code == "placeholder" and PH in e.message for e in errors)
     assert doc["identityDocs"][0] == BASE["identityDocs"][0]  # the first copy still maps
     # typing the number makes the new item fine

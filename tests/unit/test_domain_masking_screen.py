@@ -169,7 +169,8 @@ def test_form_hides_base_values_only_but_masks_list_rows_whatever_their_origin()
     # a value the agent typed is theirs to see in its field ...
     assert not form.is_hidden(("identityDocs", 1, "ktn", "number"))
     # ... but a list's summary row masks every masked value
-    assert form.masked_view(("identityDocs", 1), form.value["identityDocs"][1]) == {"ktn": {"number": "••••2345"}}
+    shown = form.masked_view(("identityDocs", 1), form.value["identityDocs"][1])
+    assert shown == {"ktn": {"number": "••••2345"}}
     # a sub-form (item editor) has the item path as prefix
     from tui.ui.widgets.section_form import SectionForm
 
@@ -187,7 +188,8 @@ def test_reveals_move_up_with_the_items_after_a_removed_one():
     revealed = {("dob",), ("identityDocs", 0), ("identityDocs", 2, "passport", "docId"), ("identityDocs", 3)}
     assert revealed_after_removal(revealed, ("identityDocs",), 0) == {
         ("dob",), ("identityDocs", 1, "passport", "docId"), ("identityDocs", 2)}
-    assert revealed_after_removal(revealed, ("identityDocs",), 2) == {("dob",), ("identityDocs", 0), ("identityDocs", 2)}
+    assert revealed_after_removal(revealed, ("identityDocs",), 2) == {
+        ("dob",), ("identityDocs", 0), ("identityDocs", 2)}
     assert revealed_after_removal(revealed, ("identityDocs",), 5) == revealed
     assert revealed_after_removal(revealed, ("addresses",), 0) == revealed  # another list
 
