@@ -6,7 +6,8 @@ Precedence (lowest first): built-in defaults < config file < environment variabl
 
 Directories come from platformdirs (app name ``spotnana-tui``). ``SPOTNANA_TUI_HOME`` puts
 all of them under one folder (tests use it so they never touch the real home) and
-``SPOTNANA_CONFIG`` points at another config file.
+``SPOTNANA_CONFIG`` points at another config file. The folders the app creates are 0700 and
+the config file 0600 (an existing config file is tightened to that when read).
 
 Secrets never live in the config file: an environment names *where* its token is (an
 environment variable, an OS keyring entry, or client-credential variables). The app never
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.api.operations import USER_STATUSES
+from tui.domain.private_files import private_dir, tighten, write_private_text
 
 __all__ = [
     "APP_NAME",
@@ -330,12 +332,14 @@ def load_settings(
         )
     file = paths.config_file
     if not file.exists() and create:
-        try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            (file.parent / "themes").mkdir(exist_ok=True)
-            file.write_text(default_config_text(), encoding="utf-8")
+        try:  # folders 0700, the file 0600 (see tui.domain.private_files)
+            private_dir(file.parent)
+            private_dir(file.parent / "themes")
+            write_private_text(file, default_config_text(), exclusive=True)
         except OSError:
-            pass  # read-only home: run on defaults
+            pass  # read-only home, or made meanwhile: run on what is there
+    elif create:
+        tighten(file)  # one written by an older version (0644), or by hand
     data: dict[str, Any] = {}
     if file.exists():
         try:

@@ -6,6 +6,7 @@
 - ``diff``: ``diff(base, edited, section)`` -> ``DiffLine`` list, ``summary(section, lines)``
 - ``merge``: three-way ``merge(base, fresh, edited)``, ``resolve(result, choices)``
 - ``masking``: screen masking, x-pii discovery (``pii_paths``), ``redact_for_log``
+- ``editor_doc``: a section for the $EDITOR file (masked values as placeholders) and back
 - ``audit``: ``AuditLog`` (JSON lines, values masked, never tokens)
 - ``editing``: ``SectionEditor`` (load, validate, prepare, commit with merge and audit)
 """

@@ -26,6 +26,7 @@ from typing import Any, Iterable, Literal
 from tui.domain.edits import Edit
 from tui.domain.masking import redact_at
 from tui.domain.paths import ABSENT, format_path
+from tui.domain.private_files import FILE_MODE, fix_mode, private_dir
 
 __all__ = ["AuditLog", "ACTIONS", "RESULTS", "UNRESOLVED", "scrub", "change_entries", "format_entry"]
 
@@ -65,10 +66,12 @@ def change_entries(section: Any, edits: Iterable[Edit]) -> list[dict[str, Any]]:
 
 
 class AuditLog:
-    """Append-only JSON-lines file. ``path`` comes from the caller (the user data dir)."""
+    """Append-only JSON-lines file. ``path`` comes from the caller (the user data dir); the
+    file is 0600 and the folders made for it 0700."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = FsPath(path)
+        self._checked = False
 
     def record(
         self,
@@ -170,10 +173,13 @@ class AuditLog:
         return out
 
     def _append(self, entry: dict[str, Any]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
         line = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
         try:
+            if not self._checked:  # created 0600 whatever the umask; an older file tightened
+                fix_mode(fd)
+                self._checked = True
             os.write(fd, line.encode("utf-8"))
         finally:
             os.close(fd)

@@ -2,7 +2,8 @@
 
 Two sets of paths:
 - a section's ``masked_paths`` (identity-document numbers, date of birth): hidden on screen
-  until the agent reveals them (see :func:`is_masked`, :func:`mask_for_screen`);
+  until the agent reveals them (see :func:`is_masked`, :func:`mask_for_screen`,
+  :func:`mask_unrevealed`), and in the files the app writes (see :mod:`tui.domain.editor_doc`);
 - every field the spec marks ``x-pii`` (found by :func:`pii_paths` walking the models): never
   written to a log or the audit trail in clear (see :func:`redact_for_log`).
 
@@ -20,14 +21,19 @@ from typing import Any, Iterable, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from tui.domain.paths import ABSENT, WILDCARD, Path, matches, under_any
+from tui.domain.edits import json_equal
+from tui.domain.paths import ABSENT, WILDCARD, Path, get, matches, under_any
 
 __all__ = [
     "BULLETS",
     "DATE_MASK",
     "mask_value",
     "is_masked",
+    "is_revealed",
+    "revealed_after_removal",
+    "revealed_kept",
     "mask_for_screen",
+    "mask_unrevealed",
     "pii_paths",
     "marked_paths",
     "is_pii",
@@ -107,22 +113,64 @@ def _mask_in_place(doc: Any, pattern: Path, masker) -> Any:
     return doc
 
 
-def _relative(patterns: Iterable[Path], path: Path) -> list[Path]:
-    """Patterns that reach below ``path``, re-rooted at ``path``."""
-    out = []
-    for p in patterns:
-        if len(p) > len(path) and matches(p[: len(path)], path):
-            out.append(p[len(path) :])
+def is_revealed(path: Path, revealed: Iterable[Path]) -> bool:
+    """True when ``path`` is (inside) a path the agent revealed. Revealed paths are concrete
+    (list indices, no ``"*"``), from the section root."""
+    path = tuple(path)
+    return any(path[: len(r)] == tuple(r) for r in revealed)
+
+
+def revealed_after_removal(revealed: Iterable[Path], list_path: Path, index: int) -> set[Path]:
+    """The revealed paths once the item at ``index`` of the list at ``list_path`` is gone: its
+    own reveals are dropped, those of the items after it move up with them."""
+    list_path, n = tuple(list_path), len(list_path)
+    out: set[Path] = set()
+    for r in map(tuple, revealed):
+        if len(r) > n and r[:n] == list_path and isinstance(r[n], int):
+            if r[n] == index:
+                continue
+            if r[n] > index:
+                r = r[:n] + (r[n] - 1,) + r[n + 1 :]
+        out.add(r)
     return out
 
 
-def mask_for_screen(section: Any, path: Path, value: Any) -> Any:
-    """``value`` (found at ``path``) as the screen shows it before a reveal."""
-    path = tuple(path)
+def revealed_kept(revealed: Iterable[Path], old_doc: Any, new_doc: Any) -> set[Path]:
+    """The revealed paths that still show what was revealed when ``old_doc`` is replaced by
+    ``new_doc`` (e.g. the server's copy after a save): a reveal through a list index is kept
+    only where that index holds the same item in both."""
+    out: set[Path] = set()
+    for r in map(tuple, revealed):
+        steps = [k for k, key in enumerate(r) if isinstance(key, int)]
+        if all(json_equal(get(old_doc, r[: k + 1]), get(new_doc, r[: k + 1])) for k in steps):
+            out.add(r)
+    return out
+
+
+def mask_unrevealed(section: Any, path: Path, value: Any, revealed: Iterable[Path] = (), masker=mask_value) -> Any:
+    """A copy of ``value`` (found at ``path``) with every part at one of the section's masked
+    paths passed through ``masker``, unless the agent revealed it (see :func:`is_revealed`).
+    ``None`` and ``ABSENT`` stay as they are (nothing to hide)."""
+    revealed = [tuple(r) for r in revealed]
+    return _mask_walk(section, tuple(path), value, revealed, masker)
+
+
+def _mask_walk(section: Any, path: Path, value: Any, revealed: list[Path], masker) -> Any:
+    if value is None or value is ABSENT:
+        return value
     if is_masked(section, path):
-        return mask_value(value)
-    inner = _relative(section.masked_paths, path)
-    return mask_matching(value, inner) if inner else value
+        return copy.deepcopy(value) if is_revealed(path, revealed) else masker(value)
+    if isinstance(value, dict):
+        return {k: _mask_walk(section, path + (k,), v, revealed, masker) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_walk(section, path + (i,), v, revealed, masker) for i, v in enumerate(value)]
+    return value
+
+
+def mask_for_screen(section: Any, path: Path, value: Any, revealed: Iterable[Path] = ()) -> Any:
+    """``value`` (found at ``path``) as the screen shows it: masked parts masked with
+    :func:`mask_value` until revealed."""
+    return mask_unrevealed(section, path, value, revealed)
 
 
 # --- x-pii ------------------------------------------------------------------------------

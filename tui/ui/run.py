@@ -6,15 +6,19 @@ import logging
 from typing import Any
 
 from tui.config import Environment, Settings
+from tui.domain.private_files import private_dir, private_file
 
 __all__ = ["run_app"]
 
 
 def _log_to_file(settings: Settings) -> None:
-    """Warnings and errors go to ``<log dir>/app.log`` (never the screen, never a secret)."""
+    """Warnings and errors go to ``<log dir>/app.log`` (never the screen, never a secret). The
+    log names users: its folder is 0700 and the file 0600, also when they exist already."""
+    path = settings.paths.log_dir / "app.log"
     try:
-        settings.paths.log_dir.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(settings.paths.log_dir / "app.log", encoding="utf-8")
+        private_dir(settings.paths.log_dir, tighten_existing=True)
+        private_file(path)  # before the handler opens it: created 0600, or tightened
+        handler = logging.FileHandler(path, encoding="utf-8")
     except OSError:
         return
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

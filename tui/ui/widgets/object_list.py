@@ -226,6 +226,7 @@ class ObjectList(Vertical):
 
     def remove_item(self, index: int) -> None:
         if self.host.state.remove(self.rel, index) is not ABSENT:
+            self.host.item_removed(self.rel, index)
             self._changed()
 
     def _changed(self) -> None:

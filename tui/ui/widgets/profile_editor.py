@@ -4,7 +4,9 @@ The editor command may carry arguments (``code --wait``): it is split with :func
 and the temporary file's path is always its last argument. The file is created 0600 and
 removed afterwards. A text that does not parse (or does not fit the section's model) goes back
 into the editor with the reasons in a ``//`` comment header above the agent's own text, which
-is never lost; leading ``//`` lines are ignored when reading.
+is never lost; leading ``//`` lines are ignored when reading. What the file holds is the
+caller's choice: the profile pane writes masked values as placeholders
+(:mod:`tui.domain.editor_doc`), explained in a ``//`` note (:func:`with_note`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import tempfile
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["editor_command", "run_editor", "parse_edited", "with_header", "strip_header", "EditorRun", "HEADER"]
+__all__ = [
+    "editor_command", "run_editor", "parse_edited", "with_header", "with_note", "strip_header", "EditorRun", "HEADER",
+]
 
 HEADER = "//"
 
@@ -86,6 +90,13 @@ def with_header(text: str, messages: list[str]) -> str:
     head += [f"{HEADER}   {m}" for m in messages]
     head.append(f"{HEADER} Fix it and save to continue, or empty the file to give up. These // lines are ignored.")
     return "\n".join(head) + "\n" + strip_header(text)
+
+
+def with_note(text: str, lines: list[str]) -> str:
+    """``lines`` as ``//`` comment lines above ``text`` (whose own header, if any, stays)."""
+    if not lines:
+        return text
+    return "\n".join(f"{HEADER} {line}" for line in lines) + "\n" + text
 
 
 def parse_edited(text: str) -> tuple[Any, str | None]:

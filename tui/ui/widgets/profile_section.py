@@ -25,13 +25,14 @@ from textual.widgets import Button, Static
 
 from tui.domain.diff import DiffLine, summary
 from tui.domain.editing import CommitResult, SectionEditor
+from tui.domain.editor_doc import editor_note, mask_for_editor, unmask_from_editor
 from tui.domain.edits import ApplyError, EditSet, edits_from, json_equal
 from tui.domain.masking import redact_text
 from tui.domain.merge import ConflictDecision, MergeResult
 from tui.domain.paths import Path
 from tui.domain.sections import Section
 from tui.ui.backend import ERROR_TITLES, classify_error
-from tui.ui.widgets.profile_editor import parse_edited, run_editor, strip_header, with_header
+from tui.ui.widgets.profile_editor import parse_edited, run_editor, strip_header, with_header, with_note
 from tui.ui.widgets.profile_json import JsonView
 from tui.ui.widgets.section_form import SectionForm
 
@@ -226,11 +227,12 @@ class SectionPane(Vertical):
             if self._draft is not None and json_equal(self._draft[1], current):
                 text = self._draft[0]  # the unsent text from the last round
             else:
-                text = json.dumps(current, indent=2, ensure_ascii=False) + "\n"
+                shown = mask_for_editor(self.section, current, getattr(self.form, "revealed", ()))
+                text = json.dumps(shown, indent=2, ensure_ascii=False) + "\n"
             messages: list[str] = []
             while True:
-                run = await run_editor(self.app, with_header(text, messages) if messages else text,
-                                       name=self.section.key)
+                body = with_header(text, messages) if messages else text
+                run = await run_editor(self.app, with_note(body, editor_note(body)), name=self.section.key)
                 if run.text is None:
                     self.notify(run.error, title="Editor", severity="error")
                     return
@@ -246,7 +248,8 @@ class SectionPane(Vertical):
                     self.notify("The file was empty: nothing changed.", title="Editor")
                     return
                 if error is None:
-                    problems = self.editor.validate(doc)
+                    doc, problems = unmask_from_editor(self.section, doc, current)  # placeholders back
+                    problems = problems or self.editor.validate(doc)
                     if not problems:
                         break
                     messages = [f"{e.label}: {e.message}" for e in problems[:12]]

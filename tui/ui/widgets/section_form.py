@@ -29,7 +29,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.domain.form_schema import FieldSpec, form_fields, validation_errors
-from tui.domain.masking import is_masked, mask_value
+from tui.domain.masking import is_masked, is_revealed, mask_unrevealed, revealed_after_removal, revealed_kept
 from tui.domain.paths import ABSENT, Path, format_path, get, parse_path, set_at
 from tui.ui.widgets.form_fields import FormField
 from tui.ui.widgets.form_groups import FormGroup, _inline_child, build_field, ordered_children
@@ -138,7 +138,7 @@ class SectionForm(VerticalScroll):
         return spec.label or self.section.label(self.full(rel))
 
     def is_revealed(self, full_path: Path) -> bool:
-        return any(full_path[: len(r)] == r for r in self._revealed)
+        return is_revealed(full_path, self._revealed)
 
     def is_hidden(self, rel: Path) -> bool:
         """Masked on screen: a value from the base copy at a masked path, not yet revealed
@@ -150,16 +150,7 @@ class SectionForm(VerticalScroll):
 
     def masked_view(self, rel: Path, value: Any) -> Any:
         """``value`` (at ``rel``) with every masked, unrevealed part masked."""
-        full = self.full(rel)
-        if value is ABSENT or value is None:
-            return value
-        if is_masked(self.section, full):
-            return value if self.is_revealed(full) else mask_value(value)
-        if isinstance(value, dict):
-            return {k: self.masked_view(rel + (k,), v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.masked_view(rel + (i,), v) for i, v in enumerate(value)]
-        return value
+        return mask_unrevealed(self.section, self.full(rel), value, self._revealed)
 
     def error_for(self, rel: Path) -> str | None:
         return self._errors.get(tuple(rel)) or self.state.parse_errors.get(tuple(rel))
@@ -176,6 +167,11 @@ class SectionForm(VerticalScroll):
 
     def request_reveal(self, rel: Path) -> None:
         self.post_message(self.RevealRequested(self.full(rel), self))
+
+    def item_removed(self, rel: Path, index: int) -> None:
+        """A list item went away: the reveals of the items after it move up with them (a reveal
+        must never come to show another item)."""
+        self._set_revealed(revealed_after_removal(self._revealed, self.full(rel), index))
 
     # -- public API --------------------------------------------------------------------------
 
@@ -292,10 +288,17 @@ class SectionForm(VerticalScroll):
     def revealed(self) -> frozenset[Path]:
         return frozenset(self._revealed)
 
+    def _set_revealed(self, paths: set[Path]) -> None:
+        self._revealed.clear()  # the same set object: item-editor sub-forms share it
+        self._revealed.update(paths)
+
     def reset(self, new_base: Any, value: Any = None) -> None:
         """Start over from a new base copy (e.g. the server's copy after a save); ``value``
         (default: the base) is what the fields show, e.g. edits kept as pending on the new
-        copy. The fields are rebuilt on the next refresh."""
+        copy. The fields are rebuilt on the next refresh. Reveals of list items stay only where
+        the same item is at the same place in the new copy."""
+        if not self.prefix:
+            self._set_revealed(revealed_kept(self._revealed, self.state.doc, new_base))
         self.state.reset(new_base, value)
         self._errors = {}
         self._form_errors = []
