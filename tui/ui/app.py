@@ -18,8 +18,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from tui.api.errors import SpotnanaError
 from tui.config import Environment, Settings
 from tui.domain.backend import OnlineBackend, ProfileBackend
+from tui.domain.commit import safe_error_text
 from tui.ui.backend import ClientFactory, default_client_factory
 from tui.ui.list_model import UserRow
 from tui.ui.messages import OpenUser
@@ -147,7 +149,12 @@ class SpotnanaApp(App[None]):
             self.first_paint_at = time.monotonic()
 
     def log_error(self, what: str, exc: BaseException) -> None:
-        log.warning("%s failed: %s: %s", what, type(exc).__name__, exc, exc_info=not _is_api_error(exc))
+        """A failure to the log: for API errors status and error codes only (a server message
+        may quote the value it rejected, which may be PII); anything else with its traceback."""
+        if isinstance(exc, SpotnanaError):
+            log.warning("%s failed: %s", what, safe_error_text(exc))
+        else:
+            log.warning("%s failed: %s: %s", what, type(exc).__name__, exc, exc_info=True)
 
     # -- the API client ------------------------------------------------------------------
     async def get_client(self) -> Any:
@@ -274,12 +281,6 @@ class SpotnanaApp(App[None]):
         yield SystemCommand("Config path", "Show where the config file is", self.action_config_path)
         yield SystemCommand("Screenshot", "Save an SVG screenshot", lambda: self.set_timer(0.1, self.deliver_screenshot))
         yield SystemCommand("Quit", "Quit the app", self.action_quit_app)
-
-
-def _is_api_error(exc: BaseException) -> bool:
-    from tui.api.errors import SpotnanaError
-
-    return isinstance(exc, SpotnanaError)
 
 
 def main(argv: list[str] | None = None) -> int:
