@@ -14,12 +14,11 @@ import uvicorn
 from .config import SandboxConfig
 from .faults import Faults
 from .routes import build_app
+from .seed import Seeder
 from .store import Store
 
 
-def _seeder(cfg: SandboxConfig) -> Any:
-    from .seed import Seeder  # the seed module is written separately
-
+def _seeder(cfg: SandboxConfig) -> Seeder:
     return Seeder(seed=cfg.seed, n_users=cfg.users)
 
 
