@@ -16,7 +16,7 @@ from starlette.routing import Route
 from tui.api import models as m
 
 from .errors import ApiError, error_response, not_found, validation_error
-from .faults import Faults, FaultMiddleware
+from .faults import Faults, FaultMiddleware, RequestLog
 from .rbac import rbac_info
 from .store import SECTION_KEYS, Store, UnknownUser, section_key
 
@@ -67,7 +67,7 @@ def _invalid(field: str, value: Any, message: str) -> ApiError:
                     [{"name": field, "value": value if isinstance(value, str) else json.dumps(value)}])
 
 
-def build_app(store: Store, faults: Faults, log: list, *, token: str, client_id: str,
+def build_app(store: Store, faults: Faults, log: RequestLog, *, token: str, client_id: str,
               client_secret: str, token_expires_in: int = 3600) -> Starlette:
     def authorize(request: Request) -> None:
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
@@ -279,7 +279,7 @@ def build_app(store: Store, faults: Faults, log: list, *, token: str, client_id:
     async def admin_requests(request: Request) -> Response:
         if request.method == "DELETE":
             log.clear()
-        return JSONResponse({"requests": [list(r) for r in list(log)]})
+        return JSONResponse(log.as_json())
 
     async def http_error(request: Request, exc: HTTPException) -> Response:
         return error_response(exc.status_code, [{
