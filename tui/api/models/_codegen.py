@@ -5,9 +5,9 @@ Run from the repository root, with the shared specs beside it::
     python -m tui.api.models._codegen ../shared/spotnana
 
 Only names, types, enums, required flags, constraints (an integer's ``int32``/``int64`` format
-counts as bounds) and the ``x-pii`` / deprecation marks are taken from the spec; descriptions and examples are not copied. Each schema lands in the
-module of the one profile section that uses it, in ``common`` when several do, else in
-``users``. The output is committed; ``tests/contract/test_models_match_spec.py`` checks that it
+counts as bounds) and the ``x-pii`` / deprecation marks are taken from the spec; descriptions
+and examples are not copied. Each schema lands in the module of the one profile section that
+uses it, in ``common`` when several do, else in ``users``. The output is committed; ``tests/contract/test_models_match_spec.py`` checks that it
 still matches the spec.
 """
 
