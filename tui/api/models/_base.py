@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar, get_args, get_origin
+from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, StrictBool, StrictFloat
 from pydantic import StrictInt, StrictStr
@@ -22,6 +22,7 @@ from pydantic_core import CoreSchema, PydanticKnownError, core_schema
 
 __all__ = [
     "SpotnanaModel",
+    "UnknownVariant",
     "EnumValues",
     "enum_str",
     "Integer",
@@ -65,6 +66,14 @@ class SpotnanaModel(BaseModel):
     def to_json(self) -> dict[str, Any]:
         """The JSON object this model was read from, plus whatever was set since."""
         return to_json(self)
+
+
+class UnknownVariant(SpotnanaModel):
+    """Base of the catch-all branch of a discriminated union: an object whose ``tag`` property
+    holds none of ``known_tags`` (a newer server's variant, or a broken one), kept as it is."""
+
+    tag: ClassVar[str] = ""
+    known_tags: ClassVar[tuple[str, ...]] = ()
 
 
 def to_json(model: BaseModel) -> Any:

@@ -219,8 +219,11 @@ class Gen:
             mapping = {k: ref_name({"$ref": v}) for k, v in disc["mapping"].items()}
             other = f"{name}Other"
             lines = [
-                f"class {other}(SpotnanaModel):",
+                f"class {other}(UnknownVariant):",
                 f"    \"\"\"A {name} whose {prop} this version does not know: kept as it is.\"\"\"",
+                "",
+                f"    tag = {prop!r}",
+                f"    known_tags = {tuple(mapping)!r}",
                 "",
                 "",
                 f"_{snake(name).upper()}_MAP = {mapping!r}",
@@ -228,7 +231,7 @@ class Gen:
                 "",
                 f"def {fn}(v: Any) -> str:",
                 f"    key = v.get({prop!r}) if isinstance(v, dict) else getattr(v, {snake(prop)!r}, None)",
-                f"    return _{snake(name).upper()}_MAP.get(key, {other!r})",
+                f"    return _{snake(name).upper()}_MAP.get(key, {other!r}) if isinstance(key, str) else {other!r}",
                 "",
                 "",
                 f"{name} = Annotated[",
@@ -319,7 +322,7 @@ class Gen:
             "",
             "from ._base import (",
             "    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, Field, Int32, Int64, Integer, Number,",
-            "    SpotnanaModel, StrictBool, StrictStr, Uuid, enum_str, integer,",
+            "    SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid, enum_str, integer,",
             ")",
         ]
         for m in sorted(imports):

@@ -9,7 +9,7 @@ from typing_extensions import Self
 
 from ._base import (
     INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, Field, Int32, Int64, Integer, Number,
-    SpotnanaModel, StrictBool, StrictStr, Uuid, enum_str, integer,
+    SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid, enum_str, integer,
 )
 
 
