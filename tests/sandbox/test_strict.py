@@ -131,6 +131,28 @@ def test_list_filters_refuse_unlisted_enum_values(api, sandbox, conforms):
     assert refused(resp, conforms) == ["filters[0].personas[1]"]
 
 
+def test_explicit_null_is_400_unless_stored_there(api, sandbox, uid, conforms):
+    resp = api.put(f"/v2/users/{uid}/notification-preferences", json={"preferences": None})
+    assert refused(resp, conforms) == ["preferences"]
+    info = api.get(f"/v2/users/{uid}/personal-info").json()
+    assert refused(api.put(f"/v2/users/{uid}/personal-info", json={**info, "title": None}), conforms) == ["title"]
+    sandbox.store.tamper(uid, "personal-info", {"title": None})  # a server that does send nulls
+    assert api.put(f"/v2/users/{uid}/personal-info", json={**info, "title": None}).status_code == 200
+
+
+@pytest.mark.parametrize("tag", ["OVERLORD", ["TMC_ADMIN"], None])
+def test_union_tag_naming_no_branch_is_400_not_500(api, uid, conforms, tag):
+    metadata = {"roleType": tag} if tag is not None else {"tmcRef": {"id": "x"}}
+    resp = api.put(f"/v2/users/{uid}/roles", json={"roles": [{"roleType": "TMC_ADMIN", "metadata": metadata}]})
+    assert refused(resp, conforms) == ["roles[0].metadata.roleType"]
+
+
+def test_union_tag_already_stored_round_trips(api, sandbox, uid):
+    roles = {"roles": [{"roleType": "TMC_ADMIN", "metadata": {"roleType": "TMC_SUPERVISOR", "zz": 1}}]}
+    sandbox.store.set_section(uid, "roles", roles)
+    assert api.put(f"/v2/users/{uid}/roles", json=roles).status_code == 204
+
+
 # -- integers -------------------------------------------------------------------------------------
 def test_integral_floats_are_integers_and_are_stored_as_sent(api, uid):
     info = api.get(f"/v2/users/{uid}/personal-info").json()
@@ -276,3 +298,10 @@ def test_include_inactive_on_a_put_that_declares_it(api, uid, conforms):
 ])
 def test_query_user_checks_typed_parameters(api, conforms, params, field):
     assert refused(api.get("/v2/users", params=params), conforms) == [field]
+
+
+def test_unknown_key_spelled_like_a_python_field_name_is_just_unknown(api, uid):
+    profile = api.get(f"/v2/users/{uid}").json()
+    body = {"persona": profile["persona"], "businessInfo": profile["businessInfo"], "external_id": {"a": 1}}
+    assert api.put(f"/v2/users/{uid}", json=body).status_code == 200
+    assert api.get(f"/v2/users/{uid}").json()["external_id"] == {"a": 1}

@@ -25,7 +25,7 @@ from .errors import ApiError, error_response, not_found, validation_error
 from .faults import Faults, FaultMiddleware, RequestLog
 from .rbac import rbac_info
 from .store import SECTION_KEYS, Store, UnknownUser, section_key
-from .validation import enum_errors, invalid, parse_json, query_flag, read_body, read_json, validate_query
+from .validation import spec_errors, invalid, parse_json, query_flag, read_body, read_json, validate_query
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -110,7 +110,7 @@ def build_app(store: Store, faults: Faults, log: RequestLog, *, token: str, clie
         except (ValueError, UnicodeDecodeError) as exc:
             return ApiError(400, "MALFORMED_REQUEST", "unreadable token request", detail=str(exc)).response()
         try:
-            messages = enum_errors(m.OAuthTokenRequest.model_validate(data))
+            messages = spec_errors(m.OAuthTokenRequest.model_validate(data), data)
         except ValidationError as exc:
             return validation_error(exc).response()
         if messages:

@@ -1,9 +1,10 @@
 """What a request must be before the sandbox acts on it: size, JSON depth, schema, enums, query.
 
-The models in :mod:`tui.api.models` are deliberately open about enums (a value they do not list
-is kept, so a newer server's data round-trips); a server is not. :func:`enum_errors` walks a
-validated body and refuses values the spec does not list, unless the store already holds that
-value at the same place, so data the sandbox itself serves (or was given earlier) can come back.
+The models in :mod:`tui.api.models` are deliberately open (an enum value they do not list is
+kept, so a newer server's data round-trips; an explicit ``null`` reads as absent); a server is
+not. :func:`spec_errors` walks a validated body and refuses enum values the spec does not list
+and ``null`` where the spec allows none (it declares nothing nullable), unless the store already
+holds that value at the same place, so data the sandbox itself serves can come back.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.requests import Request
 
 from tui.api.models import EnumValues
-from tui.api.models._base import Email, Uuid
+from tui.api.models._base import Email, UnknownVariant, Uuid
 from tui.api.operations import Operation
 
 from .errors import ApiError, validation_error
 
 __all__ = [
-    "MAX_BODY_BYTES", "MAX_JSON_DEPTH", "enum_errors", "invalid", "parse_json", "query_flag", "read_body",
+    "MAX_BODY_BYTES", "MAX_JSON_DEPTH", "spec_errors", "invalid", "parse_json", "query_flag", "read_body",
     "read_json", "validate_query",
 ]
 
@@ -100,7 +101,8 @@ def parse_json(raw: bytes) -> Any:
 async def read_json(request: Request, model: type[BaseModel] | None = None, *, held: Any = None,
                     prefix: str = "") -> Any:
     """The parsed body, kept as given. With a ``model``: it must be an object the model accepts,
-    with only the enum values the spec lists or ``held`` (the stored JSON at the same place) has."""
+    without enum values or nulls the spec does not allow, unless ``held`` (the stored JSON) has
+    them at the same place."""
     data = parse_json(await read_body(request))
     if model is None:
         return data
@@ -110,13 +112,13 @@ async def read_json(request: Request, model: type[BaseModel] | None = None, *, h
         instance = model.model_validate(data)
     except ValidationError as exc:
         raise validation_error(exc, prefix) from None
-    messages = enum_errors(instance, held, prefix)
+    messages = spec_errors(instance, data, held, prefix)
     if messages:
         raise ApiError(400, "INVALID_REQUEST", "invalid request", messages=messages)
     return data
 
 
-# -- enums ------------------------------------------------------------------------------------
+# -- enums and nulls --------------------------------------------------------------------------
 def _unwrap(annotation: Any) -> tuple[Any, tuple[str, ...] | None]:
     """(annotation without Annotated/Optional, the enum values found on the way)."""
     enum: tuple[str, ...] | None = None
@@ -146,9 +148,9 @@ def _format(path: tuple[str | int, ...]) -> str:
     return out
 
 
-def _held(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
-    """(path with list indices as ANY_INDEX, string) for every string in stored JSON."""
-    if isinstance(value, str):
+def _held(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str | None]]:
+    """(path with list indices as ANY_INDEX, value) for every string and null in stored JSON."""
+    if value is None or isinstance(value, str):
         yield path, value
     elif isinstance(value, dict):
         for k, v in value.items():
@@ -158,41 +160,55 @@ def _held(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
             yield from _held(v, path + (ANY_INDEX,))
 
 
-def enum_errors(instance: BaseModel, held: Any = None, prefix: str = "") -> list[dict[str, Any]]:
-    """ErrorResponse messages for every enum value in ``instance`` that the spec does not list
-    and ``held`` does not hold at the same path (list items count as the same place)."""
+def spec_errors(instance: BaseModel, raw: dict, held: Any = None, prefix: str = "") -> list[dict[str, Any]]:
+    """ErrorResponse messages for every enum value (or union tag) the spec does not list and
+    every explicit null in ``instance`` (validated from ``raw``) that ``held`` does not have at
+    the same path (list items count as one place). Unknown fields are not the spec's: skipped.
+    Which fields were given is read from ``raw``: pydantic counts an unknown key spelled like a
+    field's python name ("external_id") as that field set."""
     known = set(_held(held)) if held is not None else set()
     out: list[dict[str, Any]] = []
 
-    def value(annotation: Any, v: Any, path: tuple) -> None:
+    def refuse(path: tuple, v: Any, message: str, detail: str) -> None:
+        if (v is None or isinstance(v, str)) and (tuple(ANY_INDEX if isinstance(p, int) else p for p in path),
+                                                  v) in known:
+            return
+        where = _format(path)
+        where = f"{prefix}.{where}" if prefix and where else prefix or where
+        shown = v[:200] if isinstance(v, str) else json.dumps(v)[:200]
+        out.append({"errorCode": "INVALID_FIELD", "message": f"{where}: {message}",
+                    "errorParameters": [{"name": where, "value": shown}], "errorDetail": detail})
+
+    def value(annotation: Any, v: Any, given: Any, path: tuple) -> None:
         if isinstance(v, BaseModel):
-            model(v, path)
+            if isinstance(given, dict):
+                model(v, given, path)
             return
         bare, enum = _unwrap(annotation)
-        if isinstance(v, str):
-            if enum and v not in enum and (tuple(ANY_INDEX if isinstance(p, int) else p for p in path), v) not in known:
-                where = _format(path)
-                if prefix:
-                    where = f"{prefix}.{where}"
-                out.append({"errorCode": "INVALID_FIELD", "message": f"{where}: expected one of {', '.join(enum)}",
-                            "errorParameters": [{"name": where, "value": v[:200]}], "errorDetail": "enum"})
-        elif isinstance(v, list) and get_origin(bare) is list:
+        if given is None:
+            refuse(path, None, "must not be null (leave it out instead)", "null")
+        elif isinstance(given, str):
+            if enum and given not in enum:
+                refuse(path, given, f"expected one of {', '.join(enum)}", "enum")
+        elif isinstance(given, list) and isinstance(v, list) and get_origin(bare) is list:
             item = get_args(bare)[0]
-            for i, x in enumerate(v):
-                value(item, x, path + (i,))
-        elif isinstance(v, dict) and get_origin(bare) is dict:
+            for i, (x, g) in enumerate(zip(v, given)):
+                value(item, x, g, path + (i,))
+        elif isinstance(given, dict) and isinstance(v, dict) and get_origin(bare) is dict:
             item = get_args(bare)[1]
-            for k, x in v.items():
-                value(item, x, path + (k,))
+            for k, g in given.items():
+                value(item, v.get(k), g, path + (k,))
 
-    def model(m: BaseModel, path: tuple) -> None:
-        fields = type(m).model_fields
-        for name in m.model_fields_set:
-            field = fields.get(name)
-            if field is not None:
-                value(_field_annotation(field), getattr(m, name), path + (field.alias or name,))
+    def model(m: BaseModel, given: dict, path: tuple) -> None:
+        if isinstance(m, UnknownVariant):  # a discriminated union's tag that names no branch
+            tag = given.get(m.tag)
+            refuse(path + (m.tag,), tag, f"expected one of {', '.join(m.known_tags)}", "discriminator")
+        for name, field in type(m).model_fields.items():
+            key = field.alias or name
+            if key in given:
+                value(_field_annotation(field), getattr(m, name), given[key], path + (key,))
 
-    model(instance, ())
+    model(instance, raw, ())
     return out
 
 
