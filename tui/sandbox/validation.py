@@ -25,12 +25,12 @@ from tui.api.operations import Operation
 from .errors import ApiError, validation_error
 
 __all__ = [
-    "MAX_BODY_BYTES", "MAX_JSON_DEPTH", "spec_errors", "invalid", "parse_json", "query_flag", "read_body",
-    "read_json", "validate_query",
+    "MAX_BODY_BYTES", "MAX_JSON_DEPTH", "invalid", "json_too_deep", "parse_json", "query_flag", "read_body",
+    "read_json", "spec_errors", "validate_query",
 ]
 
 MAX_BODY_BYTES = 1 << 20  # 1 MiB: a larger body is refused with 413 before it is read in full
-MAX_JSON_DEPTH = 64  # nesting of arrays/objects; the spec's deepest documents need about 10
+MAX_JSON_DEPTH = 64  # nesting of arrays/objects; a seeded profile nests 7 deep
 ANY_INDEX = -1  # list indices in "held" paths: a value the store holds in any item of the list
 
 _STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -98,8 +98,7 @@ def parse_json(raw: bytes) -> Any:
                        [{"name": "body", "value": ""}], str(exc)) from None
 
 
-async def read_json(request: Request, model: type[BaseModel] | None = None, *, held: Any = None,
-                    prefix: str = "") -> Any:
+async def read_json(request: Request, model: type[BaseModel] | None = None, *, held: Any = None) -> Any:
     """The parsed body, kept as given. With a ``model``: it must be an object the model accepts,
     without enum values or nulls the spec does not allow, unless ``held`` (the stored JSON) has
     them at the same place."""
@@ -111,8 +110,8 @@ async def read_json(request: Request, model: type[BaseModel] | None = None, *, h
     try:
         instance = model.model_validate(data)
     except ValidationError as exc:
-        raise validation_error(exc, prefix) from None
-    messages = spec_errors(instance, data, held, prefix)
+        raise validation_error(exc) from None
+    messages = spec_errors(instance, data, held)
     if messages:
         raise ApiError(400, "INVALID_REQUEST", "invalid request", messages=messages)
     return data
@@ -160,7 +159,7 @@ def _held(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str | None]]:
             yield from _held(v, path + (ANY_INDEX,))
 
 
-def spec_errors(instance: BaseModel, raw: dict, held: Any = None, prefix: str = "") -> list[dict[str, Any]]:
+def spec_errors(instance: BaseModel, raw: dict, held: Any = None) -> list[dict[str, Any]]:
     """ErrorResponse messages for every enum value (or union tag) the spec does not list and
     every explicit null in ``instance`` (validated from ``raw``) that ``held`` does not have at
     the same path (list items count as one place). Unknown fields are not the spec's: skipped.
@@ -170,11 +169,10 @@ def spec_errors(instance: BaseModel, raw: dict, held: Any = None, prefix: str = 
     out: list[dict[str, Any]] = []
 
     def refuse(path: tuple, v: Any, message: str, detail: str) -> None:
-        if (v is None or isinstance(v, str)) and (tuple(ANY_INDEX if isinstance(p, int) else p for p in path),
-                                                  v) in known:
+        place = tuple(ANY_INDEX if isinstance(p, int) else p for p in path)
+        if (v is None or isinstance(v, str)) and (place, v) in known:
             return
         where = _format(path)
-        where = f"{prefix}.{where}" if prefix and where else prefix or where
         shown = v[:200] if isinstance(v, str) else json.dumps(v)[:200]
         out.append({"errorCode": "INVALID_FIELD", "message": f"{where}: {message}",
                     "errorParameters": [{"name": where, "value": shown}], "errorDetail": detail})
