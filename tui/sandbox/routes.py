@@ -25,7 +25,7 @@ from .errors import ApiError, error_response, not_found, validation_error
 from .faults import Faults, FaultMiddleware, RequestLog
 from .rbac import rbac_info
 from .store import SECTION_KEYS, Store, UnknownUser, section_key
-from .validation import spec_errors, invalid, parse_json, query_flag, read_body, read_json, validate_query
+from .validation import invalid, parse_json, query_flag, read_body, read_json, spec_errors, validate_query
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -72,6 +72,7 @@ def build_app(store: Store, faults: Faults, log: RequestLog, *, token: str, clie
 
         def register(fn: Handler) -> Handler:
             async def handler(request: Request) -> Response:
+                request.state.operation = op
                 try:
                     authorize(request)
                     validate_query(request, op)
@@ -85,6 +86,11 @@ def build_app(store: Store, faults: Faults, log: RequestLog, *, token: str, clie
             return handler
 
         return register
+
+    async def body(request: Request, held: Any = None) -> Any:
+        """The body as sent, once the model OPERATIONS names for this operation's request accepts it
+        (``held``: the stored JSON whose values may come back, see validation.spec_errors)."""
+        return await read_json(request, request_model(request.state.operation), held=held)
 
     def user_id(request: Request, *, active_only: bool = False) -> str:
         uid = request.path_params["userId"]
@@ -126,8 +132,7 @@ def build_app(store: Store, faults: Faults, log: RequestLog, *, token: str, clie
     # -- users ---------------------------------------------------------------------------------
     @api("create_user")
     async def create_user(request: Request) -> Response:
-        body = await read_json(request, m.UserCreateRequest)
-        return JSONResponse({"id": store.create_user(body)}, status_code=201)
+        return JSONResponse({"id": store.create_user(await body(request))}, status_code=201)
 
     @api("query_user")
     async def query_users(request: Request) -> Response:
@@ -157,31 +162,31 @@ def build_app(store: Store, faults: Faults, log: RequestLog, *, token: str, clie
 
     @api("list_users_v3")
     async def list_users(request: Request) -> Response:
-        body = await read_json(request, m.ListUsersV3Request)
-        status = body.get("userStatusFilter", "ACTIVE")
+        query = await body(request)
+        status = query.get("userStatusFilter", "ACTIVE")
         if status not in STATUSES:
             raise invalid("userStatusFilter", status, f"expected one of {', '.join(STATUSES)}")
-        sort = body.get("sort") or {}
+        sort = query.get("sort") or {}
         if sort.get("sortBy", "NAME") != "NAME":
             raise invalid("sort.sortBy", sort.get("sortBy"), "only NAME is supported")
         if sort.get("sortOrder", "ASCENDING") not in ("ASCENDING", "DESCENDING"):
             raise invalid("sort.sortOrder", sort.get("sortOrder"), "expected ASCENDING or DESCENDING")
         company = None
-        if "tmcId" in body:
-            if body["tmcId"]["id"] != store.tmc_id:
-                raise ApiError(404, "NOT_FOUND", f"TMC not found: {body['tmcId']['id']}",
-                               [{"name": "tmcId.id", "value": body["tmcId"]["id"]}])
+        if "tmcId" in query:
+            if query["tmcId"]["id"] != store.tmc_id:
+                raise ApiError(404, "NOT_FOUND", f"TMC not found: {query['tmcId']['id']}",
+                               [{"name": "tmcId.id", "value": query["tmcId"]["id"]}])
         else:
-            company = body["companyId"]["id"]
+            company = query["companyId"]["id"]
             if company not in store.company_ids:
                 raise ApiError(404, "NOT_FOUND", f"Company not found: {company}",
                                [{"name": "companyId.id", "value": company}])
-        page = body.get("pagination") or {}
+        page = query.get("pagination") or {}
         offset, limit = int(page.get("offset", 0)), int(page.get("limit", 100))  # 5.0 is an integer too
         with store.lock:
             positions = store.index.query(
-                company=company, filters=body.get("filters"), status=status,
-                search=body.get("searchText") or "",
+                company=company, filters=query.get("filters"), status=status,
+                search=query.get("searchText") or "",
                 descending=sort.get("sortOrder") == "DESCENDING")
             users = [store.detail(p) for p in positions[offset:offset + limit]]
         return JSONResponse({"users": users, "pagination": {"totalNumResults": len(positions)}})
@@ -193,7 +198,7 @@ def build_app(store: Store, faults: Faults, log: RequestLog, *, token: str, clie
     @api("update_user")
     async def update_user(request: Request) -> Response:
         uid = user_id(request)
-        store.update_user(uid, await read_json(request, m.UserUpdateRequest, held=store.user_profile(uid)))
+        store.update_user(uid, await body(request, held=store.user_profile(uid)))
         return Response(status_code=200)
 
     @api("delete_user")
@@ -206,7 +211,7 @@ def build_app(store: Store, faults: Faults, log: RequestLog, *, token: str, clie
         store.set_active(user_id(request), True)
         return Response(status_code=200)
 
-    def section(slug: str) -> None:
+    def serve_section(slug: str) -> None:
         get_name, put_name, put_status = SECTIONS[slug]
         key = SECTION_KEYS[slug]
         get_op = OPERATIONS[get_name]
@@ -217,22 +222,20 @@ def build_app(store: Store, faults: Faults, log: RequestLog, *, token: str, clie
 
         if put_name is None:
             return
-        model = request_model(OPERATIONS[put_name])
 
         @api(put_name)
         async def put_section(request: Request) -> Response:
             uid = user_id(request)
-            store.set_section(uid, key, await read_json(request, model, held=store.get_section(uid, key)))
+            store.set_section(uid, key, await body(request, held=store.get_section(uid, key)))
             return Response(status_code=put_status)
 
     for slug in SECTIONS:
-        section(slug)
+        serve_section(slug)
 
     @api("add_favorite")
     async def add_favorite(request: Request) -> Response:
         uid = user_id(request)
-        body = await read_json(request, m.AddFavoriteRequest)
-        return JSONResponse({"favorite": store.add_favorite(uid, body)})
+        return JSONResponse({"favorite": store.add_favorite(uid, await body(request))})
 
     @api("list_favorites")
     async def list_favorites(request: Request) -> Response:
