@@ -9,11 +9,13 @@ import socket
 
 import httpx
 import pytest
+from starlette.requests import Request
 
 from tui.api.errors import ApiError
 from tui.domain.editing import field_errors_from_api
 from tui.domain.sections import section
-from tui.sandbox.validation import MAX_BODY_BYTES, MAX_JSON_DEPTH
+from tui.sandbox.errors import ApiError as SandboxError
+from tui.sandbox.validation import MAX_BODY_BYTES, MAX_JSON_DEPTH, read_body
 
 
 @pytest.fixture(scope="module")
@@ -305,3 +307,16 @@ def test_unknown_key_spelled_like_a_python_field_name_is_just_unknown(api, uid):
     body = {"persona": profile["persona"], "businessInfo": profile["businessInfo"], "external_id": {"a": 1}}
     assert api.put(f"/v2/users/{uid}", json=body).status_code == 200
     assert api.get(f"/v2/users/{uid}").json()["external_id"] == {"a": 1}
+
+
+async def test_a_content_length_that_is_no_number_is_400():
+    """uvicorn refuses such requests itself; the check holds for any other ASGI server too."""
+    async def receive():
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    request = Request({"type": "http", "method": "PUT", "path": "/", "headers": [(b"content-length", b"1e9")],
+                       "query_string": b""}, receive)
+    with pytest.raises(SandboxError) as info:
+        await read_body(request)
+    assert info.value.status == 400
+    assert info.value.messages[0]["errorParameters"][0]["name"] == "Content-Length"
