@@ -324,3 +324,19 @@ def test_large_sandbox_profiles_stay_valid():
         problems += _errors("UserDetail", sd.user_detail(i))
         assert sd.index_of(p["userId"]) == i
     assert not problems, "\n".join(problems[:20])
+
+
+def test_seed_modules_import_each_other_only_at_module_level():
+    """seed.py -> seed_profile.py -> seed_types.py: no lazy or TYPE_CHECKING-only imports."""
+    import ast
+    from pathlib import Path
+
+    import tui.sandbox as pkg
+
+    for name in ("seed.py", "seed_profile.py", "seed_types.py", "server.py"):
+        tree = ast.parse((Path(pkg.__file__).parent / name).read_text())
+        top = set(map(id, tree.body))
+        nested = [n.lineno for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) and id(n) not in top]
+        assert nested == [], f"{name}: imports below module level at lines {nested}"
+        assert "TYPE_CHECKING" not in ast.unparse(tree), name
+    assert "from .seed import" not in (Path(pkg.__file__).parent / "seed_profile.py").read_text()

@@ -134,8 +134,11 @@ async def test_create_update_delete_activate(c, sandbox, uids):
     ext = await c.get_external_id(uid)
     assert isinstance(ext, ExternalIdObject) and ext.external_id == "ext-client-test"
     business = await c.call_raw("get_business_info", uids[42])  # a complete one, from a seeded user
-    await c.update_user(uid, {"persona": "GUEST", "businessInfo": business, "tier": "PLATINUM"})
-    assert (await c.get_user_info(uid)).tier == "PLATINUM"
+    await c.update_user(uid, {"persona": "GUEST", "businessInfo": business, "tier": "SEAT1A"})
+    assert (await c.get_user_info(uid)).tier == "SEAT1A"
+    sandbox.store.update_user(uid, {"tier": "PLATINUM"})  # a value this spec does not list, set server-side
+    assert (await c.get_user_info(uid)).tier == "PLATINUM"  # read as it is
+    await c.update_user(uid, {"persona": "GUEST", "businessInfo": business, "tier": "PLATINUM"})  # and written back
     await c.delete_user(uid)
     with pytest.raises(NotFoundError):
         await c.get_user_info(uid)

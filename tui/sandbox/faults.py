@@ -1,8 +1,8 @@
 """Fault injection and request logging, as an ASGI middleware in front of the API routes.
 
-Everything outside ``/_sandbox/`` counts as an API request: it is logged in ``requests`` as
-``(method, path, status)`` and is subject to the faults, in this order: a pending injected
-fault, the rate limit, the random error rate, then the added latency.
+Everything outside ``/_sandbox/`` counts as an API request: it is logged in the
+:class:`RequestLog` as ``(method, path, status)`` and is subject to the faults, in this order: a
+pending injected fault, the rate limit, the random error rate, then the added latency.
 """
 
 from __future__ import annotations
@@ -19,6 +19,39 @@ from typing import Any
 
 ADMIN_PREFIX = "/_sandbox"
 KINDS = (429, 500, 502, 503, "malformed", "slow")
+REQUEST_LOG_SIZE = 200_000  # entries kept; older ones drop off the front
+
+
+class RequestLog(deque):
+    """The last ``maxlen`` API requests as ``(method, path, status)``, oldest first.
+
+    The path is the one requested (user ids included), the status the one sent. A deque that
+    also slices like a list (``log[since:]``), compares equal to a list of the same entries,
+    and iterates over a snapshot, so a test thread can read it while the server appends.
+    Indices count from the oldest entry kept, so they shift once the log is full.
+    """
+
+    def __init__(self, entries: Any = (), maxlen: int = REQUEST_LOG_SIZE) -> None:
+        super().__init__(entries, maxlen)
+
+    def __iter__(self) -> Any:
+        return iter(list(deque.__iter__(self)))  # one C-level copy: atomic under the GIL
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return list(self)[index]
+        return super().__getitem__(index)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, tuple, deque)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def as_json(self) -> dict[str, list[list[Any]]]:
+        """The body of ``GET /_sandbox/requests``."""
+        return {"requests": [list(r) for r in self]}
 
 
 class Faults:
@@ -112,7 +145,7 @@ async def _send(send, status: int, body: bytes, content_type: str, extra: list |
 class FaultMiddleware:
     """ASGI middleware: faults and the request log for every non-admin HTTP request."""
 
-    def __init__(self, app, faults: Faults, log: list) -> None:
+    def __init__(self, app, faults: Faults, log: RequestLog) -> None:
         self.app = app
         self.faults = faults
         self.log = log

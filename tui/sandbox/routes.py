@@ -1,8 +1,12 @@
-"""The Starlette app: every Users API operation, the OAuth2 token endpoint, admin endpoints."""
+"""The Starlette app: every Users API operation, the OAuth2 token endpoint, admin endpoints.
+
+Paths and methods come from :data:`tui.api.operations.OPERATIONS`, the table the client is built
+on, so an endpoint is declared once; each handler names its operation.
+"""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -14,83 +18,85 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tui.api import models as m
+from tui.api.auth import TOKEN_PATH
+from tui.api.operations import OPERATIONS, Operation
 
 from .errors import ApiError, error_response, not_found, validation_error
-from .faults import Faults, FaultMiddleware
+from .faults import Faults, FaultMiddleware, RequestLog
 from .rbac import rbac_info
 from .store import SECTION_KEYS, Store, UnknownUser, section_key
+from .validation import invalid, parse_json, query_flag, read_body, read_json, spec_errors, validate_query
 
-# slug -> (body model, PUT status, GET honours includeInactive); None model = read-only
-SECTIONS: dict[str, tuple[Any, int | None, bool]] = {
-    "personal-info": (m.UserPersonalInfo, 200, True),
-    "business-info": (m.BusinessInfo, 204, True),
-    "travel-preferences": (m.TravelPreferences, 204, False),
-    "membership-info": (m.MembershipInfo, 204, False),
-    "notification-preferences": (m.NotificationPreferences, 200, False),
-    "roles": (m.RolesConfig, 204, False),
-    "external-id": (m.ExternalIdObject, 200, True),
-    "travel-arrangers": (None, None, False),
-    "applicable-policies": (None, None, False),
+Handler = Callable[[Request], Awaitable[Response]]
+
+# slug -> (GET operation, PUT operation or None for read-only, PUT status). The paths, the body
+# model (the PUT's request) and whether the GET honours includeInactive come from OPERATIONS.
+SECTIONS: dict[str, tuple[str, str | None, int | None]] = {
+    "personal-info": ("get_personal_info", "update_personal_info", 200),
+    "business-info": ("get_business_info", "update_business_info", 204),
+    "travel-preferences": ("get_user_travel_preferences", "update_travel_preferences", 204),
+    "membership-info": ("get_membership_info", "update_membership_info", 204),
+    "notification-preferences": ("get_notification_preferences", "update_notification_preferences", 200),
+    "roles": ("get_user_roles", "update_user_roles", 204),
+    "external-id": ("get_external_id", "update_external_id", 200),
+    "travel-arrangers": ("get_user_travel_arrangers", None, None),
+    "applicable-policies": ("get_user_applicable_policies", None, None),
 }
 STATUSES = ("ACTIVE", "INACTIVE", "ALL")
+INCLUDE_INACTIVE = "includeInactive"
 
 
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
+def request_model(op: Operation) -> Any:
+    """The model class of an operation's request body, or None."""
+    return getattr(m, op.request) if op.request else None
 
 
-async def read_json(request: Request, model: Any = None) -> Any:
-    """The parsed body (kept as given), validated against ``model`` if one is named."""
-    raw = await request.body()
-    try:
-        data = json.loads(raw, parse_constant=_no_constants)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "MALFORMED_JSON", "request body is not valid JSON",
-                       [{"name": "body", "value": ""}], str(exc)) from None
-    if model is not None:
-        if not isinstance(data, dict):
-            raise ApiError(400, "INVALID_REQUEST", "request body must be a JSON object",
-                           [{"name": "body", "value": ""}])
-        try:
-            model.model_validate(data)
-        except ValidationError as exc:
-            raise validation_error(exc) from None
-    return data
+def honours_inactive(op: Operation) -> bool:
+    return any(param == INCLUDE_INACTIVE for _, param in op.query)
 
 
-def _flag(request: Request, name: str) -> bool:
-    return request.query_params.get(name, "false").lower() == "true"
-
-
-def _invalid(field: str, value: Any, message: str) -> ApiError:
-    return ApiError(400, "INVALID_FIELD", f"{field}: {message}",
-                    [{"name": field, "value": value if isinstance(value, str) else json.dumps(value)}])
-
-
-def build_app(store: Store, faults: Faults, log: list, *, token: str, client_id: str,
-              client_secret: str, token_expires_in: int = 3600) -> Starlette:
+def build_app(store: Store, faults: Faults, log: RequestLog, *, token: str, client_id: str,
+              client_secret: str, token_expires_in: int = 3600) -> FaultMiddleware:
     def authorize(request: Request) -> None:
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or given.strip() != token:
             why = "missing bearer token" if not given else "invalid bearer token"
             raise ApiError(401, "UNAUTHORIZED", why, [{"name": "Authorization", "value": ""}])
 
-    def api(fn):
-        async def handler(request: Request) -> Response:
-            try:
-                authorize(request)
-                return await fn(request)
-            except ApiError as exc:
-                return exc.response()
-            except UnknownUser as exc:
-                return not_found(str(exc.args[0])).response()
-        return handler
+    routes: list[Route] = []
+
+    def api(name: str) -> Callable[[Handler], Handler]:
+        """Serve operation ``name`` (its path and method from OPERATIONS) with this handler,
+        after the bearer token and the query parameters the operation declares are checked."""
+        op = OPERATIONS[name]
+
+        def register(fn: Handler) -> Handler:
+            async def handler(request: Request) -> Response:
+                request.state.operation = op
+                try:
+                    authorize(request)
+                    validate_query(request, op)
+                    return await fn(request)
+                except ApiError as exc:
+                    return exc.response()
+                except UnknownUser as exc:
+                    return not_found(str(exc.args[0])).response()
+
+            routes.append(Route(op.path, handler, methods=[op.method], name=op.name))
+            return handler
+
+        return register
+
+    async def body(request: Request, held: Any = None) -> Any:
+        """The body as sent, once the model OPERATIONS names for this operation's request accepts it
+        (``held``: the stored JSON whose values may come back, see validation.spec_errors)."""
+        return await read_json(request, request_model(request.state.operation), held=held)
 
     def user_id(request: Request, *, active_only: bool = False) -> str:
         uid = request.path_params["userId"]
         if not store.exists(uid):
             raise not_found(uid)
-        if active_only and not _flag(request, "includeInactive") and not store.is_active(uid):
+        if active_only and not query_flag(request, INCLUDE_INACTIVE) and not store.is_active(uid):
             raise ApiError(404, "NOT_FOUND", f"User is inactive: {uid} (pass includeInactive=true)",
                            [{"name": "userId", "value": uid}])
         return uid
@@ -98,21 +104,25 @@ def build_app(store: Store, faults: Faults, log: list, *, token: str, client_id:
     # -- auth ----------------------------------------------------------------------------------
     async def oauth_token(request: Request) -> Response:
         try:
-            raw = (await request.body()).decode()
+            raw = await read_body(request)
             if request.headers.get("content-type", "").startswith("application/json"):
-                data = json.loads(raw)
+                data = parse_json(raw)
             else:
-                data = dict(parse_qsl(raw, keep_blank_values=True))
+                data = dict(parse_qsl(raw.decode(), keep_blank_values=True))
             if not isinstance(data, dict):
                 raise ValueError("not an object")
+        except ApiError as exc:
+            return exc.response()
         except (ValueError, UnicodeDecodeError) as exc:
             return ApiError(400, "MALFORMED_REQUEST", "unreadable token request", detail=str(exc)).response()
         try:
-            m.OAuthTokenRequest.model_validate(data)
+            messages = spec_errors(m.OAuthTokenRequest.model_validate(data), data)
         except ValidationError as exc:
             return validation_error(exc).response()
+        if messages:
+            return ApiError(400, "INVALID_REQUEST", "invalid request", messages=messages).response()
         if data["grant_type"] != "client_credentials":
-            return _invalid("grant_type", data["grant_type"], "only client_credentials is supported").response()
+            return invalid("grant_type", data["grant_type"], "only client_credentials is supported").response()
         if data["client_id"] != client_id or data["client_secret"] != client_secret:
             return ApiError(403, "INVALID_CLIENT", "invalid client credentials",
                             [{"name": "client_id", "value": data["client_id"]}]).response()
@@ -120,12 +130,11 @@ def build_app(store: Store, faults: Faults, log: list, *, token: str, client_id:
                              "expires_in": token_expires_in})
 
     # -- users ---------------------------------------------------------------------------------
-    @api
+    @api("create_user")
     async def create_user(request: Request) -> Response:
-        body = await read_json(request, m.UserCreateRequest)
-        return JSONResponse({"id": store.create_user(body)}, status_code=201)
+        return JSONResponse({"id": store.create_user(await body(request))}, status_code=201)
 
-    @api
+    @api("query_user")
     async def query_users(request: Request) -> Response:
         q = request.query_params
         with store.lock:
@@ -146,96 +155,96 @@ def build_app(store: Store, faults: Faults, log: list, *, token: str, client_id:
                 positions = sorted(found, key=lambda p: (idx.names[p], p))
             else:
                 positions = idx.order
-            if not _flag(request, "includeInactive"):
+            if not query_flag(request, INCLUDE_INACTIVE):
                 positions = [p for p in positions if idx.active[p]]
             elements = [store.summary(p) for p in positions]
         return JSONResponse({"length": len(elements), "elements": elements})
 
-    @api
+    @api("list_users_v3")
     async def list_users(request: Request) -> Response:
-        body = await read_json(request, m.ListUsersV3Request)
-        status = body.get("userStatusFilter", "ACTIVE")
+        query = await body(request)
+        status = query.get("userStatusFilter", "ACTIVE")
         if status not in STATUSES:
-            raise _invalid("userStatusFilter", status, f"expected one of {', '.join(STATUSES)}")
-        sort = body.get("sort") or {}
+            raise invalid("userStatusFilter", status, f"expected one of {', '.join(STATUSES)}")
+        sort = query.get("sort") or {}
         if sort.get("sortBy", "NAME") != "NAME":
-            raise _invalid("sort.sortBy", sort.get("sortBy"), "only NAME is supported")
+            raise invalid("sort.sortBy", sort.get("sortBy"), "only NAME is supported")
         if sort.get("sortOrder", "ASCENDING") not in ("ASCENDING", "DESCENDING"):
-            raise _invalid("sort.sortOrder", sort.get("sortOrder"), "expected ASCENDING or DESCENDING")
+            raise invalid("sort.sortOrder", sort.get("sortOrder"), "expected ASCENDING or DESCENDING")
         company = None
-        if "tmcId" in body:
-            if body["tmcId"]["id"] != store.tmc_id:
-                raise ApiError(404, "NOT_FOUND", f"TMC not found: {body['tmcId']['id']}",
-                               [{"name": "tmcId.id", "value": body["tmcId"]["id"]}])
+        if "tmcId" in query:
+            if query["tmcId"]["id"] != store.tmc_id:
+                raise ApiError(404, "NOT_FOUND", f"TMC not found: {query['tmcId']['id']}",
+                               [{"name": "tmcId.id", "value": query["tmcId"]["id"]}])
         else:
-            company = body["companyId"]["id"]
+            company = query["companyId"]["id"]
             if company not in store.company_ids:
                 raise ApiError(404, "NOT_FOUND", f"Company not found: {company}",
                                [{"name": "companyId.id", "value": company}])
-        page = body.get("pagination") or {}
-        offset, limit = page.get("offset", 0), page.get("limit", 100)
+        page = query.get("pagination") or {}
+        offset, limit = int(page.get("offset", 0)), int(page.get("limit", 100))  # 5.0 is an integer too
         with store.lock:
             positions = store.index.query(
-                company=company, filters=body.get("filters"), status=status,
-                search=body.get("searchText") or "",
+                company=company, filters=query.get("filters"), status=status,
+                search=query.get("searchText") or "",
                 descending=sort.get("sortOrder") == "DESCENDING")
             users = [store.detail(p) for p in positions[offset:offset + limit]]
         return JSONResponse({"users": users, "pagination": {"totalNumResults": len(positions)}})
 
-    @api
+    @api("get_user_info")
     async def get_user(request: Request) -> Response:
         return JSONResponse(store.user_profile(user_id(request, active_only=True)))
 
-    @api
+    @api("update_user")
     async def update_user(request: Request) -> Response:
         uid = user_id(request)
-        store.update_user(uid, await read_json(request, m.UserUpdateRequest))
+        store.update_user(uid, await body(request, held=store.user_profile(uid)))
         return Response(status_code=200)
 
-    @api
+    @api("delete_user")
     async def delete_user(request: Request) -> Response:
         store.set_active(user_id(request), False)
         return Response(status_code=204)
 
-    @api
+    @api("activate_user")
     async def activate_user(request: Request) -> Response:
         store.set_active(user_id(request), True)
         return Response(status_code=200)
 
-    def section_routes(slug: str) -> list[Route]:
-        model, put_status, honours_inactive = SECTIONS[slug]
+    def serve_section(slug: str) -> None:
+        get_name, put_name, put_status = SECTIONS[slug]
         key = SECTION_KEYS[slug]
+        get_op = OPERATIONS[get_name]
 
-        @api
+        @api(get_name)
         async def get_section(request: Request) -> Response:
-            return JSONResponse(store.get_section(user_id(request, active_only=honours_inactive), key))
+            return JSONResponse(store.get_section(user_id(request, active_only=honours_inactive(get_op)), key))
 
-        @api
+        if put_name is None:
+            return
+
+        @api(put_name)
         async def put_section(request: Request) -> Response:
             uid = user_id(request)
-            store.set_section(uid, key, await read_json(request, model))
+            store.set_section(uid, key, await body(request, held=store.get_section(uid, key)))
             return Response(status_code=put_status)
 
-        path = f"/v2/users/{{userId}}/{slug}"
-        routes = [Route(path, get_section, methods=["GET"])]
-        if model is not None:
-            routes.append(Route(path, put_section, methods=["PUT"]))
-        return routes
+    for slug in SECTIONS:
+        serve_section(slug)
 
-    @api
+    @api("add_favorite")
     async def add_favorite(request: Request) -> Response:
         uid = user_id(request)
-        body = await read_json(request, m.AddFavoriteRequest)
-        return JSONResponse({"favorite": store.add_favorite(uid, body)})
+        return JSONResponse({"favorite": store.add_favorite(uid, await body(request))})
 
-    @api
+    @api("list_favorites")
     async def list_favorites(request: Request) -> Response:
         uid = user_id(request)
         types = [t for v in request.query_params.getlist("types") for t in v.split(",") if t]
         items = store.list_favorites(uid, types or None, request.query_params.get("query"))
         return JSONResponse({"favorites": [{"favorite": f, "type": f["type"]} for f in items]})
 
-    @api
+    @api("remove_favorite")
     async def remove_favorite(request: Request) -> Response:
         uid = user_id(request)
         fav = request.path_params["favoriteId"]
@@ -244,7 +253,7 @@ def build_app(store: Store, faults: Faults, log: list, *, token: str, client_id:
                            [{"name": "favoriteId", "value": fav}])
         return Response(status_code=200)
 
-    @api
+    @api("get_rbac_info")
     async def get_rbac(request: Request) -> Response:
         return JSONResponse(rbac_info(store.get_section(user_id(request), "roles")))
 
@@ -279,31 +288,18 @@ def build_app(store: Store, faults: Faults, log: list, *, token: str, client_id:
     async def admin_requests(request: Request) -> Response:
         if request.method == "DELETE":
             log.clear()
-        return JSONResponse({"requests": [list(r) for r in list(log)]})
+        return JSONResponse(log.as_json())
 
     async def http_error(request: Request, exc: HTTPException) -> Response:
         return error_response(exc.status_code, [{
             "errorCode": "NOT_FOUND" if exc.status_code == 404 else "HTTP_ERROR",
             "message": str(exc.detail), "errorParameters": [{"name": "path", "value": request.url.path}]}])
 
-    routes = [
-        Route("/v2/auth/oauth2-token", oauth_token, methods=["POST"]),
-        Route("/v2/users", create_user, methods=["POST"]),
-        Route("/v2/users", query_users, methods=["GET"]),
-        Route("/v3/users/list", list_users, methods=["POST"]),
-        Route("/v2/users/{userId}", get_user, methods=["GET"]),
-        Route("/v2/users/{userId}", update_user, methods=["PUT"]),
-        Route("/v2/users/{userId}", delete_user, methods=["DELETE"]),
-        Route("/v2/users/{userId}/activate", activate_user, methods=["POST"]),
-        Route("/v2/users/{userId}/favorites", add_favorite, methods=["POST"]),
-        Route("/v2/users/{userId}/favorites", list_favorites, methods=["GET"]),
-        Route("/v2/users/{userId}/favorites/{favoriteId}", remove_favorite, methods=["DELETE"]),
-        Route("/v3/users/{userId}/rbac-info", get_rbac, methods=["GET"]),
+    routes += [
+        Route(TOKEN_PATH, oauth_token, methods=["POST"]),
         Route("/_sandbox/faults", admin_faults, methods=["GET", "POST"]),
         Route("/_sandbox/users/{userId}/{section}", admin_section, methods=["GET", "POST"]),
         Route("/_sandbox/requests", admin_requests, methods=["GET", "DELETE"]),
     ]
-    for slug in SECTIONS:
-        routes += section_routes(slug)
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error})
     return FaultMiddleware(app, faults, log)

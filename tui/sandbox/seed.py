@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from math import gcd
 
@@ -26,6 +25,8 @@ from .seed_data import (
     LEGAL_SUFFIX, LOCALES, POLICY_NAMES, email_part,
 )
 from .seed_places import COUNTRIES
+from .seed_profile import build_profile
+from .seed_types import STREAM_ORG, STREAM_SUMMARY, Company, Locale, UserRow
 
 __all__ = ["Company", "UserRow", "Seeder", "LOCALE_OF"]
 
@@ -35,25 +36,9 @@ _END = datetime(2025, 10, 31, 18, 0)
 _SPAN = int((_END - _T0).total_seconds())
 _PERSONAL_DOMAINS = ("inbox.example", "postbox.example", "mailbox.example")
 _TMC_NAMES = ("Atlas Corporate Travel", "Bluefin Travel Partners", "Compass Business Travel")
-_STREAM_SUMMARY, _STREAM_PROFILE, _STREAM_ORG = 0, 1, 7
 
 
-class _Locale:
-    __slots__ = ("code", "country", "language", "male", "female", "given", "family",
-                 "given_mail", "family_mail", "n_male", "combos")
-
-    def __init__(self, code: str, spec) -> None:
-        country, language, male, female, family = spec
-        self.code, self.country, self.language = code, country, language
-        self.male, self.female, self.family = male, female, family
-        self.given = male + female
-        self.n_male = len(male)
-        self.given_mail = tuple(email_part(g) for g in self.given)
-        self.family_mail = tuple(email_part(f) for f in family)
-        self.combos = len(self.given) * len(family)
-
-
-_LOCALES = tuple(_Locale(code, spec) for code, spec in LOCALES.items())
+_LOCALES = tuple(Locale(code, spec) for code, spec in LOCALES.items())
 _LOCALE_START: list[int] = []
 _total = 0
 for _loc in _LOCALES:
@@ -61,59 +46,6 @@ for _loc in _LOCALES:
     _total += _loc.combos
 _NAME_SPACE = _total
 LOCALE_OF = {loc.code: loc for loc in _LOCALES}
-
-
-@dataclass(slots=True)
-class Company:
-    """One customer company of the TMC. Reference lists hold ``{"id": uuid, "name": str}`` dicts."""
-    id: str
-    name: str
-    code: str
-    domain: str
-    country_code: str          # HQ country (alpha-2)
-    region: str                # NA / EMEA / APAC
-    legal_entities: list[dict]
-    offices: list[dict]
-    departments: list[dict]
-    cost_centers: list[dict]   # cost_centers[d] belongs to departments[d]
-    grades: list[dict]         # junior -> senior
-    policies: list[dict]       # PolicyBasicInfo-shaped {"id", "name"}
-    office_places: list[tuple[str, int]] = field(default_factory=list)  # (country, city index) per office
-    office_entity: list[int] = field(default_factory=list)             # legal entity index per office
-    first_index: int = 0       # users first_index .. first_index + size - 1 belong to this company
-    size: int = 0
-    n_managers: int = 0
-    office_cum: tuple[float, ...] = ()
-    name_mul: int = 1
-    name_add: int = 0
-
-
-@dataclass(slots=True)
-class UserRow:
-    """What the list and the search index need about one user. Absent strings are "" (as in the
-    store's rows built from edited profiles); only ``manager_index`` uses None."""
-    index: int
-    user_id: str
-    given: str
-    family: str
-    email: str
-    external_id: str
-    employee_id: str           # "" unless persona EMPLOYEE
-    persona: str
-    tier: str
-    is_active: bool
-    roles: tuple[str, ...]
-    company_id: str
-    organization_name: str
-    legal_entity_id: str
-    office_id: str
-    office_name: str
-    department_id: str         # "" unless persona EMPLOYEE
-    cost_center_id: str        # "" unless persona EMPLOYEE
-    designation: str           # "" unless persona EMPLOYEE
-    created_at: str            # DateTimeLocal iso8601, e.g. "2021-04-05T10:22:13"
-    last_updated_at: str
-    manager_index: int | None
 
 
 def _uuid(bits: int) -> str:
@@ -137,7 +69,7 @@ class Seeder:
         self.seed = seed
         self.n_users = n_users
         self._seed_key = seed * 2 if seed >= 0 else -seed * 2 - 1
-        org = random.Random(self._key(0, _STREAM_ORG))
+        org = self.rng(0, STREAM_ORG)
         self.tmc_id = _uuid(org.getrandbits(122))
         self.tmc_name = org.choice(_TMC_NAMES)
         self._mul = org.getrandbits(48) | 1
@@ -169,9 +101,13 @@ class Seeder:
     def _key(self, i: int, stream: int) -> int:
         return ((self._seed_key << 44) | i) << 3 | stream
 
+    def rng(self, i: int, stream: int) -> random.Random:
+        """The random stream ``stream`` (a ``STREAM_*`` constant) of user ``i``."""
+        return random.Random(self._key(i, stream))
+
     def user_id(self, i: int) -> str:
         """The uuid of user ``i`` (its last 12 hex digits encode ``i``, scrambled)."""
-        return self._uid(i, random.Random(self._key(i, _STREAM_SUMMARY)).getrandbits(74))
+        return self._uid(i, self.rng(i, STREAM_SUMMARY).getrandbits(74))
 
     def _uid(self, i: int, bits: int) -> str:
         x = ((i ^ self._xor) * self._mul) & _M48
@@ -242,7 +178,7 @@ class Seeder:
 
     # ----------------------------------------------------------------- users
     @staticmethod
-    def name_of(c: Company, k: int) -> tuple[_Locale, int, int, int]:
+    def name_of(c: Company, k: int) -> tuple[Locale, int, int, int]:
         """(locale, given index, family index, repeat) of the company's k-th user."""
         slot = (c.name_mul * (k % _NAME_SPACE) + c.name_add) % _NAME_SPACE
         li = bisect_right(_LOCALE_START, slot) - 1
@@ -270,7 +206,7 @@ class Seeder:
             raise IndexError(f"user index {i} out of range")
         c = self.companies[bisect_right(self._starts, i) - 1]
         k = i - c.first_index
-        r = random.Random(self._key(i, _STREAM_SUMMARY))
+        r = self.rng(i, STREAM_SUMMARY)
         rnd = r.random
         user_id = self._uid(i, r.getrandbits(74))
         loc, gi, fi, rep = self.name_of(c, k)
@@ -335,7 +271,6 @@ class Seeder:
 
     def profile(self, i: int) -> dict:
         """Full section payloads of user ``i`` (see seed_profile.build_profile)."""
-        from .seed_profile import build_profile
         return build_profile(self, i)
 
     def user_detail(self, i: int) -> dict:

@@ -7,18 +7,13 @@ profile always agrees with its summary row.
 
 from __future__ import annotations
 
-import random
-from typing import TYPE_CHECKING
-
 from .seed_data import (
     CONTINGENT_ATTRIBUTES, INTERN_TITLE, NAME_SUFFIXES, NICKNAMES, STEALTH_LABELS, ascii_name, email_part,
 )
 from .seed_places import COUNTRIES, COUNTRY_CODES, NANP_AREAS, fill
 from .seed_prefs import membership_info, travel_preferences
 from .seed_travel import E
-
-if TYPE_CHECKING:
-    from .seed import Company, Seeder, UserRow
+from .seed_types import STREAM_PROFILE, Company, SeedSource, UserRow
 
 _DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 
@@ -112,7 +107,7 @@ def _identity_docs(nc: str, oc: str, rnd) -> list[dict]:
     return docs
 
 
-def personal_info(sd: Seeder, row: UserRow, c: Company, rnd, oc: str, city: int) -> tuple[dict, str]:
+def personal_info(sd: SeedSource, row: UserRow, c: Company, rnd, oc: str, city: int) -> tuple[dict, str]:
     loc, gi, fi, _ = sd.name_of(c, row.index - c.first_index)
     male = gi < loc.n_male
     nc = loc.country if rnd() < 0.7 else oc
@@ -177,7 +172,7 @@ def personal_info(sd: Seeder, row: UserRow, c: Company, rnd, oc: str, city: int)
     return info, nc
 
 
-def _ref(sd: Seeder, ref_id: str) -> dict:
+def _ref(sd: SeedSource, ref_id: str) -> dict:
     return {"id": ref_id, "name": sd.ref_name(ref_id)}
 
 
@@ -185,7 +180,7 @@ def _user_ref(row: UserRow) -> dict:
     return {"id": row.user_id, "name": f"{row.given} {row.family}"}
 
 
-def business_info(sd: Seeder, row: UserRow, c: Company, rnd, oc: str) -> dict:
+def business_info(sd: SeedSource, row: UserRow, c: Company, rnd, oc: str) -> dict:
     k = row.index - c.first_index
     info: dict = {"organizationRef": {"id": c.id, "name": c.name}, "legalEntityRef": _ref(sd, row.legal_entity_id),
                   "countryCode": COUNTRIES[oc].alpha3}
@@ -237,7 +232,7 @@ def business_info(sd: Seeder, row: UserRow, c: Company, rnd, oc: str) -> dict:
     return info
 
 
-def _roles(sd: Seeder, row: UserRow, c: Company, rnd) -> dict:
+def _roles(sd: SeedSource, row: UserRow, c: Company, rnd) -> dict:
     roles = []
     for role in row.roles:
         cfg: dict = {"roleType": role}
@@ -254,13 +249,13 @@ def _roles(sd: Seeder, row: UserRow, c: Company, rnd) -> dict:
     return {"roles": roles}
 
 
-def _arranger(sd: Seeder, i: int, status: str) -> dict:
+def _arranger(sd: SeedSource, i: int, status: str) -> dict:
     a = sd.summary(i)
     return {"userId": {"id": a.user_id}, "name": {"given": a.given, "family1": a.family}, "email": a.email,
             "status": status}
 
 
-def _travel_arrangers(sd: Seeder, row: UserRow, c: Company, rnd) -> dict:
+def _travel_arrangers(sd: SeedSource, row: UserRow, c: Company, rnd) -> dict:
     k = row.index - c.first_index
     out = []
     assistant = sd.assistant_of(c, k)
@@ -272,7 +267,7 @@ def _travel_arrangers(sd: Seeder, row: UserRow, c: Company, rnd) -> dict:
     return {"travelArrangers": out}
 
 
-def _notifications(sd: Seeder, row: UserRow, c: Company, rnd) -> dict:
+def _notifications(sd: SeedSource, row: UserRow, c: Company, rnd) -> dict:
     if rnd() < 0.4:
         return {"preferences": []}
     prefs = []
@@ -299,11 +294,10 @@ def _policies(row: UserRow, c: Company) -> dict:
     return {"policies": [dict(p) for p in c.policies if p["name"] in names]}
 
 
-def build_profile(sd: Seeder, i: int) -> dict:
-    from .seed import _STREAM_PROFILE
+def build_profile(sd: SeedSource, i: int) -> dict:
     row = sd.summary(i)
     c = sd.company_of(i)
-    r = random.Random(sd._key(i, _STREAM_PROFILE))
+    r = sd.rng(i, STREAM_PROFILE)
     rnd = r.random
     oc, city = c.office_places[sd.office_position(row.office_id)[1]]
     personal, nc = personal_info(sd, row, c, rnd, oc, city)

@@ -12,14 +12,13 @@ from typing import Any, TextIO
 import uvicorn
 
 from .config import SandboxConfig
-from .faults import Faults
+from .faults import Faults, RequestLog
 from .routes import build_app
+from .seed import Seeder
 from .store import Store
 
 
-def _seeder(cfg: SandboxConfig) -> Any:
-    from .seed import Seeder  # the seed module is written separately
-
+def _seeder(cfg: SandboxConfig) -> Seeder:
     return Seeder(seed=cfg.seed, n_users=cfg.users)
 
 
@@ -30,7 +29,7 @@ class Sandbox:
         self.config = cfg
         self.store = Store(seeder if seeder is not None else _seeder(cfg), cfg.state_file)
         self.faults = Faults(cfg.latency_ms, cfg.error_rate, cfg.rate_limit, seed=cfg.seed)
-        self.requests: list[tuple[str, str, int]] = []
+        self.requests = RequestLog()  # (method, path, status) of the last API requests, oldest first
         self.token = cfg.token
         self.tmc_id = self.store.tmc_id
         self.company_ids = list(self.store.company_ids)

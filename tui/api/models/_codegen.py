@@ -4,10 +4,10 @@ Run from the repository root, with the shared specs beside it::
 
     python -m tui.api.models._codegen ../shared/spotnana
 
-Only names, types, enums, required flags, constraints and the ``x-pii`` / deprecation marks
-are taken from the spec; descriptions and examples are not copied. Each schema lands in the
-module of the one profile section that uses it, in ``common`` when several do, else in
-``users``. The output is committed; ``tests/contract/test_models_match_spec.py`` checks that it
+Only names, types, enums, required flags, constraints (an integer's ``int32``/``int64`` format
+counts as bounds) and the ``x-pii`` / deprecation marks are taken from the spec; descriptions
+and examples are not copied. Each schema lands in the module of the one profile section that
+uses it, in ``common`` when several do, else in ``users``. The output is committed; ``tests/contract/test_models_match_spec.py`` checks that it
 still matches the spec.
 """
 
@@ -32,6 +32,9 @@ GROUPS = {
     "roles": ["RolesConfig", "GetRbacInfoResponse"],
 }
 AUTH_SCHEMAS = ["OAuthTokenRequest", "OAuthTokenResponse"]
+# An integer's format bounds it like minimum/maximum do.
+INT_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+INT_BOUND_NAMES = {-(2**31): "INT32_MIN", 2**31 - 1: "INT32_MAX", -(2**63): "INT64_MIN", 2**63 - 1: "INT64_MAX"}
 RESERVED = {"schema", "json", "copy", "dict", "validate", "construct", "fields", "to_json", "parse_obj"}
 
 
@@ -120,12 +123,16 @@ class Gen:
                 cons.append(f"min_length={node['minLength']}")
             return f"Annotated[StrictStr, Field({', '.join(cons)})]" if cons else "StrictStr"
         if t == "integer":
-            cons = []
+            lo, hi = INT_FORMATS.get(node.get("format"), (None, None))
             if "minimum" in node:
-                cons.append(f"ge={node['minimum']}")
+                lo = node["minimum"] if lo is None else max(lo, node["minimum"])
             if "maximum" in node:
-                cons.append(f"le={node['maximum']}")
-            return f"Annotated[StrictInt, Field({', '.join(cons)})]" if cons else "StrictInt"
+                hi = node["maximum"] if hi is None else min(hi, node["maximum"])
+            fmt = node.get("format")
+            if fmt in INT_FORMATS and (lo, hi) == INT_FORMATS[fmt]:
+                return fmt.capitalize()  # Int32 / Int64
+            cons = [f"{k}={INT_BOUND_NAMES.get(v, v)}" for k, v in (("ge", lo), ("le", hi)) if v is not None]
+            return f"integer({', '.join(cons)})" if cons else "Integer"
         if t == "number":
             return "Number"
         if t == "boolean":
@@ -212,8 +219,11 @@ class Gen:
             mapping = {k: ref_name({"$ref": v}) for k, v in disc["mapping"].items()}
             other = f"{name}Other"
             lines = [
-                f"class {other}(SpotnanaModel):",
+                f"class {other}(UnknownVariant):",
                 f"    \"\"\"A {name} whose {prop} this version does not know: kept as it is.\"\"\"",
+                "",
+                f"    tag = {prop!r}",
+                f"    known_tags = {tuple(mapping)!r}",
                 "",
                 "",
                 f"_{snake(name).upper()}_MAP = {mapping!r}",
@@ -221,7 +231,7 @@ class Gen:
                 "",
                 f"def {fn}(v: Any) -> str:",
                 f"    key = v.get({prop!r}) if isinstance(v, dict) else getattr(v, {snake(prop)!r}, None)",
-                f"    return _{snake(name).upper()}_MAP.get(key, {other!r})",
+                f"    return _{snake(name).upper()}_MAP.get(key, {other!r}) if isinstance(key, str) else {other!r}",
                 "",
                 "",
                 f"{name} = Annotated[",
@@ -311,8 +321,8 @@ class Gen:
             "from typing_extensions import Self",
             "",
             "from ._base import (",
-            "    DateTimeStr, Email, Field, Number, SpotnanaModel, StrictBool, StrictInt, StrictStr, Uuid,",
-            "    enum_str,",
+            "    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, Field, Int32, Int64, Integer, Number,",
+            "    SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid, enum_str, integer,",
             ")",
         ]
         for m in sorted(imports):

@@ -8,8 +8,8 @@ from pydantic import Discriminator, Tag, model_validator
 from typing_extensions import Self
 
 from ._base import (
-    DateTimeStr, Email, Field, Number, SpotnanaModel, StrictBool, StrictInt, StrictStr, Uuid,
-    enum_str,
+    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, Field, Int32, Int64, Integer, Number,
+    SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid, enum_str, integer,
 )
 
 
@@ -25,7 +25,7 @@ class OAuthTokenRequest(SpotnanaModel):
 
 class OAuthTokenResponse(SpotnanaModel):
     access_token: StrictStr
-    expires_in: StrictInt | None = None
+    expires_in: Int32 | None = None
     token_type: StrictStr
     refresh_token: StrictStr | None = None
     scope: StrictStr | None = None

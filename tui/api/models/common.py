@@ -8,8 +8,8 @@ from pydantic import Discriminator, Tag, model_validator
 from typing_extensions import Self
 
 from ._base import (
-    DateTimeStr, Email, Field, Number, SpotnanaModel, StrictBool, StrictInt, StrictStr, Uuid,
-    enum_str,
+    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, Field, Int32, Int64, Integer, Number,
+    SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid, enum_str, integer,
 )
 
 
@@ -18,13 +18,13 @@ class DateModel(SpotnanaModel):
 
 
 class PhoneNumber(SpotnanaModel):
-    country_code: StrictInt | None = Field(None, alias='countryCode')
+    country_code: Int32 | None = Field(None, alias='countryCode')
     country_code_source: enum_str("UNSPECIFIED", "FROM_NUMBER_WITH_PLUS_SIGN", "FROM_NUMBER_WITH_IDD", "FROM_NUMBER_WITHOUT_PLUS_SIGN", "FROM_DEFAULT_COUNTRY") | None = Field(None, alias='countryCodeSource')
     extension: StrictStr | None = None
     iso_country_code: StrictStr | None = Field(None, alias='isoCountryCode')
     italian_leading_zero: StrictBool | None = Field(None, alias='italianLeadingZero')
-    national_number: StrictInt | None = Field(None, alias='nationalNumber')
-    number_of_leading_zeros: StrictInt | None = Field(None, alias='numberOfLeadingZeros')
+    national_number: Int64 | None = Field(None, alias='nationalNumber')
+    number_of_leading_zeros: Int32 | None = Field(None, alias='numberOfLeadingZeros')
     preferred_domestic_carrier_code: StrictStr | None = Field(None, alias='preferredDomesticCarrierCode')
     raw_input: StrictStr | None = Field(None, alias='rawInput')
     type: enum_str("UNKNOWN_TYPE", "MOBILE", "LANDLINE") | None = None

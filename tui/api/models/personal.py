@@ -8,8 +8,8 @@ from pydantic import Discriminator, Tag, model_validator
 from typing_extensions import Self
 
 from ._base import (
-    DateTimeStr, Email, Field, Number, SpotnanaModel, StrictBool, StrictInt, StrictStr, Uuid,
-    enum_str,
+    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, Field, Int32, Int64, Integer, Number,
+    SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid, enum_str, integer,
 )
 from .common import DateModel, PhoneNumber
 
@@ -19,8 +19,8 @@ class CompanyId(SpotnanaModel):
 
 
 class Dimensions(SpotnanaModel):
-    height: StrictInt | None = None
-    width: StrictInt | None = None
+    height: Int32 | None = None
+    width: Int32 | None = None
 
 
 class Image(SpotnanaModel):
@@ -80,7 +80,7 @@ class PostalAddress(SpotnanaModel):
     recipients: list[StrictStr] | None = None
     region_code: StrictStr = Field(alias='regionCode')
     region_name: StrictStr | None = Field(None, alias='regionName')
-    revision: StrictInt | None = None
+    revision: Int32 | None = None
     sorting_code: StrictStr | None = Field(None, alias='sortingCode')
     sublocality: StrictStr | None = None
     timezone: StrictStr | None = None

@@ -8,8 +8,8 @@ from pydantic import Discriminator, Tag, model_validator
 from typing_extensions import Self
 
 from ._base import (
-    DateTimeStr, Email, Field, Number, SpotnanaModel, StrictBool, StrictInt, StrictStr, Uuid,
-    enum_str,
+    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, Field, Int32, Int64, Integer, Number,
+    SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid, enum_str, integer,
 )
 from .common import Reference
 
@@ -60,8 +60,11 @@ class TravelArrangerMetadataV2(SpotnanaModel):
     arranger_for: list[TravelerConfigForArranger] = Field(alias='arrangerFor')
 
 
-class RoleMetadataV2Other(SpotnanaModel):
+class RoleMetadataV2Other(UnknownVariant):
     """A RoleMetadataV2 whose roleType this version does not know: kept as it is."""
+
+    tag = 'roleType'
+    known_tags = ('TRAVEL_ARRANGER', 'COMPANY_ADMIN', 'COMPANY_TRAVEL_ARRANGER', 'COMPANY_REPORT_ADMIN', 'TMC_ADMIN', 'TMC_AGENT')
 
 
 _ROLE_METADATA_V2_MAP = {'TRAVEL_ARRANGER': 'TravelArrangerMetadataV2', 'COMPANY_ADMIN': 'CompanyRoleInfo', 'COMPANY_TRAVEL_ARRANGER': 'CompanyRoleInfo', 'COMPANY_REPORT_ADMIN': 'CompanyRoleInfo', 'TMC_ADMIN': 'TmcRoleInfo', 'TMC_AGENT': 'TmcRoleInfo'}
@@ -69,7 +72,7 @@ _ROLE_METADATA_V2_MAP = {'TRAVEL_ARRANGER': 'TravelArrangerMetadataV2', 'COMPANY
 
 def _role_metadata_v2_tag(v: Any) -> str:
     key = v.get('roleType') if isinstance(v, dict) else getattr(v, 'role_type', None)
-    return _ROLE_METADATA_V2_MAP.get(key, 'RoleMetadataV2Other')
+    return _ROLE_METADATA_V2_MAP.get(key, 'RoleMetadataV2Other') if isinstance(key, str) else 'RoleMetadataV2Other'
 
 
 RoleMetadataV2 = Annotated[

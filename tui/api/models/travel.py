@@ -8,8 +8,8 @@ from pydantic import Discriminator, Tag, model_validator
 from typing_extensions import Self
 
 from ._base import (
-    DateTimeStr, Email, Field, Number, SpotnanaModel, StrictBool, StrictInt, StrictStr, Uuid,
-    enum_str,
+    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, Field, Int32, Int64, Integer, Number,
+    SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid, enum_str, integer,
 )
 from .common import DateModel
 
@@ -40,7 +40,7 @@ class MealPref(SpotnanaModel):
 
 
 class NumStopsPref(SpotnanaModel):
-    num_of_stops: StrictInt = Field(alias='numOfStops')
+    num_of_stops: Int64 = Field(alias='numOfStops')
 
 
 PreferredLocationLabel = enum_str("HOME", "WORK", "OTHER")
@@ -59,7 +59,7 @@ class SeatAmenityPref(SpotnanaModel):
 class SeatLocationPref(SpotnanaModel):
     cabins: list[enum_str("UNKNOWN_CABIN", "ECONOMY", "PREMIUM_ECONOMY", "BUSINESS", "FIRST")] | None = None
     is_bulk_head_pref: StrictBool | None = Field(None, alias='isBulkHeadPref')
-    max_flight_duration_in_hours: StrictInt | None = Field(None, alias='maxFlightDurationInHours')
+    max_flight_duration_in_hours: Int32 | None = Field(None, alias='maxFlightDurationInHours')
     position: enum_str("UNKNOWN_POSITION", "AISLE", "WINDOW", "AISLE_OR_WINDOW") | None = None
 
 

@@ -8,8 +8,8 @@ from pydantic import Discriminator, Tag, model_validator
 from typing_extensions import Self
 
 from ._base import (
-    DateTimeStr, Email, Field, Number, SpotnanaModel, StrictBool, StrictInt, StrictStr, Uuid,
-    enum_str,
+    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, Field, Int32, Int64, Integer, Number,
+    SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid, enum_str, integer,
 )
 from .business import BusinessInfo
 from .common import PhoneNumber, Reference
@@ -105,8 +105,8 @@ class ListUsersV3TmcId(SpotnanaModel):
 
 
 class OffsetBasedPaginationRequestParams(SpotnanaModel):
-    offset: Annotated[StrictInt, Field(ge=0)] | None = None
-    limit: Annotated[StrictInt, Field(ge=1)] | None = None
+    offset: integer(ge=0, le=INT32_MAX) | None = None
+    limit: integer(ge=1, le=INT32_MAX) | None = None
 
 
 Persona = enum_str("UNKNOWN_PERSONA", "EMPLOYEE", "GUEST", "PERSONAL", "RELATIVE", "ADHOC")
@@ -157,7 +157,7 @@ class ListUsersV3Request(SpotnanaModel):
 
 
 class OffsetBasedPaginationResponseParams(SpotnanaModel):
-    total_num_results: StrictInt = Field(alias='totalNumResults')
+    total_num_results: Int32 = Field(alias='totalNumResults')
 
 
 class PersonalDetail(SpotnanaModel):
@@ -273,7 +273,7 @@ class UserSummary(SpotnanaModel):
 
 
 class UserSummaryList(SpotnanaModel):
-    length: StrictInt | None = None
+    length: Int32 | None = None
     elements: list[UserSummary] | None = None
 
 
