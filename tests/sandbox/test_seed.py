@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import itertools
-import time
 from collections import Counter
 from functools import cache
 
 import pytest
 
+import tui.api.models as models
 from tests import specdata
 from tui.sandbox.seed import LOCALE_OF, Seeder
 from tui.sandbox.seed_travel import ENUMS
@@ -189,7 +189,6 @@ def test_every_section_validates_against_the_spec(seed):
 
 
 def test_every_section_round_trips_through_the_models():
-    models = pytest.importorskip("tui.api.models")
     n = 500
     sd = seeder(7, n)
     for i in range(0, n, 2):
@@ -285,19 +284,6 @@ def test_index_of_round_trip():
     assert sd.index_of("00000000-0000-4000-8000-00000000zzzz") is None
     assert Seeder(7, 10).index_of(Seeder(7, 100).user_id(50)) is None   # beyond n_users
     assert Seeder(8, 500).index_of(uid) is None                         # another seed
-
-
-def test_summary_speed_report():
-    sd = Seeder(42, 20000)
-    start = time.perf_counter()
-    for i in range(20000):
-        sd.summary(i)
-    per = (time.perf_counter() - start) / 20000 * 1e6
-    start = time.perf_counter()
-    for i in range(200):
-        sd.profile(i)
-    per_profile = (time.perf_counter() - start) / 200 * 1e6
-    print(f"\nsummary: {per:.1f} us/user, profile: {per_profile:.0f} us/user")
 
 
 def test_the_spec_check_is_not_vacuous():

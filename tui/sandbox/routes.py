@@ -18,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tui.api import models as m
+from tui.api.operations import USER_STATUSES
 from tui.api.auth import TOKEN_PATH
 from tui.api.operations import OPERATIONS, Operation
 
@@ -42,7 +43,6 @@ SECTIONS: dict[str, tuple[str, str | None, int | None]] = {
     "travel-arrangers": ("get_user_travel_arrangers", None, None),
     "applicable-policies": ("get_user_applicable_policies", None, None),
 }
-STATUSES = ("ACTIVE", "INACTIVE", "ALL")
 INCLUDE_INACTIVE = "includeInactive"
 
 
@@ -164,8 +164,8 @@ def build_app(store: Store, faults: Faults, log: RequestLog, *, token: str, clie
     async def list_users(request: Request) -> Response:
         query = await body(request)
         status = query.get("userStatusFilter", "ACTIVE")
-        if status not in STATUSES:
-            raise invalid("userStatusFilter", status, f"expected one of {', '.join(STATUSES)}")
+        if status not in USER_STATUSES:
+            raise invalid("userStatusFilter", status, f"expected one of {', '.join(USER_STATUSES)}")
         sort = query.get("sort") or {}
         if sort.get("sortBy", "NAME") != "NAME":
             raise invalid("sort.sortBy", sort.get("sortBy"), "only NAME is supported")
