@@ -102,3 +102,42 @@ def test_import_tui_api_is_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""  # errors only; client/auth/models load on first use
+
+
+ROOT = TUI.parent
+
+
+def _lint_imports(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).with_name("lint-imports")
+    return subprocess.run([str(exe), "--no-cache", *args], capture_output=True, text=True, timeout=120, cwd=cwd,
+                          env=env)
+
+
+def test_import_linter_contracts_are_kept():
+    """pyproject.toml's [tool.importlinter] contracts: floors, widgets vs screens, no cycles."""
+    out = _lint_imports()
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "5 kept, 0 broken" in out.stdout
+
+
+def test_the_contracts_catch_a_cycle_and_a_widget_importing_a_screen(tmp_path):
+    import os
+
+    pkg = tmp_path / "probe"
+    (pkg / "ui" / "widgets").mkdir(parents=True)
+    (pkg / "ui" / "screens").mkdir()
+    for d in (pkg, pkg / "ui", pkg / "ui" / "widgets", pkg / "ui" / "screens"):
+        (d / "__init__.py").write_text("")
+    (pkg / "ui" / "widgets" / "w.py").write_text("def f():\n    from probe.ui.screens import s\n")
+    (pkg / "ui" / "screens" / "s.py").write_text("from probe.ui.widgets import w\n")
+    config = tmp_path / "contracts.toml"
+    config.write_text(
+        '[tool.importlinter]\nroot_packages = ["probe"]\n'
+        '[[tool.importlinter.contracts]]\nname = "widgets"\ntype = "forbidden"\n'
+        'source_modules = ["probe.ui.widgets"]\nforbidden_modules = ["probe.ui.screens"]\n'
+        '[[tool.importlinter.contracts]]\nname = "cycles"\ntype = "acyclic_siblings"\nancestors = ["probe"]\n'
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    out = _lint_imports("--config", str(config), cwd=tmp_path, env=env)
+    assert out.returncode != 0
+    assert "0 kept, 2 broken" in out.stdout, out.stdout
