@@ -88,6 +88,8 @@ class EnumValues:
 
 
 def enum_str(*values: str) -> Any:
+    """``Annotated[StrictStr, EnumValues(values)]``, built at run time. The generated models spell
+    that out instead, since a type checker reads no call in an annotation."""
     return Annotated[StrictStr, EnumValues(tuple(values))]
 
 
@@ -146,15 +148,16 @@ class IntegerBounds:
 
 
 def integer(ge: int | None = None, le: int | None = None) -> Any:
-    """A JSON Schema ``integer`` with bounds (see :class:`IntegerBounds`)."""
+    """A JSON Schema ``integer`` with bounds (see :class:`IntegerBounds`), built at run time; the
+    generated models spell out ``Annotated[int, IntegerBounds(ge, le)]`` (see :func:`enum_str`)."""
     return Annotated[int, IntegerBounds(ge, le)]
 
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-Integer = integer()
-Int32 = integer(INT32_MIN, INT32_MAX)  # format: int32
-Int64 = integer(INT64_MIN, INT64_MAX)  # format: int64
+Integer = Annotated[int, IntegerBounds()]
+Int32 = Annotated[int, IntegerBounds(INT32_MIN, INT32_MAX)]  # format: int32
+Int64 = Annotated[int, IntegerBounds(INT64_MIN, INT64_MAX)]  # format: int64
 Number = StrictInt | StrictFloat
 Email = Annotated[StrictStr, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Uuid = Annotated[

@@ -104,8 +104,9 @@ class Gen:
 
     def scalar(self, node: dict) -> str:
         t = node.get("type")
-        if "enum" in node:
-            return "enum_str(" + ", ".join(json.dumps(v) for v in node["enum"]) + ")"
+        if "enum" in node:  # what enum_str() builds, spelled out so that a type checker can read it
+            values = [json.dumps(v) for v in node["enum"]]
+            return f"Annotated[StrictStr, EnumValues(({', '.join(values)}{',' if len(values) == 1 else ''}))]"
         if t == "string":
             fmt = node.get("format")
             if fmt == "email":
@@ -123,16 +124,18 @@ class Gen:
                 cons.append(f"min_length={node['minLength']}")
             return f"Annotated[StrictStr, Field({', '.join(cons)})]" if cons else "StrictStr"
         if t == "integer":
-            lo, hi = INT_FORMATS.get(node.get("format"), (None, None))
+            fmt = node.get("format")
+            lo: int | None
+            hi: int | None
+            lo, hi = INT_FORMATS.get(fmt, (None, None)) if isinstance(fmt, str) else (None, None)
             if "minimum" in node:
                 lo = node["minimum"] if lo is None else max(lo, node["minimum"])
             if "maximum" in node:
                 hi = node["maximum"] if hi is None else min(hi, node["maximum"])
-            fmt = node.get("format")
-            if fmt in INT_FORMATS and (lo, hi) == INT_FORMATS[fmt]:
+            if isinstance(fmt, str) and fmt in INT_FORMATS and (lo, hi) == INT_FORMATS[fmt]:
                 return fmt.capitalize()  # Int32 / Int64
             cons = [f"{k}={INT_BOUND_NAMES.get(v, v)}" for k, v in (("ge", lo), ("le", hi)) if v is not None]
-            return f"integer({', '.join(cons)})" if cons else "Integer"
+            return f"Annotated[int, IntegerBounds({', '.join(cons)})]" if cons else "Integer"  # as integer() builds
         if t == "number":
             return "Number"
         if t == "boolean":
@@ -321,8 +324,8 @@ class Gen:
             "from typing_extensions import Self",
             "",
             "from ._base import (",
-            "    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, Field, Int32, Int64, Integer, Number,",
-            "    SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid, enum_str, integer,",
+            "    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, EnumValues, Field, Int32, Int64, Integer,",
+            "    IntegerBounds, Number, SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid,",
             ")",
         ]
         for m in sorted(imports):

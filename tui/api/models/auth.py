@@ -8,8 +8,8 @@ from pydantic import Discriminator, Tag, model_validator
 from typing_extensions import Self
 
 from ._base import (
-    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, Field, Int32, Int64, Integer, Number,
-    SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid, enum_str, integer,
+    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, EnumValues, Field, Int32, Int64, Integer,
+    IntegerBounds, Number, SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid,
 )
 
 

@@ -8,8 +8,8 @@ from pydantic import Discriminator, Tag, model_validator
 from typing_extensions import Self
 
 from ._base import (
-    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, Field, Int32, Int64, Integer, Number,
-    SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid, enum_str, integer,
+    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, EnumValues, Field, Int32, Int64, Integer,
+    IntegerBounds, Number, SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid,
 )
 
 
@@ -19,7 +19,7 @@ class DateModel(SpotnanaModel):
 
 class PhoneNumber(SpotnanaModel):
     country_code: Int32 | None = Field(None, alias='countryCode')
-    country_code_source: enum_str("UNSPECIFIED", "FROM_NUMBER_WITH_PLUS_SIGN", "FROM_NUMBER_WITH_IDD", "FROM_NUMBER_WITHOUT_PLUS_SIGN", "FROM_DEFAULT_COUNTRY") | None = Field(None, alias='countryCodeSource')
+    country_code_source: Annotated[StrictStr, EnumValues(("UNSPECIFIED", "FROM_NUMBER_WITH_PLUS_SIGN", "FROM_NUMBER_WITH_IDD", "FROM_NUMBER_WITHOUT_PLUS_SIGN", "FROM_DEFAULT_COUNTRY"))] | None = Field(None, alias='countryCodeSource')
     extension: StrictStr | None = None
     iso_country_code: StrictStr | None = Field(None, alias='isoCountryCode')
     italian_leading_zero: StrictBool | None = Field(None, alias='italianLeadingZero')
@@ -27,7 +27,7 @@ class PhoneNumber(SpotnanaModel):
     number_of_leading_zeros: Int32 | None = Field(None, alias='numberOfLeadingZeros')
     preferred_domestic_carrier_code: StrictStr | None = Field(None, alias='preferredDomesticCarrierCode')
     raw_input: StrictStr | None = Field(None, alias='rawInput')
-    type: enum_str("UNKNOWN_TYPE", "MOBILE", "LANDLINE") | None = None
+    type: Annotated[StrictStr, EnumValues(("UNKNOWN_TYPE", "MOBILE", "LANDLINE"))] | None = None
 
 
 class Reference(SpotnanaModel):

@@ -8,8 +8,8 @@ from pydantic import Discriminator, Tag, model_validator
 from typing_extensions import Self
 
 from ._base import (
-    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, Field, Int32, Int64, Integer, Number,
-    SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid, enum_str, integer,
+    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, EnumValues, Field, Int32, Int64, Integer,
+    IntegerBounds, Number, SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid,
 )
 
 
@@ -20,7 +20,7 @@ class LoyaltyInfo(SpotnanaModel):
     applied_to: list[StrictStr] | None = Field(None, alias='appliedTo')
     id: StrictStr = Field(json_schema_extra={'x-pii': 'IDENTIFIER'})
     issued_by: StrictStr = Field(alias='issuedBy')
-    type: enum_str("UNKNOWN_TYPE", "AIR", "HOTEL", "CAR", "RAIL")
+    type: Annotated[StrictStr, EnumValues(("UNKNOWN_TYPE", "AIR", "HOTEL", "CAR", "RAIL"))]
     linked: StrictBool | None = None
     tier: LoyaltyTier | None = None
 

@@ -8,8 +8,8 @@ from pydantic import Discriminator, Tag, model_validator
 from typing_extensions import Self
 
 from ._base import (
-    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, Field, Int32, Int64, Integer, Number,
-    SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid, enum_str, integer,
+    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, EnumValues, Field, Int32, Int64, Integer,
+    IntegerBounds, Number, SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid,
 )
 from .common import DateModel, PhoneNumber
 
@@ -43,12 +43,12 @@ class EmergencyContact(SpotnanaModel):
     name: StrictStr = Field(json_schema_extra={'x-pii': 'SENSITIVE'})
     email: Email | None = Field(None, json_schema_extra={'x-pii': 'IDENTIFIER'})
     designation: StrictStr | None = Field(None, json_schema_extra={'deprecated': True, 'x-sunset': '2026-07-01'})
-    relation: enum_str("RELATION_UNKNOWN", "SPOUSE", "PARENT", "SIBLING", "CHILD", "FRIEND", "RELATIVE", "COLLEAGUE", "OTHER") | None = None
+    relation: Annotated[StrictStr, EnumValues(("RELATION_UNKNOWN", "SPOUSE", "PARENT", "SIBLING", "CHILD", "FRIEND", "RELATIVE", "COLLEAGUE", "OTHER"))] | None = None
     phone_numbers: list[PhoneNumber] = Field(alias='phoneNumbers', json_schema_extra={'x-pii': 'IDENTIFIER'})
     preferred_language: StrictStr | None = Field(None, alias='preferredLanguage')
 
 
-NameSuffix = enum_str("NAME_SUFFIX_UNKNOWN", "SR", "JR", "MD", "PHD", "II", "III", "IV", "DO", "ATTY", "V", "VI", "ESQ", "DC", "DDS", "VM", "JD", "SECOND", "THIRD")
+NameSuffix = Annotated[StrictStr, EnumValues(("NAME_SUFFIX_UNKNOWN", "SR", "JR", "MD", "PHD", "II", "III", "IV", "DO", "ATTY", "V", "VI", "ESQ", "DC", "DDS", "VM", "JD", "SECOND", "THIRD"))]
 
 
 class Name(SpotnanaModel):
@@ -104,10 +104,10 @@ class PrimaryServiceProviderTmc(SpotnanaModel):
     tmc_id: CompanyId = Field(alias='tmcId')
 
 
-SupplierType = enum_str("SABRE", "AMADEUS", "TRAVEL_FUSION", "FARELOGIX_NDC", "ATPCO_NDC", "TRAINLINE", "AVIA", "QBR", "BCD", "QANTAS_HOTELS", "SOUTHWEST", "EXPEDIA", "HOTEL_HUB", "NDC", "MARRIOTT", "CLEARTRIP", "KYTE", "GROUNDSPAN", "SABRE_NDC", "BOOKING_COM", "CARTRAWLER", "PREMIER_INN", "TRAVELODGE", "ENTERPRISE", "HYATT", "NATIONAL", "ALAMO", "HERTZ", "DOLLAR", "THRIFTY", "FIREFLY", "EUROSTAR", "AVIS", "BUDGET")
+SupplierType = Annotated[StrictStr, EnumValues(("SABRE", "AMADEUS", "TRAVEL_FUSION", "FARELOGIX_NDC", "ATPCO_NDC", "TRAINLINE", "AVIA", "QBR", "BCD", "QANTAS_HOTELS", "SOUTHWEST", "EXPEDIA", "HOTEL_HUB", "NDC", "MARRIOTT", "CLEARTRIP", "KYTE", "GROUNDSPAN", "SABRE_NDC", "BOOKING_COM", "CARTRAWLER", "PREMIER_INN", "TRAVELODGE", "ENTERPRISE", "HYATT", "NATIONAL", "ALAMO", "HERTZ", "DOLLAR", "THRIFTY", "FIREFLY", "EUROSTAR", "AVIS", "BUDGET"))]
 
 
-TravelType = enum_str("AIR", "HOTEL", "CAR", "RAIL", "LIMO", "MISC", "ALL")
+TravelType = Annotated[StrictStr, EnumValues(("AIR", "HOTEL", "CAR", "RAIL", "LIMO", "MISC", "ALL"))]
 
 
 class SecondaryServiceProviderTmc(SpotnanaModel):
@@ -144,7 +144,7 @@ class EmergencyContactInfo(SpotnanaModel):
     user_org_id: UserOrgId | None = Field(None, alias='userOrgId')
 
 
-Gender = enum_str("MALE", "FEMALE", "UNSPECIFIED", "UNDISCLOSED", "GENDER_REDACTED")
+Gender = Annotated[StrictStr, EnumValues(("MALE", "FEMALE", "UNSPECIFIED", "UNDISCLOSED", "GENDER_REDACTED"))]
 
 
 class ImmigrationDocument(SpotnanaModel):
@@ -155,7 +155,7 @@ class ImmigrationDocument(SpotnanaModel):
     issued_date: DateModel | None = Field(None, alias='issuedDate', json_schema_extra={'x-pii': 'SENSITIVE'})
     nationality_country: StrictStr | None = Field(None, alias='nationalityCountry', json_schema_extra={'x-pii': 'SENSITIVE'})
     reentry_requirement_duration: Duration | None = Field(None, alias='reentryRequirementDuration')
-    type: enum_str("UNKNOWN", "VISA") | None = None
+    type: Annotated[StrictStr, EnumValues(("UNKNOWN", "VISA"))] | None = None
 
 
 class ImmigrationDocumentWrapper(SpotnanaModel):
@@ -168,7 +168,7 @@ class Passport(SpotnanaModel):
     issue_country: StrictStr = Field(alias='issueCountry')
     issued_date: DateModel | None = Field(None, alias='issuedDate', json_schema_extra={'x-pii': 'SENSITIVE'})
     nationality_country: StrictStr = Field(alias='nationalityCountry', json_schema_extra={'x-pii': 'SENSITIVE'})
-    type: enum_str("UNKNOWN", "REGULAR") | None = None
+    type: Annotated[StrictStr, EnumValues(("UNKNOWN", "REGULAR"))] | None = None
 
 
 class RedressNumber(SpotnanaModel):
@@ -186,7 +186,7 @@ class NationalDoc(SpotnanaModel):
     issue_country: StrictStr = Field(alias='issueCountry')
     issued_date: DateModel | None = Field(None, alias='issuedDate', json_schema_extra={'x-pii': 'SENSITIVE'})
     expiry_date: DateModel | None = Field(None, alias='expiryDate', json_schema_extra={'x-pii': 'SENSITIVE'})
-    type: enum_str("DNI", "NIE") | None = None
+    type: Annotated[StrictStr, EnumValues(("DNI", "NIE"))] | None = None
 
 
 class KnownTravelerNumberWrapper(SpotnanaModel):
@@ -228,10 +228,10 @@ IdentityDocument = Annotated[
 ]
 
 
-PreferredPronoun = enum_str("SHE_HER_HERS", "HE_HIM_HIS", "THEY_THEM_THEIRS")
+PreferredPronoun = Annotated[StrictStr, EnumValues(("SHE_HER_HERS", "HE_HIM_HIS", "THEY_THEM_THEIRS"))]
 
 
-UserTitle = enum_str("TITLE_UNKNOWN", "MR", "MS", "MRS", "MX", "MASTER", "MISS", "DR", "PROFESSOR", "CAPTAIN", "REVEREND", "HONOURABLE", "SIR", "LADY", "AMBASSADOR", "LORD", "BRIGADIER", "SENATOR", "DAME", "JUSTICE", "UK", "TITLE_REDACTED")
+UserTitle = Annotated[StrictStr, EnumValues(("TITLE_UNKNOWN", "MR", "MS", "MRS", "MX", "MASTER", "MISS", "DR", "PROFESSOR", "CAPTAIN", "REVEREND", "HONOURABLE", "SIR", "LADY", "AMBASSADOR", "LORD", "BRIGADIER", "SENATOR", "DAME", "JUSTICE", "UK", "TITLE_REDACTED"))]
 
 
 class UserPersonalInfo(SpotnanaModel):

@@ -8,8 +8,8 @@ from pydantic import Discriminator, Tag, model_validator
 from typing_extensions import Self
 
 from ._base import (
-    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, Field, Int32, Int64, Integer, Number,
-    SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid, enum_str, integer,
+    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, EnumValues, Field, Int32, Int64, Integer,
+    IntegerBounds, Number, SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid,
 )
 from .common import Reference
 
@@ -20,10 +20,10 @@ class CompanyRoleInfo(SpotnanaModel):
     role_type: StrictStr = Field(alias='roleType')
 
 
-PermissionAction = enum_str("ALL", "CREATE", "READ", "WRITE", "DELETE", "PURGE")
+PermissionAction = Annotated[StrictStr, EnumValues(("ALL", "CREATE", "READ", "WRITE", "DELETE", "PURGE"))]
 
 
-PermissionName = enum_str("PLATFORM_MANAGEMENT", "TMC_MANAGEMENT", "COMPANY_MANAGEMENT", "USER_MANAGEMENT", "USER_PROFILE", "EVENT_MANAGEMENT", "REPORT_MANAGEMENT", "ACCESS_MANAGEMENT", "TRIP_MANAGEMENT", "AGENT", "DEVELOPER_PLATFORM_MANAGEMENT", "THIRD_PARTY_NOTIFICATION_MANAGEMENT", "AGENT_CONTACT_CENTER_MANAGEMENT", "AGENT_CONTACT_CENTER_SUPPORT_MANAGEMENT", "AGENT_CONTACT_CENTER_TEAM_MANAGEMENT", "AGENT_CONTACT_CENTER_ANALYTICS_MANAGEMENT", "AGENT_CONTACT_CENTER_SETTINGS_MANAGEMENT")
+PermissionName = Annotated[StrictStr, EnumValues(("PLATFORM_MANAGEMENT", "TMC_MANAGEMENT", "COMPANY_MANAGEMENT", "USER_MANAGEMENT", "USER_PROFILE", "EVENT_MANAGEMENT", "REPORT_MANAGEMENT", "ACCESS_MANAGEMENT", "TRIP_MANAGEMENT", "AGENT", "DEVELOPER_PLATFORM_MANAGEMENT", "THIRD_PARTY_NOTIFICATION_MANAGEMENT", "AGENT_CONTACT_CENTER_MANAGEMENT", "AGENT_CONTACT_CENTER_SUPPORT_MANAGEMENT", "AGENT_CONTACT_CENTER_TEAM_MANAGEMENT", "AGENT_CONTACT_CENTER_ANALYTICS_MANAGEMENT", "AGENT_CONTACT_CENTER_SETTINGS_MANAGEMENT"))]
 
 
 class PermissionWithActions(SpotnanaModel):
@@ -86,7 +86,7 @@ RoleMetadataV2 = Annotated[
 ]
 
 
-RoleTypeEnum = enum_str("COMPANY_ADMIN", "COMPANY_TRAVEL_ARRANGER", "TRAVEL_ARRANGER", "COMPANY_REPORT_ADMIN", "TMC_ADMIN", "TMC_AGENT", "GLOBAL_ADMIN", "GLOBAL_AGENT")
+RoleTypeEnum = Annotated[StrictStr, EnumValues(("COMPANY_ADMIN", "COMPANY_TRAVEL_ARRANGER", "TRAVEL_ARRANGER", "COMPANY_REPORT_ADMIN", "TMC_ADMIN", "TMC_AGENT", "GLOBAL_ADMIN", "GLOBAL_AGENT"))]
 
 
 class RoleConfig(SpotnanaModel):

@@ -8,18 +8,18 @@ from pydantic import Discriminator, Tag, model_validator
 from typing_extensions import Self
 
 from ._base import (
-    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, Field, Int32, Int64, Integer, Number,
-    SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid, enum_str, integer,
+    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, EnumValues, Field, Int32, Int64, Integer,
+    IntegerBounds, Number, SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid,
 )
 from .common import DateModel
 
 
 class AirlinePref(SpotnanaModel):
     airlines: list[StrictStr] | None = None
-    flight_type: enum_str("UNKNOWN_FLIGHT_TYPE", "DOMESTIC", "INTERNATIONAL", "ALL") | None = Field(None, alias='flightType')
+    flight_type: Annotated[StrictStr, EnumValues(("UNKNOWN_FLIGHT_TYPE", "DOMESTIC", "INTERNATIONAL", "ALL"))] | None = Field(None, alias='flightType')
 
 
-Alliance = enum_str("UNKNOWN_ALLIANCE", "STAR_ALLIANCE", "ONEWORLD", "SKYTEAM", "VANILLA_ALLIANCE", "U_FLY_ALLIANCE", "VALUE_ALLIANCE")
+Alliance = Annotated[StrictStr, EnumValues(("UNKNOWN_ALLIANCE", "STAR_ALLIANCE", "ONEWORLD", "SKYTEAM", "VANILLA_ALLIANCE", "U_FLY_ALLIANCE", "VALUE_ALLIANCE"))]
 
 
 class AlliancePref(SpotnanaModel):
@@ -27,10 +27,10 @@ class AlliancePref(SpotnanaModel):
 
 
 class FarePref(SpotnanaModel):
-    fare_types: list[enum_str("UNKNOWN_TYPE", "CHANGEABLE", "REFUNDABLE")] = Field(alias='fareTypes')
+    fare_types: list[Annotated[StrictStr, EnumValues(("UNKNOWN_TYPE", "CHANGEABLE", "REFUNDABLE"))]] = Field(alias='fareTypes')
 
 
-MealType = enum_str("UNKNOWN_MEAL", "AVML", "BBML", "BLML", "CHML", "DBML", "FPML", "GFML", "HFML", "HNML", "KSML", "LCML", "LFML", "LPML", "LSML", "MOML", "NLML", "NSML", "ORML", "PFML", "RVML", "SFML", "SPML", "VGML", "VJML", "VLML", "VOML")
+MealType = Annotated[StrictStr, EnumValues(("UNKNOWN_MEAL", "AVML", "BBML", "BLML", "CHML", "DBML", "FPML", "GFML", "HFML", "HNML", "KSML", "LCML", "LFML", "LPML", "LSML", "MOML", "NLML", "NSML", "ORML", "PFML", "RVML", "SFML", "SPML", "VGML", "VJML", "VLML", "VOML"))]
 
 
 class MealPref(SpotnanaModel):
@@ -43,7 +43,7 @@ class NumStopsPref(SpotnanaModel):
     num_of_stops: Int64 = Field(alias='numOfStops')
 
 
-PreferredLocationLabel = enum_str("HOME", "WORK", "OTHER")
+PreferredLocationLabel = Annotated[StrictStr, EnumValues(("HOME", "WORK", "OTHER"))]
 
 
 class PreferredAirport(SpotnanaModel):
@@ -53,14 +53,14 @@ class PreferredAirport(SpotnanaModel):
 
 
 class SeatAmenityPref(SpotnanaModel):
-    seat_amenity_types: list[enum_str("UNKNOWN_AIR_SEAT_AMENITY_TYPE", "FLAT_BED", "WIFI", "IN_SEAT_POWER")] = Field(alias='seatAmenityTypes')
+    seat_amenity_types: list[Annotated[StrictStr, EnumValues(("UNKNOWN_AIR_SEAT_AMENITY_TYPE", "FLAT_BED", "WIFI", "IN_SEAT_POWER"))]] = Field(alias='seatAmenityTypes')
 
 
 class SeatLocationPref(SpotnanaModel):
-    cabins: list[enum_str("UNKNOWN_CABIN", "ECONOMY", "PREMIUM_ECONOMY", "BUSINESS", "FIRST")] | None = None
+    cabins: list[Annotated[StrictStr, EnumValues(("UNKNOWN_CABIN", "ECONOMY", "PREMIUM_ECONOMY", "BUSINESS", "FIRST"))]] | None = None
     is_bulk_head_pref: StrictBool | None = Field(None, alias='isBulkHeadPref')
     max_flight_duration_in_hours: Int32 | None = Field(None, alias='maxFlightDurationInHours')
-    position: enum_str("UNKNOWN_POSITION", "AISLE", "WINDOW", "AISLE_OR_WINDOW") | None = None
+    position: Annotated[StrictStr, EnumValues(("UNKNOWN_POSITION", "AISLE", "WINDOW", "AISLE_OR_WINDOW"))] | None = None
 
 
 class AirPref(SpotnanaModel):
@@ -75,7 +75,7 @@ class AirPref(SpotnanaModel):
     preferred_airports: list[PreferredAirport] | None = Field(None, alias='preferredAirports')
 
 
-CarType = enum_str("OTHER", "MINI", "ECONOMY", "COMPACT", "MID_SIZE", "STANDARD", "FULL_SIZE", "PREMIUM", "LUXURY", "CONVERTIBLE", "MINIVAN", "SUV", "VAN", "PICKUP", "SPORTS", "SPECIAL", "RECREATIONAL_VEHICLE", "WAGON")
+CarType = Annotated[StrictStr, EnumValues(("OTHER", "MINI", "ECONOMY", "COMPACT", "MID_SIZE", "STANDARD", "FULL_SIZE", "PREMIUM", "LUXURY", "CONVERTIBLE", "MINIVAN", "SUV", "VAN", "PICKUP", "SPORTS", "SPECIAL", "RECREATIONAL_VEHICLE", "WAGON"))]
 
 
 class CarVendor(SpotnanaModel):
@@ -84,13 +84,13 @@ class CarVendor(SpotnanaModel):
     is_present_in_preferred_vendors: StrictBool | None = Field(None, alias='isPresentInPreferredVendors')
 
 
-ConditionalRate = enum_str("MILITARY", "AAA", "GOVERNMENT")
+ConditionalRate = Annotated[StrictStr, EnumValues(("MILITARY", "AAA", "GOVERNMENT"))]
 
 
-EngineType = enum_str("UNKNOWN_ENGINE", "PETROL", "DIESEL", "ELECTRIC", "CNG", "HYBRID", "HYDROGEN", "MULTI_FUEL", "ETHANOL")
+EngineType = Annotated[StrictStr, EnumValues(("UNKNOWN_ENGINE", "PETROL", "DIESEL", "ELECTRIC", "CNG", "HYBRID", "HYDROGEN", "MULTI_FUEL", "ETHANOL"))]
 
 
-TransmissionSearchFilter = enum_str("MANUAL", "AUTOMATIC")
+TransmissionSearchFilter = Annotated[StrictStr, EnumValues(("MANUAL", "AUTOMATIC"))]
 
 
 class CarPref(SpotnanaModel):
@@ -101,10 +101,10 @@ class CarPref(SpotnanaModel):
     conditional_rates: list[ConditionalRate] | None = Field(None, alias='conditionalRates')
 
 
-CoachPref = enum_str("SMOKING", "NON_SMOKING", "PETS_ALLOWED", "RESTAURANT", "QUIET")
+CoachPref = Annotated[StrictStr, EnumValues(("SMOKING", "NON_SMOKING", "PETS_ALLOWED", "RESTAURANT", "QUIET"))]
 
 
-DeckLevel = enum_str("UPPER_DECK", "LOWER_DECK")
+DeckLevel = Annotated[StrictStr, EnumValues(("UPPER_DECK", "LOWER_DECK"))]
 
 
 class HotelBrand(SpotnanaModel):
@@ -117,17 +117,17 @@ class HotelChain(SpotnanaModel):
     chain_name: StrictStr | None = Field(None, alias='chainName')
 
 
-HotelPrefAmenity = enum_str("PARKING", "FREE_PARKING", "FREE_BREAKFAST", "POOL", "WIFI", "FITNESS_CENTER", "FAMILY_FRIENDLY", "RECEPTION", "SPA", "RESTAURANT", "BAR", "TRANSPORTATION", "PET_FRIENDLY", "BUSINESS_CENTER", "AIR_CONDITIONING", "BEACH_ACCESS", "LAUNDRY_SERVICES", "ROOM_SERVICE", "ACCESSIBLE")
+HotelPrefAmenity = Annotated[StrictStr, EnumValues(("PARKING", "FREE_PARKING", "FREE_BREAKFAST", "POOL", "WIFI", "FITNESS_CENTER", "FAMILY_FRIENDLY", "RECEPTION", "SPA", "RESTAURANT", "BAR", "TRANSPORTATION", "PET_FRIENDLY", "BUSINESS_CENTER", "AIR_CONDITIONING", "BEACH_ACCESS", "LAUNDRY_SERVICES", "ROOM_SERVICE", "ACCESSIBLE"))]
 
 
 class RoomPreference(SpotnanaModel):
     is_mobility_accessible: StrictBool | None = Field(None, alias='isMobilityAccessible')
-    bed_count: enum_str("ONE_BED", "TWO_BEDS") | None = Field(None, alias='bedCount')
-    room_type: enum_str("SMOKING", "NON_SMOKING") | None = Field(None, alias='roomType')
-    most_important_fact: enum_str("ROOM_TYPE", "BED_COUNT", "ROOM_LOCATION") | None = Field(None, alias='mostImportantFact')
-    room_location: enum_str("HIGH_FLOOR", "LOW_FLOOR", "NEAR_ELEVATOR") | None = Field(None, alias='roomLocation')
-    pillow_type: enum_str("FOAM", "EXTRA_FOAM", "EXTRA_FEATHER") | None = Field(None, alias='pillowType')
-    room_amenity_prefs: list[enum_str("FEATHER_FREE_ROOM", "EXTRA_TOWELS", "REFRIGERATOR")] | None = Field(None, alias='roomAmenityPrefs')
+    bed_count: Annotated[StrictStr, EnumValues(("ONE_BED", "TWO_BEDS"))] | None = Field(None, alias='bedCount')
+    room_type: Annotated[StrictStr, EnumValues(("SMOKING", "NON_SMOKING"))] | None = Field(None, alias='roomType')
+    most_important_fact: Annotated[StrictStr, EnumValues(("ROOM_TYPE", "BED_COUNT", "ROOM_LOCATION"))] | None = Field(None, alias='mostImportantFact')
+    room_location: Annotated[StrictStr, EnumValues(("HIGH_FLOOR", "LOW_FLOOR", "NEAR_ELEVATOR"))] | None = Field(None, alias='roomLocation')
+    pillow_type: Annotated[StrictStr, EnumValues(("FOAM", "EXTRA_FOAM", "EXTRA_FEATHER"))] | None = Field(None, alias='pillowType')
+    room_amenity_prefs: list[Annotated[StrictStr, EnumValues(("FEATHER_FREE_ROOM", "EXTRA_TOWELS", "REFRIGERATOR"))]] | None = Field(None, alias='roomAmenityPrefs')
 
 
 class HotelPref(SpotnanaModel):
@@ -154,16 +154,16 @@ class RailCard(SpotnanaModel):
     vendor: StrictStr
 
 
-RailTravelClass = enum_str("FIRST", "STANDARD", "BUSINESS", "SLEEPER", "STANDARD_PREMIUM", "BUSINESS_PREMIUM", "COACH", "ROOM", "EXECUTIVE")
+RailTravelClass = Annotated[StrictStr, EnumValues(("FIRST", "STANDARD", "BUSINESS", "SLEEPER", "STANDARD_PREMIUM", "BUSINESS_PREMIUM", "COACH", "ROOM", "EXECUTIVE"))]
 
 
-SeatPrefDirection = enum_str("FORWARD", "BACKWARD")
+SeatPrefDirection = Annotated[StrictStr, EnumValues(("FORWARD", "BACKWARD"))]
 
 
-SeatPrefLocation = enum_str("AISLE", "WINDOW", "SOLO")
+SeatPrefLocation = Annotated[StrictStr, EnumValues(("AISLE", "WINDOW", "SOLO"))]
 
 
-SeatPrefType = enum_str("SLEEPER_BED", "NORMAL", "TABLE_SEAT")
+SeatPrefType = Annotated[StrictStr, EnumValues(("SLEEPER_BED", "NORMAL", "TABLE_SEAT"))]
 
 
 class SeatPref(SpotnanaModel):

@@ -8,8 +8,8 @@ from pydantic import Discriminator, Tag, model_validator
 from typing_extensions import Self
 
 from ._base import (
-    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, Field, Int32, Int64, Integer, Number,
-    SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid, enum_str, integer,
+    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, EnumValues, Field, Int32, Int64, Integer,
+    IntegerBounds, Number, SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid,
 )
 from .business import BusinessInfo
 from .common import PhoneNumber, Reference
@@ -105,17 +105,17 @@ class ListUsersV3TmcId(SpotnanaModel):
 
 
 class OffsetBasedPaginationRequestParams(SpotnanaModel):
-    offset: integer(ge=0, le=INT32_MAX) | None = None
-    limit: integer(ge=1, le=INT32_MAX) | None = None
+    offset: Annotated[int, IntegerBounds(ge=0, le=INT32_MAX)] | None = None
+    limit: Annotated[int, IntegerBounds(ge=1, le=INT32_MAX)] | None = None
 
 
-Persona = enum_str("UNKNOWN_PERSONA", "EMPLOYEE", "GUEST", "PERSONAL", "RELATIVE", "ADHOC")
+Persona = Annotated[StrictStr, EnumValues(("UNKNOWN_PERSONA", "EMPLOYEE", "GUEST", "PERSONAL", "RELATIVE", "ADHOC"))]
 
 
-RoleType = enum_str("UNKNOWN_TYPE", "COMPANY_ADMIN", "COMPANY_TRAVEL_ARRANGER", "TRAVEL_ARRANGER", "COMPANY_REPORT_ADMIN", "GLOBAL_ADMIN", "GLOBAL_AGENT", "TMC_AGENT", "TMC_ADMIN")
+RoleType = Annotated[StrictStr, EnumValues(("UNKNOWN_TYPE", "COMPANY_ADMIN", "COMPANY_TRAVEL_ARRANGER", "TRAVEL_ARRANGER", "COMPANY_REPORT_ADMIN", "GLOBAL_ADMIN", "GLOBAL_AGENT", "TMC_AGENT", "TMC_ADMIN"))]
 
 
-Tier = enum_str("BASIC", "SEAT1A")
+Tier = Annotated[StrictStr, EnumValues(("BASIC", "SEAT1A"))]
 
 
 class UserListFilter(SpotnanaModel):
@@ -133,12 +133,12 @@ class UserListFilter(SpotnanaModel):
 
 
 class UserSort(SpotnanaModel):
-    sort_by: enum_str("NAME") = Field(alias='sortBy')
-    sort_order: enum_str("ASCENDING", "DESCENDING") = Field(alias='sortOrder')
+    sort_by: Annotated[StrictStr, EnumValues(("NAME",))] = Field(alias='sortBy')
+    sort_order: Annotated[StrictStr, EnumValues(("ASCENDING", "DESCENDING"))] = Field(alias='sortOrder')
 
 
 class ListUsersV3Request(SpotnanaModel):
-    user_status_filter: enum_str("ACTIVE", "INACTIVE", "ALL") | None = Field(None, alias='userStatusFilter')
+    user_status_filter: Annotated[StrictStr, EnumValues(("ACTIVE", "INACTIVE", "ALL"))] | None = Field(None, alias='userStatusFilter')
     search_text: StrictStr | None = Field(None, alias='searchText')
     pagination: OffsetBasedPaginationRequestParams
     filters: list[UserListFilter] | None = None
@@ -192,7 +192,7 @@ class PolicyBasicInfo(SpotnanaModel):
     name: StrictStr
 
 
-Relation = enum_str("SPOUSE", "CHILD", "FRIEND", "PARENT", "OTHER")
+Relation = Annotated[StrictStr, EnumValues(("SPOUSE", "CHILD", "FRIEND", "PARENT", "OTHER"))]
 
 
 class RelativeOf(SpotnanaModel):
@@ -200,7 +200,7 @@ class RelativeOf(SpotnanaModel):
     relation: Relation | None = None
 
 
-StealthType = enum_str("STEALTH_TYPE_1", "STEALTH_TYPE_2", "STEALTH_TYPE_3")
+StealthType = Annotated[StrictStr, EnumValues(("STEALTH_TYPE_1", "STEALTH_TYPE_2", "STEALTH_TYPE_3"))]
 
 
 class StealthMode(SpotnanaModel):
@@ -208,7 +208,7 @@ class StealthMode(SpotnanaModel):
     label: StrictStr
 
 
-TravelerArrangerStatus = enum_str("PENDING", "ACCEPTED", "DENIED")
+TravelerArrangerStatus = Annotated[StrictStr, EnumValues(("PENDING", "ACCEPTED", "DENIED"))]
 
 
 class TravelArrangerBasicInfo(SpotnanaModel):
