@@ -21,9 +21,10 @@ import types
 import typing
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Iterator, Literal, Union, get_args, get_origin
+from typing import Any, Callable, Iterator, Literal, TypedDict, Union, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from tui.api.models import EnumValues
 from tui.domain.paths import WILDCARD, Path, loc_to_path
@@ -196,11 +197,11 @@ def _strip(annotation: Any) -> tuple[Any, tuple[str, ...] | None, bool]:
             annotation = args[0]
             continue
         if origin in (Union, types.UnionType):
-            args = [a for a in get_args(annotation) if a is not type(None)]
-            if len(args) < len(get_args(annotation)):
+            members = [a for a in get_args(annotation) if a is not type(None)]
+            if len(members) < len(get_args(annotation)):
                 nullable = True
-            if len(args) == 1:
-                annotation = args[0]
+            if len(members) == 1:
+                annotation = members[0]
                 continue
         return annotation, enum, nullable
 
@@ -239,6 +240,19 @@ def _scalar_kind(bare: Any, enum: tuple[str, ...] | None) -> Kind | None:
     return None
 
 
+class _CommonArgs(TypedDict):
+    """The :class:`FieldSpec` arguments that every kind of field gets alike."""
+
+    key: str
+    path: Path
+    label: str
+    required: bool
+    nullable: bool
+    pii: str | None
+    deprecated: bool
+    read_only: bool
+
+
 def _from_annotation(
     annotation: Any, key: str, path: Path, labeler: Labeler | None, stack: tuple, *,
     required: bool, pii: Any = None, deprecated: bool = False, read_only: bool = False,
@@ -246,7 +260,7 @@ def _from_annotation(
 ) -> FieldSpec:
     bare, enum, nullable = _strip(annotation)
     enum = enum or enum_values
-    common = dict(
+    common = _CommonArgs(
         key=key, path=path, label=_label(labeler, path, key), required=required, nullable=nullable,
         pii=str(pii) if pii else None, deprecated=deprecated, read_only=read_only,
     )
@@ -352,7 +366,7 @@ _FRIENDLY = {
 }
 
 
-def _friendly(err: dict) -> str:
+def _friendly(err: ErrorDetails) -> str:
     kind = err.get("type", "")
     if kind in _FRIENDLY:
         return _FRIENDLY[kind]
