@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tui.domain.diff import diff, summary
 from tui.domain.edits import ApplyError, Edit, EditSet, apply, edits_from
-from tui.domain.paths import ABSENT, delete, format_path, get, parse_path, set_at, under_any
+from tui.domain.paths import ABSENT, delete, format_path, get, last_index, parse_path, set_at, under_any
 from tui.domain.sections import section
 
 BASE = {
@@ -38,6 +38,12 @@ def test_paths_get_set_delete_format_parse():
     assert not under_any([("identityDocs", "*", "passport", "docId")], ("identityDocs", 0, "passport"))
     with pytest.raises(IndexError):
         set_at(doc, ("phoneNumbers", 7), {})
+
+
+def test_last_index_is_the_final_list_index_or_a_type_error():
+    assert last_index(("identityDocs", 2)) == 2
+    with pytest.raises(TypeError):
+        last_index(("identityDocs", 0, "passport"))
 
 
 def test_unknown_fields_survive_apply():

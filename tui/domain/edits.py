@@ -21,7 +21,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Literal
 
-from tui.domain.paths import ABSENT, Path, delete, format_path, get, parse_path, set_at
+from tui.domain.paths import ABSENT, Path, delete, format_path, get, last_index, parse_path, set_at
 
 __all__ = ["Edit", "EditSet", "EditKind", "ApplyError", "edits_from", "apply", "json_equal"]
 
@@ -231,7 +231,7 @@ def _remove_item(doc: Any, path: Path, old: Any) -> None:
     target = get(doc, path[:-1])
     if not isinstance(target, list):
         return
-    index = path[-1]
+    index = last_index(path)
     if 0 <= index < len(target) and json_equal(target[index], old):
         target.pop(index)
         return

@@ -126,11 +126,11 @@ def revealed_after_removal(revealed: Iterable[Path], list_path: Path, index: int
     list_path, n = tuple(list_path), len(list_path)
     out: set[Path] = set()
     for r in map(tuple, revealed):
-        if len(r) > n and r[:n] == list_path and isinstance(r[n], int):
-            if r[n] == index:
+        if len(r) > n and r[:n] == list_path and isinstance(k := r[n], int):
+            if k == index:
                 continue
-            if r[n] > index:
-                r = r[:n] + (r[n] - 1,) + r[n + 1 :]
+            if k > index:
+                r = r[:n] + (k - 1,) + r[n + 1 :]
         out.add(r)
     return out
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping
 
 from tui.domain.edits import Edit, EditSet, apply, edits_from, json_equal
-from tui.domain.paths import ABSENT, Path, delete, format_path, get, overlaps, set_at
+from tui.domain.paths import ABSENT, Path, delete, format_path, get, last_index, overlaps, set_at
 
 __all__ = ["Conflict", "ConflictDecision", "MergeResult", "merge", "resolve", "Choice"]
 
@@ -70,7 +70,7 @@ def _is_append(edit: Edit, base: Any) -> bool:
     if edit.kind != "add":
         return False
     lst = get(base, edit.path[:-1])
-    return not isinstance(lst, list) or edit.path[-1] >= len(lst)
+    return not isinstance(lst, list) or last_index(edit.path) >= len(lst)
 
 
 def _after_server_appends(m: Edit, base: Any, fresh: Any) -> Edit:
@@ -80,7 +80,7 @@ def _after_server_appends(m: Edit, base: Any, fresh: Any) -> Edit:
     old_list, new_list = get(base, m.path[:-1]), get(fresh, m.path[:-1])
     if not isinstance(old_list, list) or not isinstance(new_list, list):
         return m
-    index = m.path[-1] - len(old_list) + len(new_list)
+    index = last_index(m.path) - len(old_list) + len(new_list)
     return Edit(m.path[:-1] + (max(index, 0),), m.old, m.new, m.kind)
 
 

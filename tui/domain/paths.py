@@ -21,6 +21,7 @@ __all__ = [
     "has",
     "set_at",
     "delete",
+    "last_index",
     "format_path",
     "parse_path",
     "matches",
@@ -129,6 +130,15 @@ def delete(doc: Any, path: Path) -> Any:
     if isinstance(parent, dict) and key in parent:
         return parent.pop(key)
     return ABSENT
+
+
+def last_index(path: Path) -> int:
+    """The list index ``path`` ends in (an added or removed item's path); ``TypeError`` when it
+    ends in an object key, as arithmetic on that key would raise."""
+    key = path[-1]
+    if not isinstance(key, int):
+        raise TypeError(f"{format_path(path)} does not end in a list index")
+    return key
 
 
 def format_path(path: Path) -> str:
