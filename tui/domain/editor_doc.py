@@ -79,10 +79,12 @@ def unmask_from_editor(section: Any, edited: Any, original: Any) -> tuple[Any, l
 
 def _unmask(section: Any, path: Path, edited: Any, original: Any, errors: list[FieldError]) -> Any:
     if isinstance(edited, dict):
-        src = original if isinstance(original, dict) else {}
-        return {k: _unmask(section, path + (k,), v, src.get(k, ABSENT), errors) for k, v in edited.items()}
+        fields: dict[str, Any] = original if isinstance(original, dict) else {}
+        return {k: _unmask(section, path + (k,), v, fields.get(k, ABSENT), errors) for k, v in edited.items()}
     if isinstance(edited, list):
-        src = original if isinstance(original, list) else []
+        src: list[Any] = original if isinstance(original, list) else []
+        pairs: dict[int, int]
+        ambiguous: set[int]
         if not _holds_masked_items(section, path):
             pairs, ambiguous = {i: i for i in range(min(len(edited), len(src)))}, set()
         else:
