@@ -73,14 +73,14 @@ class OnlineBackend:
 
     def __init__(self, client: RawClient | ClientSource) -> None:
         if hasattr(client, "call_raw"):
-            ready: RawClient = client  # type: ignore[assignment]
+            ready: RawClient = client
 
             async def same() -> RawClient:
                 return ready
 
             self._source: ClientSource = same
         else:
-            self._source = client  # type: ignore[assignment]
+            self._source = client
 
     async def _call(self, name: str, *args: str, body: Any = None) -> Any:
         query: dict[str, Any] = {}
