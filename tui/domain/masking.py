@@ -17,7 +17,7 @@ import re
 import types
 import typing
 from functools import lru_cache
-from typing import Any, Iterable, Union, get_args, get_origin
+from typing import Any, Callable, Iterable, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -47,6 +47,8 @@ BULLET = "•"
 BULLETS = BULLET * 4
 DATE_MASK = "••••-••-••"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+Masker = Callable[[Any], Any]
+"""What stands in for a value that is not shown (:func:`mask_value` by default)."""
 
 
 def mask_value(value: Any, keep_last: int = 4) -> Any:
@@ -94,7 +96,7 @@ def _concrete(doc: Any, pattern: Path, prefix: Path = ()) -> list[Path]:
     return []
 
 
-def mask_matching(doc: Any, patterns: Iterable[Path], masker=mask_value) -> Any:
+def mask_matching(doc: Any, patterns: Iterable[Path], masker: Masker = mask_value) -> Any:
     """A copy of ``doc`` with every value at a path matching a pattern masked."""
     out = copy.deepcopy(doc)
     for pattern in patterns:
@@ -102,7 +104,7 @@ def mask_matching(doc: Any, patterns: Iterable[Path], masker=mask_value) -> Any:
     return out
 
 
-def _mask_in_place(doc: Any, pattern: Path, masker) -> Any:
+def _mask_in_place(doc: Any, pattern: Path, masker: Masker) -> Any:
     if not pattern:
         return masker(doc)
     for path in _concrete(doc, pattern):
@@ -147,7 +149,9 @@ def revealed_kept(revealed: Iterable[Path], old_doc: Any, new_doc: Any) -> set[P
     return out
 
 
-def mask_unrevealed(section: Any, path: Path, value: Any, revealed: Iterable[Path] = (), masker=mask_value) -> Any:
+def mask_unrevealed(
+    section: Any, path: Path, value: Any, revealed: Iterable[Path] = (), masker: Masker = mask_value
+) -> Any:
     """A copy of ``value`` (found at ``path``) with every part at one of the section's masked
     paths passed through ``masker``, unless the agent revealed it (see :func:`is_revealed`).
     ``None`` and ``ABSENT`` stay as they are (nothing to hide)."""
@@ -155,7 +159,7 @@ def mask_unrevealed(section: Any, path: Path, value: Any, revealed: Iterable[Pat
     return _mask_walk(section, tuple(path), value, revealed, masker)
 
 
-def _mask_walk(section: Any, path: Path, value: Any, revealed: list[Path], masker) -> Any:
+def _mask_walk(section: Any, path: Path, value: Any, revealed: list[Path], masker: Masker) -> Any:
     if value is None or value is ABSENT:
         return value
     if is_masked(section, path):
@@ -234,7 +238,7 @@ def is_pii(model_cls: type[BaseModel], path: Path) -> bool:
     return under_any(pii_paths(model_cls), tuple(path))
 
 
-def _log_masker(level: str):
+def _log_masker(level: str) -> Masker:
     keep = 4 if level == "IDENTIFIER" else 0
     return lambda v: mask_value(v, keep_last=keep)
 

@@ -18,6 +18,7 @@ import keyword
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).parent
 REF = "#/components/schemas/"
@@ -51,7 +52,7 @@ def ref_name(node: dict) -> str:
     return node["$ref"][len(REF):]
 
 
-def refs_in(node, out: set[str]) -> set[str]:
+def refs_in(node: Any, out: set[str]) -> set[str]:
     if isinstance(node, dict):
         if "$ref" in node:
             out.add(ref_name(node))
