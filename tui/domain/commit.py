@@ -28,6 +28,7 @@ from typing import Any, Literal, Mapping
 
 from tui.api.errors import ApiConnectionError, ApiError, ApiTimeout, SpotnanaError
 from tui.domain.audit import AuditLog
+from tui.domain.audit import Result as AuditResult
 from tui.domain.backend import JsonDoc, ProfileBackend
 from tui.domain.edits import EditSet, edits_from, json_equal
 from tui.domain.diff import format_value
@@ -201,7 +202,7 @@ class _Commit:
         return self._result("overtaken", base=copy.deepcopy(now), pending=pending, applied=applied, merge=result,
                             landed=landed, error=exc)
 
-    def _audit(self, edits: EditSet, outcome: str, exc: SpotnanaError | None = None, *,
+    def _audit(self, edits: EditSet, outcome: AuditResult, exc: SpotnanaError | None = None, *,
                attempt: str | None = None, message: str | None = None) -> None:
         log = self.trail.log
         if log is None:
@@ -211,7 +212,7 @@ class _Commit:
             text = redact_text(text, self.section.model, (self.base, self.edited), self.section.masked_paths)
         log.record_edit(
             environment=self.trail.environment, user_id=self.user_id, section=self.section, edits=edits,
-            result=outcome,  # type: ignore[arg-type]
+            result=outcome,
             status=getattr(exc, "status", None), debug_identifier=getattr(exc, "debug_identifier", None),
             message=text, attempt=attempt, job_id=self.trail.job_id,
         )
