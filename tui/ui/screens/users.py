@@ -234,8 +234,18 @@ class UsersScreen(Screen):
                 self.notify(f"{failed.message}", title="Could not load more users", severity="error")
 
     def _show_list(self, show: bool) -> None:
+        # Hiding the table while a query loads takes the focus with it; give it back when the
+        # rows return, or j/k/PgDn/Enter reach nothing until the agent presses / or ?.
+        refocus = show and not self.table.display and self._focus_lost()
         self.table.display = show
         self.state.display = not show
+        if refocus:
+            self.set_focus(self.table)
+
+    def _focus_lost(self) -> bool:
+        """Nothing on this screen has the focus, or only the list-state area (its Retry button)."""
+        focused = self.focused
+        return focused is None or focused is self.state or self.state in focused.ancestors
 
     def _show_counts(self) -> None:
         model = self.model
