@@ -400,8 +400,8 @@ class FieldRow(FormField):
 
 def choose_highlighted(select: Select) -> None:
     """Close an open drop-down, taking its highlighted option as the value."""
-    overlay = select.query_children(OptionList).first()  # the Select's SelectOverlay
-    index = overlay.highlighted
+    overlays = select.query_children(OptionList)  # the Select's SelectOverlay
+    index = overlays.first().highlighted if overlays else None
     options = getattr(select, "_options", None)  # [(prompt, value)], the blank first (Textual 8)
     if index is not None and isinstance(options, list) and 0 <= index < len(options):
         value = options[index][1]
