@@ -5,22 +5,29 @@
 ``client_factory(env)`` returns a ``UsersClient`` (default: built from the environment's
 credentials). A factory that raises (no token, bad URL) does not stop the app: the list
 shows a 'not set up' state and the agent can switch environment.
+
+A worker of the app, a screen or a widget that ends in error is logged with its traceback
+and shown as a notification (``on_worker_state_changed``; screens and widgets forward
+theirs, see :mod:`tui.ui.worker_errors`).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+import weakref
 from collections.abc import Iterable
 from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from tui.config import Environment, Settings
 from tui.ui.backend import ClientFactory, default_client_factory
 from tui.ui.list_model import UserRow
+from tui.ui.textual_fixes import CommandPalette, install as install_textual_fixes
 from tui.ui.themes import FALLBACK_THEME, bundled_themes_dir, load_themes
 
 __all__ = ["SpotnanaApp", "known_binding_ids"]
@@ -73,6 +80,7 @@ class SpotnanaApp(App[None]):
         env: Environment,
         client_factory: ClientFactory | None = None,
     ) -> None:
+        install_textual_fixes()
         super().__init__()
         self.settings = settings
         self.env = env
@@ -81,6 +89,7 @@ class SpotnanaApp(App[None]):
         self.client_factory: ClientFactory = client_factory or default_client_factory
         self._client: Any = None
         self.first_paint_at: float | None = None
+        self._reported_workers: weakref.WeakSet[Worker] = weakref.WeakSet()
         self.startup_notes: list[tuple[str, str]] = [(w, "warning") for w in settings.warnings]
 
         loaded = load_themes(bundled_themes_dir(), settings.paths.themes_dir)
@@ -230,10 +239,42 @@ class SpotnanaApp(App[None]):
             self.pop_screen()
         getattr(users, f"action_{action}")()
 
+    # -- unexpected failures -------------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a worker that failed is reported: the app's own, and those of
+        screens and widgets (forwarded by :class:`~tui.ui.worker_errors.ReportsWorkerErrors`,
+        as ``Worker.StateChanged`` does not bubble)."""
+        if event.state != WorkerState.ERROR:
+            return
+        worker = event.worker
+        if worker in self._reported_workers:
+            return
+        self._reported_workers.add(worker)
+        error = worker.error
+        what = worker.name or "a background task"
+        where = type(worker.node).__name__
+        if error is not None:
+            log.error("worker %s on %s failed: %s: %s", what, where, type(error).__name__, error,
+                      exc_info=(type(error), error, error.__traceback__))
+        else:
+            log.error("worker %s on %s failed", what, where)
+        detail = f"{type(error).__name__}: {str(error)[:160]}" if error is not None else "unknown error"
+        self.notify(f"Something went wrong ({what}: {detail}). Your edits are kept; the log has the details.",
+                    title="Unexpected error", severity="error", timeout=12)
+
     def action_config_path(self) -> None:
         self.notify(str(self.settings.config_file), title="Config file", timeout=10)
 
     # -- command palette -----------------------------------------------------------------
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder="Search for themes…"))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for name, env in sorted(self.environments.items()):
             if env is not self.env:
@@ -241,7 +282,8 @@ class SpotnanaApp(App[None]):
                 yield SystemCommand(
                     f"Switch environment: {env.display_name}{mark}",
                     f"Use {env.display_name} for every request from now on",
-                    lambda n=name: self.run_worker(self.switch_environment(n), exit_on_error=False),
+                    lambda n=name: self.run_worker(self.switch_environment(n), name="switch-environment",
+                                                   exit_on_error=False),
                 )
         yield SystemCommand("Switch theme", "Choose a colour theme", self.action_change_theme)
         yield SystemCommand("Refresh", "Fetch the user list again", lambda: self._users_action("refresh"))

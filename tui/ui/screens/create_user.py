@@ -29,6 +29,7 @@ from tui.domain.audit import AuditLog
 from tui.domain.editing import field_errors_from_validation
 from tui.domain.paths import Path, format_path, has, parse_path, set_at
 from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.worker_errors import ReportsWorkerErrors
 
 __all__ = ["CreateUserScreen", "CreateField", "FIELDS", "build_body", "defaults_like", "open_create_user"]
 
@@ -128,7 +129,7 @@ def _key_for(path: Path) -> str:
     return best
 
 
-class CreateUserScreen(ModalScreen[str | None]):
+class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
     DEFAULT_CSS = """
     CreateUserScreen { align: center middle; }
     CreateUserScreen > #create-dialog {

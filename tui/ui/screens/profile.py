@@ -26,6 +26,7 @@ from tui.domain.sections import SECTIONS, Section
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.widgets.profile_header import ProfileHeader, header_facts
 from tui.ui.widgets.profile_section import SectionPane
+from tui.ui.worker_errors import ReportsWorkerErrors
 
 __all__ = ["ProfileScreen", "AppClient", "InactiveToo"]
 
@@ -63,7 +64,7 @@ def pane_id(section: Section) -> str:
     return f"tab-{section.key}"
 
 
-class ProfileScreen(Screen):
+class ProfileScreen(ReportsWorkerErrors, Screen):
     DEFAULT_CSS = """
     ProfileScreen #profile-tabs { height: 1fr; }
     ProfileScreen TabPane { padding: 0; height: 1fr; }

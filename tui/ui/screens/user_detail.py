@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 from tui.ui.backend import ERROR_TITLES, classify_error
 from tui.ui.list_model import UserRow
 from tui.ui.widgets.status_bar import StatusBar
+from tui.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from tui.ui.app import SpotnanaApp
@@ -65,7 +66,7 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
-class UserDetailScreen(Screen):
+class UserDetailScreen(ReportsWorkerErrors, Screen):
     BINDINGS = [
         Binding("escape,backspace,h", "back", "Back", id="detail.back"),
         Binding("r,f5", "reload", "Reload", id="detail.reload"),

@@ -20,6 +20,7 @@ from tui.ui.widgets.list_state import ListState
 from tui.ui.widgets.search_input import SearchInput
 from tui.ui.widgets.status_bar import StatusBar
 from tui.ui.widgets.user_table import UserTable
+from tui.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from tui.ui.app import SpotnanaApp
@@ -50,7 +51,7 @@ async def fetch_page(client: Any, body: dict[str, Any]) -> tuple[list[UserRow], 
     return rows, total
 
 
-class UsersScreen(Screen):
+class UsersScreen(ReportsWorkerErrors, Screen):
     AUTO_FOCUS = "UserTable"
 
     BINDINGS = [

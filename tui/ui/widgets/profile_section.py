@@ -28,6 +28,7 @@ from tui.ui.screens.conflict import ConflictDecision, ConflictScreen
 from tui.ui.screens.diff_confirm import DiffConfirmScreen
 from tui.ui.widgets.profile_editor import parse_edited, run_editor, strip_header, with_header
 from tui.ui.widgets.profile_json import JsonView
+from tui.ui.worker_errors import ReportsWorkerErrors
 
 __all__ = ["SectionPane"]
 
@@ -43,7 +44,7 @@ def _form_class() -> type:
     return SectionPane.form_class
 
 
-class SectionPane(Vertical):
+class SectionPane(ReportsWorkerErrors, Vertical):
     """States: ``idle`` (never shown), ``loading``, ``error``, ``ready``."""
 
     form_class: type | None = None
