@@ -168,6 +168,7 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         if company:
             self.defaults.setdefault("organization", company)
         self.sending = False
+        self._initial: dict[str, str] | None = None
 
     @classmethod
     def from_app(cls, app: Any, like: Any = None) -> CreateUserScreen:
@@ -200,6 +201,14 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#field-persona").focus()
+        self._initial = self.values()
+
+    unsaved_noun = "the new user"
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        """Typed into and not created yet (the app asks before leaving the form)."""
+        return self._initial is not None and not self.sending and self.values() != self._initial
 
     # -- values and errors -----------------------------------------------------------------
     def values(self) -> dict[str, str]:

@@ -75,6 +75,10 @@ class ItemEditorScreen(ModalScreen[Any]):
         return bool(not self.read_only and self.form is not None and self.form.has_changes)
 
     @property
+    def unsaved_noun(self) -> str:
+        return f"the {self.host.label_for(self.list_spec, self.list_rel).lower()} item being edited"
+
+    @property
     def adding(self) -> bool:
         return self.index is None
 
