@@ -280,17 +280,21 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         self._show_counts()
 
     # -- actions ---------------------------------------------------------------------------
+    # A key pressed twice in a burst (Enter, Enter) is handled twice before the first screen
+    # is up: only the list on top opens anything (a second ProfileScreen is a DuplicateIds).
     def on_user_table_selected(self, event: UserTable.Selected) -> None:
-        self.spot.open_user(event.row)
+        if self.is_active:
+            self.spot.open_user(event.row)
 
     def action_create_user(self) -> None:
         from tui.ui.screens.create_user import open_create_user
 
-        open_create_user(self.app, like=self.table.highlighted_row)
+        if self.is_active:
+            open_create_user(self.app, like=self.table.highlighted_row)
 
     def action_view_json(self) -> None:
         row = self.table.highlighted_row
-        if row is not None:
+        if row is not None and self.is_active:
             self.spot.open_user_json(row)
 
     def on_list_state_retry(self, _: ListState.Retry) -> None:
@@ -343,7 +347,8 @@ class UsersScreen(ReportsWorkerErrors, Screen):
             if result is not None:
                 self.set_query_text(format_query(result))
 
-        self.app.push_screen(FiltersScreen(self.query_state, self.spot.settings.default_status), apply)
+        if self.is_active:
+            self.app.push_screen(FiltersScreen(self.query_state, self.spot.settings.default_status), apply)
 
     def _copy(self, what: str) -> None:
         row = self.table.highlighted_row

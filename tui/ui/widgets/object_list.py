@@ -191,6 +191,8 @@ class ObjectList(Vertical):
     def open_editor(self, index: int | None) -> None:
         from tui.ui.screens.item_editor import ItemEditorScreen
 
+        if not self.screen.is_active:
+            return  # a second Enter of a burst (RowSelected twice): one editor is enough
         item = self.items[index] if index is not None else None
         screen = ItemEditorScreen(self.host, self.spec, self.rel, index, item, read_only=self.read_only)
         self.app.push_screen(screen, lambda result: self.item_done(index, result))
