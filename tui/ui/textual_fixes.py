@@ -11,11 +11,14 @@ release when written; pyproject allows >=8.2,<9). Each was found by the monkey t
   runs timers after it was dismissed: a late ``Input.Changed`` (a key typed just before Esc)
   starts a new search while the palette's widgets are being removed, and ``query_one`` raises
   ``NoMatches: 'CommandList'``, which exits the app. :class:`CommandPalette` here stops
-  everything once dismissal begins and ignores a second dismissal (which would otherwise pop
-  the screen below it).
-- ``Select`` queries its ``SelectOverlay`` in handlers that can run after the overlay was
-  removed (the Select removed or recomposed with a message still queued): ``NoMatches:
-  'SelectOverlay'``. Guard: such a Select has nothing left to update.
+  everything once dismissal begins (and ignores a second ``dismiss()``: Textual's pops
+  whatever screen is on top).
+- ``Select`` queries its ``SelectOverlay`` in its mount handler and watchers. A Select whose
+  container is removed after the Select was created but before it composed (a screen left
+  while a form or a group is still mounting) composes nothing, as Textual mounts nothing
+  into a node being pruned, and its mount handler raises ``NoMatches: 'SelectOverlay'``.
+  Guard: a Select without its drop-down has nothing to update. (Our own ObjectList had the
+  same hole in its ``on_mount``.)
 
 ``install()`` applies the two class-level guards once; :class:`CommandPalette` is used by the
 app in place of Textual's.
@@ -70,9 +73,12 @@ def _guard_select() -> None:
 
         @functools.wraps(original)
         def method(self: Select, *args: Any, **kwargs: Any) -> Any:
-            if not self.query_children(OptionList):  # its SelectOverlay
-                return None  # removed (or recomposed away) with this call still queued
-            return original(self, *args, **kwargs)
+            try:
+                return original(self, *args, **kwargs)
+            except NoMatches:
+                if self.query_children(OptionList):  # its SelectOverlay is there: a real bug
+                    raise
+                return None  # composed while being removed: it has no drop-down to update
 
         setattr(Select, name, method)
 
