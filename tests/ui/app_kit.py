@@ -98,10 +98,11 @@ class DelayedClient:
         await self.inner.aclose()
 
 
-async def burst(pilot: Pilot, *keys: str, settle: float = 0.2) -> None:
+async def burst(pilot: Pilot, *keys: str, settle: float | None = 0.2) -> None:
     """Send ``keys`` the way a terminal delivers a fast burst (a paste, typing over SSH): all
     queued before the app handles the first one. ``pilot.press`` waits for idle after each
-    key, which hides races between a key and the messages the previous keys caused."""
+    key, which hides races between a key and the messages the previous keys caused. Then
+    waits ``settle`` seconds (None: until the app is idle)."""
     from textual import events
     from textual.keys import _character_to_key
 

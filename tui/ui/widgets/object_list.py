@@ -115,7 +115,10 @@ class ObjectList(Vertical):
         yield Static("", classes="list-error", markup=False)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        tables = self.query_children(DataTable)
+        if not tables:
+            return  # removed as soon as mounted (a group opened, then the screen left): nothing to fill
+        table = tables.first()
         table.add_column(" ", key="mark", width=1)
         if self.spec.kind == "union_list":
             table.add_column("Kind", key="kind")
