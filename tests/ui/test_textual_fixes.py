@@ -15,6 +15,7 @@ from textual.widgets import Input, OptionList, Select
 
 from tests.ui.app_kit import burst, make_app, settled, wait_for
 from tui.ui import textual_fixes
+from tui.ui.screens.profile import ProfileScreen
 
 
 async def _palette(pilot: Any) -> CommandPalette:
@@ -95,3 +96,23 @@ async def test_a_compact_select_removed_before_it_composed(sandbox, tmp_path):
         assert app._exception is None and app.is_running
         await pilot.press("j")
         assert screen.table.cursor == 1
+
+
+async def test_dropping_edits_and_leaving_in_one_burst(sandbox, tmp_path):
+    # The same in the app: with unsaved edits, 2 (another tab: asks), y (drop them: the form
+    # is rebuilt), Esc (leave the profile) arrive together; the rebuilt form's Selects are
+    # created just before the profile is removed.
+    app = make_app(sandbox, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        users = await settled(pilot)
+        await pilot.press("enter")
+        profile = await wait_for(pilot, lambda: app.screen if isinstance(app.screen, ProfileScreen) else None,
+                                 what="the profile")
+        pane = profile.pane("personal")
+        await wait_for(pilot, lambda: pane.state == "ready", what="personal loaded")
+        pane.form.field_widget(("name", "middle")).query_one(Input).value = "Quentin"
+        await pilot.pause()
+        profile.set_focus(None)
+        await burst(pilot, "2", "y", "escape", settle=0.5)
+        assert app._exception is None and app.is_running
+        await wait_for(pilot, lambda: app.screen is users, what="back on the list")

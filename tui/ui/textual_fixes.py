@@ -13,12 +13,13 @@ release when written; pyproject allows >=8.2,<9). Each was found by the monkey t
   ``NoMatches: 'CommandList'``, which exits the app. :class:`CommandPalette` here stops
   everything once dismissal begins (and ignores a second ``dismiss()``: Textual's pops
   whatever screen is on top).
-- ``Select`` queries its ``SelectOverlay`` in its mount handler and watchers. A Select whose
-  container is removed after the Select was created but before it composed (a screen left
-  while a form or a group is still mounting) composes nothing, as Textual mounts nothing
-  into a node being pruned, and its mount handler raises ``NoMatches: 'SelectOverlay'``.
-  Guard: a Select without its drop-down has nothing to update. (Our own ObjectList had the
-  same hole in its ``on_mount``.)
+- ``Select`` queries its parts (``SelectOverlay``, and ``SelectCurrent``'s ``#label``) in its
+  mount handler and watchers. A Select whose container is removed after the Select was
+  created but before it (or its parts) composed composes nothing, as Textual mounts nothing
+  into a node being pruned, and the mount handler raises ``NoMatches: 'SelectOverlay'``. In
+  the app: a form recomposed and left in one burst (unsaved edits, ``2`` to change tab,
+  ``y`` to drop them, Esc). Guard: a Select being removed has nothing to update; any other
+  NoMatches is raised as before. (Our own ObjectList had the same hole in its ``on_mount``.)
 
 ``install()`` applies the two class-level guards once; :class:`CommandPalette` is used by the
 app in place of Textual's.
@@ -76,14 +77,19 @@ def _guard_select() -> None:
             try:
                 return original(self, *args, **kwargs)
             except NoMatches:
-                if self.query_children(OptionList):  # its SelectOverlay is there: a real bug
-                    raise
-                return None  # composed while being removed: it has no drop-down to update
+                if not _being_removed(self):
+                    raise  # a real bug
+                return None  # composed while being removed: its parts were never mounted
 
         setattr(Select, name, method)
 
     for name in ("_setup_options_renderables", "_watch_value", "action_show_overlay", "_watch_prompt"):
         guarded(name)
+
+
+def _being_removed(widget: Any) -> bool:
+    """Textual marks every node under a removed one with ``_pruning`` (8.2.8: App._prune)."""
+    return bool(getattr(widget, "_pruning", False)) or not widget.is_attached
 
 
 class CommandPalette(ReportsWorkerErrors, _TextualCommandPalette):
