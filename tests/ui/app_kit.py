@@ -95,3 +95,19 @@ class DelayedClient:
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+async def burst(pilot: Pilot, *keys: str, settle: float | None = 0.2) -> None:
+    """Send ``keys`` the way a terminal delivers a fast burst (a paste, typing over SSH): all
+    queued before the app handles the first one. ``pilot.press`` waits for idle after each
+    key, which hides races between a key and the messages the previous keys caused. Then
+    waits ``settle`` seconds (None: until the app is idle)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    app = pilot.app
+    for key in keys:
+        char = key if len(key) == 1 else {"space": " ", "enter": "\r", "tab": "\t"}.get(key)
+        name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+        app._driver.send_message(events.Key(name, char))  # type: ignore[union-attr]
+    await pilot.pause(settle)

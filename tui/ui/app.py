@@ -5,18 +5,27 @@
 ``client_factory(env)`` returns a ``UsersClient`` (default: built from the environment's
 credentials). A factory that raises (no token, bad URL) does not stop the app: the list
 shows a 'not set up' state and the agent can switch environment.
+
+Every way out of unsaved edits asks first (``leave_unsaved``): quitting (q, Ctrl+Q, the
+palette), and the palette's commands that reload the list or leave the screen.
+
+A worker of the app, a screen or a widget that ends in error is logged with its traceback
+and shown as a notification (``on_worker_state_changed``; screens and widgets forward
+theirs, see :mod:`tui.ui.worker_errors`).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from tui.api.errors import SpotnanaError
 from tui.config import Environment, Settings
@@ -25,6 +34,7 @@ from tui.domain.commit import safe_error_text
 from tui.ui.backend import ClientFactory, default_client_factory
 from tui.ui.list_model import UserRow
 from tui.ui.messages import OpenUser
+from tui.ui.textual_fixes import CommandPalette, install as install_textual_fixes
 from tui.ui.themes import FALLBACK_THEME, bundled_themes_dir, load_themes
 
 if TYPE_CHECKING:  # (annotations only: the form widgets load with the first form)
@@ -69,6 +79,8 @@ class SpotnanaApp(App[None]):
 
     BINDINGS = [
         Binding("q", "quit_app", "Quit", id="app.quit"),
+        # replaces Textual's ctrl+q, which quits at once: asks first when edits are unsaved
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_ctrl"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
         Binding("ctrl+p,f2", "command_palette", "Commands", show=False, priority=True, id="app.command_palette"),
         Binding("ctrl+t", "change_theme", "Theme", show=False, id="app.theme"),
@@ -80,6 +92,7 @@ class SpotnanaApp(App[None]):
         env: Environment,
         client_factory: ClientFactory | None = None,
     ) -> None:
+        install_textual_fixes()
         super().__init__()
         self.settings = settings
         self.env = env
@@ -90,6 +103,7 @@ class SpotnanaApp(App[None]):
         self.backend: ProfileBackend = OnlineBackend(self.get_client)
         """Every screen's way to the profiles (the client for the current environment)."""
         self.first_paint_at: float | None = None
+        self._reported_workers: weakref.WeakSet[Worker] = weakref.WeakSet()
         self.startup_notes: list[tuple[str, str]] = [(w, "warning") for w in settings.warnings]
 
         loaded = load_themes(bundled_themes_dir(), settings.paths.themes_dir)
@@ -196,6 +210,8 @@ class SpotnanaApp(App[None]):
     # -- navigation ----------------------------------------------------------------------
     def on_open_user(self, message: OpenUser) -> None:
         message.stop()
+        if message.origin is not None and message.origin is not self.screen:
+            return  # another request of the same burst already opened a screen
         if message.as_json:
             self.open_user_json(message.row)
         else:
@@ -237,30 +253,103 @@ class SpotnanaApp(App[None]):
     def has_unsaved_work(self) -> bool:
         return any(getattr(screen, "has_unsaved_changes", False) for screen in self.screen_stack)
 
-    def action_quit_app(self) -> None:
+    def unsaved_summary(self) -> str:
+        """What would be lost, for the question: "personal info, business info" or "an item"."""
+        names: list[str] = []
+        for screen in self.screen_stack:
+            if not getattr(screen, "has_unsaved_changes", False):
+                continue
+            panes = getattr(screen, "panes", None)
+            if panes is not None:  # the profile: its sections
+                names += [p.section.noun for p in panes if p.has_changes]
+            else:
+                names.append(getattr(screen, "unsaved_noun", "this screen"))
+        return ", ".join(dict.fromkeys(names)) or "this screen"
+
+    def leave_unsaved(self, then: Callable[[], Any], *, verb: str = "Leave", yes: str = "Drop changes") -> None:
+        """Run ``then`` now when nothing is unsaved; otherwise ask first. "Stay" (n, Esc)
+        does nothing and the edits stay where they are."""
         if not self.has_unsaved_work():
-            self.exit()
+            then()
             return
         from tui.ui.screens.confirm import ConfirmScreen
 
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self.exit()
+        if isinstance(self.screen, ConfirmScreen) and self.screen.id == "leave-unsaved":
+            return  # already asking (a second Ctrl+Q, a repeated command)
 
-        self.push_screen(ConfirmScreen("Unsaved changes will be lost. Quit anyway?"), answer)
+        def answer(yes_: bool | None) -> None:
+            if yes_:
+                then()
+
+        question = f"Unsaved changes to {self.unsaved_summary()}. {verb} and drop them?"
+        screen = ConfirmScreen(question, title="Unsaved changes", yes=yes, no="Stay", danger=True)
+        screen.id = "leave-unsaved"
+        self.push_screen(screen, answer)
+
+    def action_quit_app(self) -> None:
+        self.leave_unsaved(self.exit, verb="Quit", yes="Quit")
+
+    async def action_quit(self) -> None:
+        """Textual's quit (Ctrl+Q, the app.quit action): asks first, like q."""
+        self.action_quit_app()
 
     def _users_action(self, action: str) -> None:
+        """A list command from the palette: back to the list (asking first when leaving
+        unsaved edits), then the list's own action."""
         users = self._users_screen()
         if users is None:
             return
-        while self.screen is not users:
-            self.pop_screen()
-        getattr(users, f"action_{action}")()
+
+        def run() -> None:
+            while self.screen is not users and len(self.screen_stack) > 1:
+                self.pop_screen()
+            getattr(users, f"action_{action}")()
+
+        if self.screen is users:
+            run()
+        else:
+            self.leave_unsaved(run)
+
+    def _switch_to(self, name: str) -> None:
+        self.leave_unsaved(lambda: self.run_worker(self.switch_environment(name), name="switch-environment",
+                                                   exit_on_error=False))
+
+    # -- unexpected failures -------------------------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a worker that failed is reported: the app's own, and those of
+        screens and widgets (forwarded by :class:`~tui.ui.worker_errors.ReportsWorkerErrors`,
+        as ``Worker.StateChanged`` does not bubble)."""
+        if event.state != WorkerState.ERROR:
+            return
+        worker = event.worker
+        if worker in self._reported_workers:
+            return
+        self._reported_workers.add(worker)
+        error = worker.error
+        what = worker.name or "a background task"
+        where = type(worker.node).__name__
+        if error is not None:
+            log.error("worker %s on %s failed: %s: %s", what, where, type(error).__name__, error,
+                      exc_info=(type(error), error, error.__traceback__))
+        else:
+            log.error("worker %s on %s failed", what, where)
+        detail = f"{type(error).__name__}: {str(error)[:160]}" if error is not None else "unknown error"
+        self.notify(f"Something went wrong ({what}: {detail}). Your edits are kept; the log has the details.",
+                    title="Unexpected error", severity="error", timeout=12)
 
     def action_config_path(self) -> None:
         self.notify(str(self.settings.config_file), title="Config file", timeout=10)
 
     # -- command palette -----------------------------------------------------------------
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder="Search for themes…"))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for name, env in sorted(self.environments.items()):
             if env is not self.env:
@@ -268,7 +357,7 @@ class SpotnanaApp(App[None]):
                 yield SystemCommand(
                     f"Switch environment: {env.display_name}{mark}",
                     f"Use {env.display_name} for every request from now on",
-                    lambda n=name: self.run_worker(self.switch_environment(n), exit_on_error=False),
+                    lambda n=name: self._switch_to(n),
                 )
         yield SystemCommand("Switch theme", "Choose a colour theme", self.action_change_theme)
         yield SystemCommand("Refresh", "Fetch the user list again", lambda: self._users_action("refresh"))

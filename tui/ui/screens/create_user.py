@@ -34,6 +34,7 @@ from tui.ui.audit_path import audit_path
 from tui.ui.list_model import UserRow
 from tui.ui.messages import OpenUser
 from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.worker_errors import ReportsWorkerErrors
 
 __all__ = ["CreateUserScreen", "CreateField", "FIELDS", "build_body", "defaults_like", "open_create_user"]
 
@@ -133,7 +134,7 @@ def _key_for(path: Path) -> str:
     return best
 
 
-class CreateUserScreen(ModalScreen[str | None]):
+class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
     DEFAULT_CSS = """
     CreateUserScreen { align: center middle; }
     CreateUserScreen > #create-dialog {
@@ -172,6 +173,7 @@ class CreateUserScreen(ModalScreen[str | None]):
         if company:
             self.defaults.setdefault("organization", company)
         self.sending = False
+        self._initial: dict[str, str] | None = None
 
     @classmethod
     def from_app(cls, app: Any, like: Any = None) -> CreateUserScreen:
@@ -201,6 +203,14 @@ class CreateUserScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#field-persona").focus()
+        self._initial = self.values()
+
+    unsaved_noun = "the new user"
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        """Typed into and not created yet (the app asks before leaving the form)."""
+        return self._initial is not None and not self.sending and self.values() != self._initial
 
     # -- values and errors -----------------------------------------------------------------
     def values(self) -> dict[str, str]:

@@ -3,8 +3,11 @@
 The sub-form is a :class:`SectionForm` over the item alone (same builder, same masking: it
 shares the parent form's revealed paths, and its reveal requests go out through the parent
 form so the profile screen can audit them). For a oneOf list (identity documents) the agent
-picks the kind first when adding. Saving validates the item with its model and dismisses
-with the item's JSON; cancelling dismisses with ``None``.
+picks the kind first when adding. Saving (Ctrl+S or the Save button) first takes what the
+focused field shows (its change message may still be queued behind the key, and an open
+drop-down's highlighted option counts as chosen), validates the item with its model and
+dismisses with the item's JSON; an invalid item keeps the editor open and says why, live
+until fixed. Cancelling dismisses with ``None``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from textual.widgets import Button, Select, Static
 
 from tui.domain.form_schema import FieldSpec, Variant, variant_of
 from tui.domain.paths import Path
+from tui.ui.widgets.form_fields import FormField
 from tui.ui.widgets.object_list import ObjectList
 from tui.ui.widgets.section_form import SectionForm
 
@@ -62,8 +66,18 @@ class ItemEditorScreen(ModalScreen[Any]):
         self.read_only = read_only
         self.form: SectionForm | None = None
         self.variant: Variant | None = None
+        self._problems_shown = False
         if list_spec.kind == "union_list" and item is not None:
             self.variant = variant_of(list_spec, item)
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        """Typed into and not applied yet (the app asks before leaving such an editor)."""
+        return bool(not self.read_only and self.form is not None and self.form.has_changes)
+
+    @property
+    def unsaved_noun(self) -> str:
+        return f"the {self.host.label_for(self.list_spec, self.list_rel).lower()} item being edited"
 
     @property
     def adding(self) -> bool:
@@ -133,7 +147,7 @@ class ItemEditorScreen(ModalScreen[Any]):
 
     # -- events ------------------------------------------------------------------------
 
-    def on_select_changed(self, event: Select.Changed) -> None:
+    async def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id != "item-kind":
             return
         event.stop()
@@ -143,11 +157,12 @@ class ItemEditorScreen(ModalScreen[Any]):
         self.variant = chosen
         if self.form is not None:
             self.host.detach_child(self.form)
-            self.form.remove()
+            await self.form.remove()  # gone before its successor (same id) is mounted
         slot = self.query_one("#item-form-slot")
-        slot.mount(self._make_form(chosen.spec))
+        await slot.mount(self._make_form(chosen.spec))
         self.host.attach_child(self.form)
         self.query_one("#item-box").border_title = self._title_text()
+        self._show_problems([])  # "pick the kind first" no longer applies
 
     def on_section_form_reveal_requested(self, event: SectionForm.RevealRequested) -> None:
         if event.form is not self.form:
@@ -157,7 +172,26 @@ class ItemEditorScreen(ModalScreen[Any]):
 
     def on_section_form_changed(self, event: SectionForm.Changed) -> None:
         event.stop()  # only the parent form's changes concern the screen below
-        self.query_one("#item-status", Static).update("")
+        if self._problems_shown and self.form is not None:
+            self._show_problems(self.form.validate())  # after a refused save: live until fixed
+
+    def _show_problems(self, errors: list) -> None:
+        self._problems_shown = bool(errors)
+        text = ""
+        if errors:
+            path, message = errors[0]
+            where = self.host.section.label(self.form.full(tuple(path))) if path and self.form else "item"
+            text = f"{len(errors)} problem(s) to fix before saving this item ({where}: {message})."
+        self.query_one("#item-status", Static).update(text)
+
+    def _commit_focused(self) -> None:
+        """What the focused field shows becomes its value now (see the module docstring)."""
+        node = self.focused
+        while node is not None and node is not self.form:
+            if isinstance(node, FormField):
+                node.commit()
+                return
+            node = node.parent
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -176,9 +210,10 @@ class ItemEditorScreen(ModalScreen[Any]):
         if self.form is None:
             status.update("Pick the kind of item first.")
             return
+        self._commit_focused()
         errors = self.form.validate()
         if errors:
-            status.update(f"{len(errors)} problem(s) to fix before saving this item.")
+            self._show_problems(errors)
             return
         if not self.adding and not self.form.has_changes:
             self.dismiss(None)
@@ -194,5 +229,7 @@ def show_item_editor(app: App[Any], message: ObjectList.EditItem) -> None:
     (The app handles ``ObjectList.EditItem`` with this, for every screen that holds a form.)"""
     message.stop()
     lst, index = message.object_list, message.index
+    if lst.screen is not app.screen:
+        return  # a second Enter of a burst: one editor is enough
     screen = ItemEditorScreen(lst.host, lst.spec, lst.rel, index, message.item, read_only=lst.read_only)
     app.push_screen(screen, lambda result: lst.item_done(index, result))

@@ -32,6 +32,7 @@ from tui.ui.screens.conflict import ConflictScreen
 from tui.ui.screens.diff_confirm import DiffConfirmScreen
 from tui.ui.widgets.profile_header import ProfileHeader, header_facts
 from tui.ui.widgets.profile_section import Reveal, SectionPane
+from tui.ui.worker_errors import ReportsWorkerErrors
 
 __all__ = ["ProfileScreen"]
 
@@ -44,7 +45,7 @@ def pane_id(section: Section) -> str:
     return f"tab-{section.key}"
 
 
-class ProfileScreen(Screen):
+class ProfileScreen(ReportsWorkerErrors, Screen):
     DEFAULT_CSS = """
     ProfileScreen #profile-tabs { height: 1fr; }
     ProfileScreen TabPane { padding: 0; height: 1fr; }

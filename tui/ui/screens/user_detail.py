@@ -16,6 +16,7 @@ from tui.ui.backend import ERROR_TITLES, classify_error
 from tui.ui.list_model import UserRow
 from tui.ui.services import AppServices
 from tui.ui.widgets.status_bar import StatusBar
+from tui.ui.worker_errors import ReportsWorkerErrors
 
 __all__ = ["UserDetailScreen", "profile_lines"]
 
@@ -63,7 +64,7 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
-class UserDetailScreen(Screen):
+class UserDetailScreen(ReportsWorkerErrors, Screen):
     BINDINGS = [
         Binding("escape,backspace,h", "back", "Back", id="detail.back"),
         Binding("r,f5", "reload", "Reload", id="detail.reload"),

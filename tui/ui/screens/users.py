@@ -23,6 +23,7 @@ from tui.ui.widgets.list_state import ListState
 from tui.ui.widgets.search_input import SearchInput
 from tui.ui.widgets.status_bar import StatusBar
 from tui.ui.widgets.user_table import UserTable
+from tui.ui.worker_errors import ReportsWorkerErrors
 
 __all__ = ["UsersScreen", "fetch_page"]
 
@@ -40,7 +41,7 @@ async def fetch_page(backend: ProfileBackend, body: dict[str, Any]) -> tuple[lis
     return rows, total if isinstance(total, int) and not isinstance(total, bool) else None
 
 
-class UsersScreen(Screen):
+class UsersScreen(ReportsWorkerErrors, Screen):
     AUTO_FOCUS = "UserTable"
 
     BINDINGS = [
@@ -223,8 +224,18 @@ class UsersScreen(Screen):
                 self.notify(f"{failed.message}", title="Could not load more users", severity="error")
 
     def _show_list(self, show: bool) -> None:
+        # Hiding the table while a query loads takes the focus with it; give it back when the
+        # rows return, or j/k/PgDn/Enter reach nothing until the agent presses / or ?.
+        refocus = show and not self.table.display and self._focus_lost()
         self.table.display = show
         self.state.display = not show
+        if refocus:
+            self.set_focus(self.table)
+
+    def _focus_lost(self) -> bool:
+        """Nothing on this screen has the focus, or only the list-state area (its Retry button)."""
+        focused = self.focused
+        return focused is None or focused is self.state or self.state in focused.ancestors
 
     def _show_counts(self) -> None:
         model = self.model
@@ -258,18 +269,22 @@ class UsersScreen(Screen):
         self._show_counts()
 
     # -- actions ---------------------------------------------------------------------------
+    # A key pressed twice in a burst (Enter, Enter) is handled twice before the first screen
+    # is up: only the list on top opens anything (a second ProfileScreen is a DuplicateIds).
     def on_user_table_selected(self, event: UserTable.Selected) -> None:
-        self.post_message(OpenUser(event.row))
+        if self.is_active:
+            self.post_message(OpenUser(event.row, origin=self))
 
     def action_create_user(self) -> None:
         from tui.ui.screens.create_user import open_create_user
 
-        open_create_user(self.app, like=self.table.highlighted_row)
+        if self.is_active:
+            open_create_user(self.app, like=self.table.highlighted_row)
 
     def action_view_json(self) -> None:
         row = self.table.highlighted_row
-        if row is not None:
-            self.post_message(OpenUser(row, as_json=True))
+        if row is not None and self.is_active:
+            self.post_message(OpenUser(row, as_json=True, origin=self))
 
     def on_list_state_retry(self, _: ListState.Retry) -> None:
         self.action_refresh()
@@ -321,7 +336,8 @@ class UsersScreen(Screen):
             if result is not None:
                 self.set_query_text(format_query(result))
 
-        self.app.push_screen(FiltersScreen(self.query_state, self.spot.settings.default_status), apply)
+        if self.is_active:
+            self.app.push_screen(FiltersScreen(self.query_state, self.spot.settings.default_status), apply)
 
     def _copy(self, what: str) -> None:
         row = self.table.highlighted_row

@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Input, Select, Static, Switch
+from textual.widgets import Input, OptionList, Select, Static, Switch
 
 from tui.domain.form_schema import FieldSpec
 from tui.domain.masking import mask_for_screen
@@ -209,6 +209,10 @@ class FormField(Vertical):
     def refresh_mask(self) -> None:
         """Called after a reveal: rebuild when this field was masked and no longer is."""
 
+    def commit(self) -> None:
+        """Apply what the editor widget shows now. Its change message may still be queued
+        behind the key that asks for the value (Ctrl+S right after typing)."""
+
     def edited(self) -> None:
         self.host.field_edited(self, self.rel)
 
@@ -304,7 +308,9 @@ class FieldRow(FormField):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        text = event.value
+        self.apply_text(event.value)
+
+    def apply_text(self, text: str) -> None:
         state = self.host.state
         if text == display_text(state.get(self.rel)) and self.rel not in state.parse_errors:
             return  # nothing new (also: the event an Input sends when it mounts)
@@ -347,7 +353,9 @@ class FieldRow(FormField):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
-        value = event.value
+        self.apply_choice(event.value)
+
+    def apply_choice(self, value: Any) -> None:
         if self.spec.kind == "bool" and value != Select.NULL:
             value = _BOOL_OF.get(str(value), value)
         current = self.host.state.get(self.rel)
@@ -362,12 +370,43 @@ class FieldRow(FormField):
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
         event.stop()
+        self.apply_switch(event.value)
+
+    def apply_switch(self, on: bool) -> None:
         current = self.host.state.get(self.rel)
-        if event.value == (current is True):
+        if on == (current is True):
             return
         base = self.host.state.base_get(self.rel)
-        if not event.value and (base is ABSENT or base is None):
+        if not on and (base is ABSENT or base is None):
             self.host.state.restore(self.rel)  # off again: back to "not set"
             self.edited()
             return
-        self.set_json(event.value)
+        self.set_json(on)
+
+    def commit(self) -> None:
+        """Apply the editor's current text / choice / switch now; an open drop-down's
+        highlighted option counts as chosen (as Enter would choose it)."""
+        if self.read_only or self._masked:
+            return
+        for child in self.children:
+            if isinstance(child, Input):
+                self.apply_text(child.value)
+            elif isinstance(child, Select):
+                if child.expanded:
+                    choose_highlighted(child)
+                self.apply_choice(child.value)
+            elif isinstance(child, Switch):
+                self.apply_switch(child.value)
+
+
+def choose_highlighted(select: Select) -> None:
+    """Close an open drop-down, taking its highlighted option as the value."""
+    overlays = select.query_children(OptionList)  # the Select's SelectOverlay
+    index = overlays.first().highlighted if overlays else None
+    options = getattr(select, "_options", None)  # [(prompt, value)], the blank first (Textual 8)
+    if index is not None and isinstance(options, list) and 0 <= index < len(options):
+        value = options[index][1]
+        if value != select.value:
+            select.value = value
+    select.expanded = False
+    select.focus()

@@ -39,10 +39,17 @@ class EnumListField(FormField):
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
         event.stop()
-        selected = set(event.selection_list.selected)
+        self.apply_selected(list(event.selection_list.selected))
+
+    def commit(self) -> None:
+        for child in self.query_children(SelectionList):
+            self.apply_selected(list(child.selected))
+
+    def apply_selected(self, chosen: list) -> None:
+        selected = set(chosen)
         current = self.host.state.get(self.rel)
         before = list(current) if isinstance(current, list) else []
-        new = [v for v in before if v in selected] + [v for v in event.selection_list.selected if v not in before]
+        new = [v for v in before if v in selected] + [v for v in chosen if v not in before]
         if new == before:
             return
         base = self.host.state.base_get(self.rel)
@@ -65,7 +72,14 @@ class StrListField(FormField):
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
-        items = [line for line in event.text_area.text.split("\n") if line.strip()]
+        self.apply_lines(event.text_area.text)
+
+    def commit(self) -> None:
+        for child in self.query_children(TextArea):
+            self.apply_lines(child.text)
+
+    def apply_lines(self, text: str) -> None:
+        items = [line for line in text.split("\n") if line.strip()]
         current = self.host.state.get(self.rel)
         if isinstance(current, list) and items == current:
             return

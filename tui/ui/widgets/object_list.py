@@ -116,7 +116,10 @@ class ObjectList(Vertical):
         yield Static("", classes="list-error", markup=False)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        tables = self.query_children(DataTable)
+        if not tables:
+            return  # removed as soon as mounted (a group opened, then the screen left): nothing to fill
+        table = tables.first()
         table.add_column(" ", key="mark", width=1)
         if self.spec.kind == "union_list":
             table.add_column("Kind", key="kind")
@@ -201,6 +204,8 @@ class ObjectList(Vertical):
             self.item = item
 
     def open_editor(self, index: int | None) -> None:
+        if not self.screen.is_active:
+            return  # a second Enter of a burst (RowSelected twice): one editor is enough
         item = self.items[index] if index is not None else None
         self.post_message(self.EditItem(self, index, item))
 

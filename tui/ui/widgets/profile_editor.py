@@ -2,7 +2,9 @@
 
 The editor command may carry arguments (``code --wait``): it is split with :func:`shlex.split`
 and the temporary file's path is always its last argument. The file is created 0600 and
-removed afterwards. A text that does not parse (or does not fit the section's model) goes back
+removed afterwards. The command is checked (found, executable) before the app suspends the
+terminal, and the terminal is resumed whatever happens while the editor runs: a bad $EDITOR
+is a notification, never a frozen blank screen. A text that does not parse (or does not fit the section's model) goes back
 into the editor with the reasons in a ``//`` comment header above the agent's own text, which
 is never lost; leading ``//`` lines are ignored when reading. What the file holds is the
 caller's choice: the profile pane writes masked values as placeholders
@@ -15,13 +17,17 @@ import asyncio
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from typing import Any
 
+from textual.app import SuspendNotSupported
+
 __all__ = [
-    "editor_command", "run_editor", "parse_edited", "with_header", "with_note", "strip_header", "EditorRun", "HEADER",
+    "editor_command", "editor_problem", "run_editor", "parse_edited", "with_header", "with_note", "strip_header",
+    "EditorRun", "HEADER",
 ]
 
 HEADER = "//"
@@ -31,6 +37,30 @@ def editor_command(environ: dict[str, str] | None = None) -> list[str]:
     environ = os.environ if environ is None else environ
     cmd = (environ.get("VISUAL") or environ.get("EDITOR") or "vi").strip() or "vi"
     return shlex.split(cmd)
+
+
+def _editor_variable(environ: dict[str, str] | None = None) -> str:
+    environ = os.environ if environ is None else environ
+    return "$VISUAL" if (environ.get("VISUAL") or "").strip() else "$EDITOR" if environ.get("EDITOR") else "vi"
+
+
+def editor_problem(argv: list[str], environ: dict[str, str] | None = None) -> str | None:
+    """Why ``argv`` cannot be run as the editor (None when it can, as far as one can tell)."""
+    if not argv:
+        return f"the editor command ({_editor_variable(environ)}) is empty"
+    program = argv[0]
+    path = (environ if environ is not None else os.environ).get("PATH")
+    if os.sep in program or (os.altsep and os.altsep in program):
+        if not os.path.exists(program):
+            return f"{program!r} does not exist"
+        if os.path.isdir(program):
+            return f"{program!r} is a directory"
+        if not os.access(program, os.X_OK):
+            return f"{program!r} is not executable"
+        return None
+    if shutil.which(program, path=path) is None:
+        return f"{program!r} was not found on PATH"
+    return None
 
 
 @dataclass
@@ -46,22 +76,48 @@ def _run_blocking(argv: list[str], headless: bool) -> int:
     return subprocess.run(argv, check=False, **kwargs).returncode
 
 
+def _run_suspended(app: Any, argv: list[str]) -> int:
+    """Run the editor with the terminal handed over to it. Textual's ``App.suspend()`` only
+    resumes when its block ends normally (8.2.8), so every failure is caught inside the block
+    and raised again once the app has the terminal back."""
+    failure: BaseException | None = None
+    code = -1
+    with app.suspend():
+        try:
+            code = _run_blocking(argv, False)
+        except BaseException as exc:  # noqa: BLE001 - re-raised below, after resuming
+            failure = exc
+    if failure is not None:
+        raise failure
+    return code
+
+
 async def run_editor(app: Any, text: str, *, name: str = "section") -> EditorRun:
     """Write ``text`` to a private temporary file, run the editor on it (the app suspended
-    while it runs), return what the file holds afterwards. The file is always removed."""
+    while it runs), return what the file holds afterwards. The file is always removed. An
+    editor that cannot be run is an ``EditorRun`` with ``text=None`` and the reason in
+    ``error``; the terminal is never left suspended."""
+    try:
+        command = editor_command()
+    except ValueError as exc:  # unbalanced quotes in $VISUAL / $EDITOR
+        return EditorRun(None, -1, f"could not read the editor command ({_editor_variable()}): {exc}")
+    problem = editor_problem(command)
+    if problem is not None:
+        return EditorRun(None, -1, f"could not run the editor: {problem}. Set $VISUAL or $EDITOR to one that works.")
     fd, path = tempfile.mkstemp(prefix=f"spotnana-{name}-", suffix=".json")
     try:
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
-        argv = editor_command() + [path]
+        argv = command + [path]
         try:
             if getattr(app, "is_headless", False):
                 code = await asyncio.to_thread(_run_blocking, argv, True)
             else:
-                with app.suspend():
-                    code = _run_blocking(argv, False)
-        except (OSError, ValueError) as exc:
+                code = _run_suspended(app, argv)
+        except SuspendNotSupported:
+            return EditorRun(None, -1, "this terminal cannot hand over to an editor; use the form instead")
+        except (OSError, ValueError, subprocess.SubprocessError) as exc:
             return EditorRun(None, -1, f"could not run the editor {argv[0]!r}: {exc}")
         try:
             with open(path, encoding="utf-8") as fh:

@@ -35,6 +35,7 @@ from tui.ui.backend import ERROR_TITLES, classify_error
 from tui.ui.widgets.profile_editor import parse_edited, run_editor, strip_header, with_header, with_note
 from tui.ui.widgets.profile_json import JsonView
 from tui.ui.widgets.section_form import SectionForm
+from tui.ui.worker_errors import ReportsWorkerErrors
 
 __all__ = ["SectionPane", "SaveDialogs"]
 
@@ -53,7 +54,7 @@ class SaveDialogs(Protocol):
                               on_reveal: Reveal) -> ConflictDecision | None: ...
 
 
-class SectionPane(Vertical):
+class SectionPane(ReportsWorkerErrors, Vertical):
     """States: ``idle`` (never shown), ``loading``, ``error``, ``ready``."""
 
     DEFAULT_CSS = """

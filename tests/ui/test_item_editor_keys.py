@@ -1,0 +1,110 @@
+"""Ctrl+S in a list-item editor (a passport or an address on the Personal tab) keeps what the
+agent typed or picked, like the Save button; an invalid item stays open and says why. The
+real app on the sandbox, at 80x24."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import DataTable, Input, Select
+
+from tests.ui.app_kit import burst, make_app, settled, wait_for
+from tests.ui.test_profile_kit import wait_screen
+from tui.ui.screens.item_editor import ItemEditorScreen
+from tui.ui.screens.profile import ProfileScreen
+
+
+async def _open_item(pilot: Any, list_key: str, index: int = 0) -> tuple[Any, ItemEditorScreen]:
+    app = pilot.app
+    screen = await settled(pilot)
+    await pilot.press("enter")
+    profile = await wait_screen(pilot, ProfileScreen)
+    pane = profile.pane("personal")
+    await wait_for(pilot, lambda: pane.state == "ready", what="personal loaded")
+    table = pane.form.field_widget((list_key,)).query_one(DataTable)
+    table.focus()
+    table.move_cursor(row=index)
+    await pilot.pause()
+    await pilot.press("e")
+    editor = await wait_screen(pilot, ItemEditorScreen)
+    await pilot.pause()
+    assert screen is not app.screen
+    return pane, editor
+
+
+def _status(editor: ItemEditorScreen) -> str:
+    return str(editor.query_one("#item-status").render())
+
+
+async def test_ctrl_s_keeps_the_choice_highlighted_in_an_open_drop_down(sandbox, tmp_path):
+    app = make_app(sandbox, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane, editor = await _open_item(pilot, "identityDocs")
+        assert editor.variant is not None and editor.variant.key == "passport"
+        before = editor.form.value["passport"].get("type")
+        kind = editor.form.field_widget(("passport", "type")).query_one(Select)
+        kind.focus()
+        await pilot.press("enter", "down")  # the drop-down is open, an option highlighted
+        assert kind.expanded
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is not editor, what="the editor to close")
+        chosen = pane.form.value["identityDocs"][0]["passport"].get("type")
+        assert chosen is not None and chosen != before
+        assert ("identityDocs", 0, "passport", "type") in pane.form.changed_paths
+
+
+async def test_ctrl_s_right_after_typing_keeps_the_text(sandbox, tmp_path):
+    app = make_app(sandbox, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane, editor = await _open_item(pilot, "identityDocs")
+        field = editor.form.field_widget(("passport", "issueCountry")).query_one(Input)
+        field.focus()
+        await pilot.pause()
+        field.value = ""
+        await pilot.pause()
+        await burst(pilot, "G", "B", "ctrl+s")  # faster than the form hears of each key
+        await wait_for(pilot, lambda: app.screen is not editor, what="the editor to close")
+        assert pane.form.value["identityDocs"][0]["passport"]["issueCountry"] == "GB"
+
+
+async def test_ctrl_s_on_an_invalid_item_stays_open_and_says_why(sandbox, tmp_path):
+    app = make_app(sandbox, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane, editor = await _open_item(pilot, "addresses")
+        before = pane.form.value["addresses"][0]
+        field = editor.form.field_widget(("coordinates", "longitude")).query_one(Input)
+        field.focus()
+        field.action_end()
+        await pilot.pause()
+        await burst(pilot, "x", "y", "ctrl+s")
+        await pilot.pause()
+        assert app.screen is editor  # not closed, and not silently
+        assert "problem" in _status(editor) and "not a number" in _status(editor)
+        assert pane.form.value["addresses"][0] == before  # nothing applied yet
+        # fixing it clears the message; Ctrl+S then applies
+        field.value = "-3.5"
+        await pilot.pause()
+        assert _status(editor) == ""
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is not editor, what="the editor to close")
+        assert pane.form.value["addresses"][0]["coordinates"]["longitude"] == -3.5
+
+
+async def test_picking_the_kind_twice_quickly_keeps_one_form(sandbox, tmp_path):
+    app = make_app(sandbox, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("enter")
+        profile = await wait_screen(pilot, ProfileScreen)
+        pane = profile.pane("personal")
+        await wait_for(pilot, lambda: pane.state == "ready", what="personal loaded")
+        pane.form.field_widget(("identityDocs",)).query_one(DataTable).focus()
+        await pilot.press("a")
+        editor = await wait_screen(pilot, ItemEditorScreen)
+        kind = editor.query_one("#item-kind", Select)
+        kind.value = "PassportWrapper"
+        kind.value = "KnownTravelerNumberWrapper"  # before the first form has mounted
+        await pilot.pause(0.2)
+        assert app._exception is None
+        assert editor.variant is not None and editor.variant.key == "ktn"
+        assert len(editor.query("#item-form")) == 1
