@@ -22,6 +22,7 @@ from tui.api.errors import SpotnanaError
 from tui.config import Environment, Settings
 from tui.domain.backend import OnlineBackend, ProfileBackend
 from tui.domain.commit import safe_error_text
+from tui.domain.directory import Directories, ReferenceDirectory
 from tui.ui.backend import ClientFactory, default_client_factory
 from tui.ui.list_model import UserRow
 from tui.ui.messages import OpenUser
@@ -89,6 +90,7 @@ class SpotnanaApp(App[None]):
         self._client: Any = None
         self.backend: ProfileBackend = OnlineBackend(self.get_client)
         """Every screen's way to the profiles (the client for the current environment)."""
+        self.directories = Directories()
         self.first_paint_at: float | None = None
         self.startup_notes: list[tuple[str, str]] = [(w, "warning") for w in settings.warnings]
 
@@ -142,6 +144,11 @@ class SpotnanaApp(App[None]):
 
     async def on_unmount(self) -> None:
         await self._close_client()
+
+    @property
+    def directory(self) -> ReferenceDirectory:
+        """The legal entities, offices, departments and cost centers seen in this scope's list."""
+        return self.directories.for_scope(self.env.name, self.env.tmc_id, self.env.company_id)
 
     def first_page_painted(self) -> None:
         """Called once the first page of a query is on screen (used by the benchmark)."""

@@ -33,6 +33,7 @@ ERROR_TITLES = {
     "decode": "Unexpected answer from the server",
     "client": "The request was refused",
     "config": "This environment is not set up",
+    "query": "A name in the filters is not known",
     "bug": "Something went wrong in the app",
 }
 

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from tui.config import Environment, Settings
 from tui.domain.backend import ProfileBackend
+from tui.domain.directory import ReferenceDirectory
 
 __all__ = ["AppServices"]
 
@@ -15,6 +16,11 @@ class AppServices(Protocol):
     settings: Settings
     env: Environment
     backend: ProfileBackend
+
+    @property
+    def directory(self) -> ReferenceDirectory:
+        """The references seen in the list rows of the current environment and scope."""
+        ...
 
     def log_error(self, what: str, exc: BaseException) -> None: ...
 

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Input, Static
 from tui.domain.backend import ProfileBackend
 from tui.domain.query import UserQuery, format_query, parse_query
 from tui.ui.backend import classify_error
-from tui.ui.list_model import ListModel, UserRow
+from tui.ui.list_model import ListModel, PageError, UserRow
 from tui.ui.messages import OpenUser
 from tui.ui.services import AppServices
 from tui.ui.widgets.list_state import ListState
@@ -60,6 +60,8 @@ class UsersScreen(Screen):
     def __init__(self) -> None:
         super().__init__(id="users")
         self.query_state: UserQuery = UserQuery()
+        self._sent_query: UserQuery = UserQuery()  # query_state with names resolved to IDs
+        self._query_errors: list[str] = []  # names the directory does not know
         self.descending = False
         self._debounce: Timer | None = None
         self._warned_pages: set[tuple[int, int]] = set()
@@ -136,6 +138,8 @@ class UsersScreen(Screen):
         self._started_text = self.search.value
         self.search_pending = False
         self.query_state = parse_query(self.search.value)
+        # resolved once per query, so that later pages ask for the same IDs as the first
+        self._sent_query, self._query_errors = self.query_state.resolved(self.spot.directory)
         self._restore_cursor = 0
         self.workers.cancel_group(self, "pages")
         self.model.reset()
@@ -148,8 +152,11 @@ class UsersScreen(Screen):
     def _fetch(self, page: int) -> None:
         app = self.spot
         generation, offset, limit = self.model.begin(page)
+        if self._query_errors:
+            self.model.reject(generation, page, PageError("query", "; ".join(self._query_errors)))
+            return
         try:
-            body = self.query_state.to_request(
+            body = self._sent_query.to_request(
                 tmc_id=app.env.tmc_id,
                 company_id=None if app.env.tmc_id else app.env.company_id,
                 offset=offset,
@@ -158,8 +165,6 @@ class UsersScreen(Screen):
                 default_status=app.settings.default_status,
             )
         except ValueError:
-            from tui.ui.list_model import PageError
-
             error = PageError("config", f"environment {app.env.name!r} needs a tmc_id or company_id")
             self.model.reject(generation, page, error)
             return
@@ -175,6 +180,7 @@ class UsersScreen(Screen):
     async def _load(self, generation: int, page: int, body: dict[str, Any]) -> None:
         try:
             rows, total = await fetch_page(self.spot.backend, body)
+            self.spot.directory.add(rows)
             accepted = self.model.accept(generation, page, rows, total)
         except asyncio.CancelledError:
             raise
@@ -243,7 +249,7 @@ class UsersScreen(Screen):
 
     def _show_chips(self) -> None:
         q = self.query_state
-        chips = q.chips()
+        chips = q.chips(self.spot.directory)
         if q.warnings:
             chips.append("⚠ " + q.warnings[0])
         if chips:
@@ -321,7 +327,8 @@ class UsersScreen(Screen):
             if result is not None:
                 self.set_query_text(format_query(result))
 
-        self.app.push_screen(FiltersScreen(self.query_state, self.spot.settings.default_status), apply)
+        screen = FiltersScreen(self.query_state, self.spot.settings.default_status, self.spot.directory)
+        self.app.push_screen(screen, apply)
 
     def _copy(self, what: str) -> None:
         row = self.table.highlighted_row

@@ -21,6 +21,7 @@ _HINTS = {
     "decode": "Press r to retry.",
     "client": "Press r to retry, or change the search.",
     "config": "Fix the environment in the config file (ctrl+p → Config path), then press r.",
+    "query": "Pick it by name in the filter panel (f), use its ID, or change the search.",
     "bug": "Press r to retry. The log has the details.",
 }
 
