@@ -177,6 +177,12 @@ class SpotnanaApp(App[None]):
             except Exception:  # noqa: BLE001 - closing must not fail the app
                 pass
 
+    async def use_session_token(self, token: str) -> None:
+        """Use ``token`` for the current environment until the app quits: kept in the
+        environment's in-memory ``token`` only (never the config file, never the log)."""
+        self.env.token = token
+        await self._close_client()  # the next request builds a client with it
+
     async def switch_environment(self, name: str) -> None:
         env = self.environments[name]
         await self._close_client()
@@ -277,6 +283,8 @@ class SpotnanaApp(App[None]):
                     f"Use {env.display_name} for every request from now on",
                     lambda n=name: self.run_worker(self.switch_environment(n), exit_on_error=False),
                 )
+        yield SystemCommand("Enter a token for this session", "After a 401: use another bearer token (memory only)",
+                            lambda: self._users_action("enter_token"))
         yield SystemCommand("Switch theme", "Choose a colour theme", self.action_change_theme)
         yield SystemCommand("Refresh", "Fetch the user list again", lambda: self._users_action("refresh"))
         yield SystemCommand("Toggle inactive users", "Show or hide inactive users", lambda: self._users_action("toggle_inactive"))

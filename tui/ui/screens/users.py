@@ -55,6 +55,7 @@ class UsersScreen(Screen):
         Binding("r,f5,ctrl+r", "refresh", "Refresh", id="users.refresh"),
         Binding("v", "view_json", "View JSON", show=False, id="users.view_json"),
         Binding("n", "create_user", "New user", show=False, id="users.create"),
+        Binding("ctrl+k", "enter_token", "Enter token", show=False, id="users.enter_token"),
     ]
 
     def __init__(self) -> None:
@@ -186,7 +187,12 @@ class UsersScreen(Screen):
             raise
         except Exception as exc:  # noqa: BLE001 - every failure becomes a visible state
             self.spot.log_error("list users", exc)
-            accepted = self.model.reject(generation, page, classify_error(exc))
+            env = self.spot.env
+            scope = ("tmc_id", env.tmc_id) if env.tmc_id else ("company_id", env.company_id or "")
+            error = classify_error(exc, scope)
+            accepted = self.model.reject(generation, page, error)
+            if accepted and error.kind == "auth":
+                self.call_after_refresh(self.action_enter_token)
         if accepted:
             self.table.data_changed()
             if page == 0 and self._restore_cursor:
@@ -319,6 +325,22 @@ class UsersScreen(Screen):
         q = self.query_state.with_values(status=None if wanted == default else wanted)
         self.set_query_text(format_query(q))
         self.notify("Inactive users hidden" if wanted == "ACTIVE" else "Inactive users shown (dimmed)")
+
+    def action_enter_token(self) -> None:
+        """Ask for a token for this session (after a 401), then load the list again."""
+        from tui.ui.screens.token import TokenScreen
+
+        if any(isinstance(s, TokenScreen) for s in self.app.screen_stack):
+            return
+        error = self.model.error
+
+        async def use(token: str | None) -> None:
+            if token:
+                await self.spot.use_session_token(token)
+                self.action_refresh()
+
+        reason = error.message if error is not None and error.kind == "auth" else ""
+        self.app.push_screen(TokenScreen(self.spot.env.display_name, reason), use)
 
     def action_filters(self) -> None:
         from tui.ui.screens.filters import FiltersScreen
