@@ -197,7 +197,8 @@ async def test_empty_results(sandbox, tmp_path):
         assert isinstance(screen.state, ListState) and screen.state.display
 
 
-async def test_copy_id_and_email(sandbox, tmp_path):
+async def test_copy_id_and_email(sandbox, tmp_path, monkeypatch):
+    monkeypatch.delenv("TMUX", raising=False)  # inside tmux: tests/ui/test_copy_tmux.py
     app = make_app(sandbox, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await settled(pilot)

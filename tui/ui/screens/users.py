@@ -16,6 +16,7 @@ from textual.widgets import Footer, Input, Static
 from tui.domain.backend import ProfileBackend
 from tui.domain.query import UserQuery, format_query, parse_query
 from tui.ui.backend import classify_error
+from tui.ui.clipboard import in_tmux, load_tmux_buffer
 from tui.ui.list_model import ListModel, PageError, UserRow
 from tui.ui.messages import OpenUser
 from tui.ui.services import AppServices
@@ -361,9 +362,22 @@ class UsersScreen(Screen):
         if not value:
             self.notify(f"{row.name} has no {what}", severity="warning")
             return
-        self.app.copy_to_clipboard(value)
+        self.app.copy_to_clipboard(value)  # OSC 52: the terminal's clipboard, also over SSH
         label = "user ID" if what == "id" else "email"
-        self.notify(f"Copied {label} of {row.name}: {value}", title="Clipboard")
+        done = f"Copied {label} of {row.name}"
+        if not in_tmux():
+            self.notify(f"{done} to the clipboard (OSC 52): {value}", title="Clipboard")
+            return
+
+        async def to_tmux() -> None:
+            failed = await load_tmux_buffer(value)
+            if failed is None:
+                self.notify(f"{done} to the clipboard (OSC 52) and the tmux buffer: {value}", title="Clipboard")
+            else:
+                self.notify(f"{done} to the clipboard (OSC 52): {value}; not to the tmux buffer: {failed}",
+                            title="Clipboard", severity="warning")
+
+        self.run_worker(to_tmux(), group="copy", exit_on_error=False)
 
     def action_copy_id(self) -> None:
         self._copy("id")
