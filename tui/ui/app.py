@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tui.api.errors import SpotnanaError
-from tui.config import Environment, Settings
+from tui.config import ConfigError, Environment, Settings, save_theme
 from tui.domain.backend import OnlineBackend, ProfileBackend
 from tui.domain.commit import safe_error_text
 from tui.domain.directory import Directories, ReferenceDirectory
@@ -94,9 +94,14 @@ class SpotnanaApp(App[None]):
         self.first_paint_at: float | None = None
         self.startup_notes: list[tuple[str, str]] = [(w, "warning") for w in settings.warnings]
 
-        loaded = load_themes(bundled_themes_dir(), settings.paths.themes_dir)
+        bundled_dir = bundled_themes_dir()
+        loaded = load_themes(bundled_dir, settings.paths.themes_dir)
         for theme in loaded.themes:
             self.register_theme(theme)
+        self._own_themes = {  # name -> "bundled" / "yours" (a file of the user themes folder)
+            name: "bundled" if bundled_dir is not None and path.parent == bundled_dir else "yours"
+            for name, path in loaded.sources.items()
+        }
         self.startup_notes += [(e, "error") for e in loaded.errors]
         wanted = settings.theme
         if wanted not in self.available_themes:
@@ -246,6 +251,31 @@ class SpotnanaApp(App[None]):
         screen = self.screen
         title = {"users": "user list", "user-detail": "user"}.get(screen.id or "", type(screen).__name__)
         self.push_screen(HelpScreen(collect_bindings(screen), title))
+
+    # -- themes --------------------------------------------------------------------------
+    def action_change_theme(self) -> None:
+        from textual.command import CommandPalette
+
+        from tui.ui.theme_picker import ThemePicker
+
+        self.push_screen(CommandPalette(providers=[ThemePicker], placeholder="Search for themes…"))
+
+    def theme_choices(self) -> list[tuple[str, str]]:
+        """Every theme as (name, origin): bundled ones, then the agent's own, then Textual's."""
+        rank = {"bundled": 0, "yours": 1}
+        names = sorted(self.available_themes, key=lambda n: (rank.get(self._own_themes.get(n, ""), 2), n))
+        return [(name, self._own_themes.get(name, "Textual")) for name in names]
+
+    def choose_theme(self, name: str) -> None:
+        """Switch to theme ``name`` and remember it in the config file (comments kept)."""
+        self.theme = name
+        try:
+            save_theme(self.settings.config_file, name)
+        except ConfigError as exc:
+            self.notify(f"Theme {name} used, but not saved: {exc}", severity="warning")
+            return
+        self.settings.theme = name
+        self.notify(f"Theme {name} saved to {self.settings.config_file}", title="Theme")
 
     def has_unsaved_work(self) -> bool:
         return any(getattr(screen, "has_unsaved_changes", False) for screen in self.screen_stack)
