@@ -107,15 +107,15 @@ _VALUE = re.compile(r'(?:"[^"]*"?|[^,"]+)+')  # comma-separated values, commas i
 _VERBATIM = (*ID_FILTERS, "emails")
 # every typed filter key, as the help screen and README list them (canonical key, what it takes)
 TYPED_FILTERS: tuple[tuple[str, str], ...] = (
-    ("status:", "active, inactive or all (also is:)"),
-    ("persona:", "employee, guest, personal, relative, adhoc"),
-    ("tier:", "basic or seat1a (vip)"),
-    ("role:", "company_admin, travel_arranger, tmc_agent, …"),
-    ("legal:", "legal entity: name or ID (also le:)"),
-    ("office:", 'office: name or ID, office:"Paris HQ"'),
-    ("dept:", "department: name or ID (also department:)"),
-    ("cc:", "cost center: name or ID (also cost_center:)"),
-    ("email:", "exact email address (also emails:)"),
+    ("status:", "active, inactive, all (is:)"),
+    ("persona:", "employee, guest, personal, …"),
+    ("tier:", "basic, seat1a (vip)"),
+    ("role:", "company_admin, tmc_agent, …"),
+    ("legal:", "legal entity name or ID (le:)"),
+    ("office:", 'name or ID: office:"Paris HQ"'),
+    ("dept:", "department name or ID"),
+    ("cc:", "cost center name or ID"),
+    ("email:", "exact address (emails:)"),
 )
 
 

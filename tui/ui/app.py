@@ -250,7 +250,7 @@ class SpotnanaApp(App[None]):
             return
         screen = self.screen
         title = {"users": "user list", "user-detail": "user"}.get(screen.id or "", type(screen).__name__)
-        self.push_screen(HelpScreen(collect_bindings(screen), title))
+        self.push_screen(HelpScreen(collect_bindings(screen), title, typed_filters=screen.id == "users"))
 
     # -- themes --------------------------------------------------------------------------
     def action_change_theme(self) -> None:

@@ -28,7 +28,7 @@ _REF_LABELS = {
     "cost_centers": "Cost center",
 }
 _MULTI = "(several: edit in the search box)"
-_SHOWN_MATCHES = 4
+_SHOWN_MATCHES = 3
 
 
 def _select_value(values: tuple[str, ...]) -> object:
