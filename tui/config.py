@@ -38,6 +38,7 @@ __all__ = [
     "config_path",
     "default_config_text",
     "load_settings",
+    "save_theme",
 ]
 
 APP_NAME = "spotnana-tui"
@@ -410,3 +411,26 @@ def load_settings(
         default_status=status,
         warnings=warnings,
     )
+
+
+def save_theme(path: str | Path, name: str) -> None:
+    """Set ``theme = name`` in the config file, keeping its comments and layout (tomlkit).
+
+    A missing file is first written as the commented default one. The file stays 0600.
+    Raises :class:`ConfigError` when the file cannot be read, parsed or written.
+    """
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8") if file.exists() else default_config_text()
+        document = tomlkit.parse(text)
+    except (OSError, UnicodeDecodeError, TOMLKitError) as exc:
+        raise ConfigError(f"{file}: cannot save the theme ({exc})") from None
+    document["theme"] = name
+    try:
+        private_dir(file.parent)
+        write_private_text(file, tomlkit.dumps(document))
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot save the theme ({exc})") from None

@@ -157,6 +157,9 @@ async def test_unauthorized_state(sandbox, tmp_path):
     env = Environment("sandbox", sandbox.base_url, tmc_id=sandbox.tmc_id, token="wrong-token")
     app = make_app(sandbox, tmp_path, env=env)
     async with app.run_test(size=(80, 24)) as pilot:
+        # a 401 asks for a token for this session (tests/ui/test_error_guidance.py); declined here
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "TokenScreen", what="the token prompt")
+        await pilot.press("escape")
         screen = await settled(pilot)
         assert screen.model.error.kind == "auth"
         assert "401" in str(screen.state.query_one("#state-title").render())
@@ -194,7 +197,8 @@ async def test_empty_results(sandbox, tmp_path):
         assert isinstance(screen.state, ListState) and screen.state.display
 
 
-async def test_copy_id_and_email(sandbox, tmp_path):
+async def test_copy_id_and_email(sandbox, tmp_path, monkeypatch):
+    monkeypatch.delenv("TMUX", raising=False)  # inside tmux: tests/ui/test_copy_tmux.py
     app = make_app(sandbox, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await settled(pilot)

@@ -103,7 +103,7 @@ def test_format_round_trips(text):
 
 
 def test_chips_are_readable():
-    q = parse_query("status:active persona:guest office:0123456789abcdef0123 chi")
+    q = parse_query("status:active persona:guest office:01234567-89ab-cdef-0123-456789abcdef chi")
     assert q.chips() == ["status: active", "persona: GUEST", "office: 01234567…", 'text: "chi"']
 
 
@@ -111,3 +111,42 @@ def test_quoted_values():
     q = parse_query('office:"main office" "two words"')
     assert q.offices == ("main office",)
     assert q.text == "two words"
+
+
+def test_names_quoted_and_unquoted():
+    q = parse_query('office:"Paris HQ" dept:Legal cc:"4600 Legal","Ops, Paris" legal:acme anna')
+    assert q.offices == ("Paris HQ",)
+    assert q.departments == ("Legal",)
+    assert q.cost_centers == ("4600 Legal", "Ops, Paris")
+    assert q.legal_entities == ("acme",)
+    assert q.text == "anna"
+    assert format_query(q) == 'legal:acme office:"Paris HQ" dept:Legal cc:"4600 Legal","Ops, Paris" anna'
+    assert parse_query(format_query(q)) == q
+
+
+def test_email_filter():
+    q = parse_query("email:Anna.Schmidt@tallgrass.example,b@x.example emails:c@y.example")
+    assert q.emails == ("Anna.Schmidt@tallgrass.example", "b@x.example", "c@y.example")
+    assert q.has_filters and q.text == ""
+    body = q.to_request(company_id="c")
+    assert body["filters"] == [{"emails": ["Anna.Schmidt@tallgrass.example", "b@x.example", "c@y.example"]}]
+    assert "email: Anna.Schmidt@tallgrass.example|b@x.example|c@y.example" in q.chips()
+    assert parse_query(format_query(q)) == q
+
+
+def test_names_resolve_to_ids_through_the_directory():
+    from tui.domain.directory import ReferenceDirectory
+
+    hq, other_hq, zurich = ("11111111-1111-4111-8111-11111111111" + c for c in "123")
+    directory = ReferenceDirectory()
+    directory.add([{"businessDetail": {"office": {"id": i, "name": n}}}
+                   for i, n in ((hq, "Paris HQ"), (other_hq, "Paris HQ"), (zurich, "Zürich Office"))])
+    q, errors = parse_query('office:"paris hq",zurich dept:Legal x').resolved(directory)
+    assert q.offices == (hq, other_hq, zurich)
+    assert errors == ["no department named 'Legal': no departments seen yet (scroll the list, or use its ID)"]
+    assert q.to_request(tmc_id="t")["filters"] == [{"officeIds": [{"id": hq}, {"id": other_hq}, {"id": zurich}]}]
+    assert parse_query(f"office:{zurich}").chips(directory) == ["office: Zürich Office"]
+    same, errors = parse_query(f"office:{hq} x").resolved(directory)
+    assert same == parse_query(f"office:{hq} x") and errors == []
+    q, errors = parse_query("office:Paris").resolved(None)
+    assert q.offices == () and errors == ["'Paris' is not an ID"]

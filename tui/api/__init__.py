@@ -25,6 +25,7 @@ from tui.api.errors import (
     RequestBodyError,
     ServerError,
     SpotnanaError,
+    TlsError,
 )
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ __all__ = [
     "RequestBodyError",
     "ServerError",
     "SpotnanaError",
+    "TlsError",
     *_LAZY,
 ]
 

@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from tui.api._httpx import httpx
+from tui.api._transport import tls_failure
 
 __all__ = ["RetryPolicy", "RetryInfo", "RETRY_STATUSES", "RETRY_SAFE_METHODS"]
 
@@ -70,7 +71,8 @@ class RetryPolicy:
 
     @staticmethod
     def retry_exception(exc: BaseException) -> bool:
-        return isinstance(exc, _RETRY_EXCEPTIONS)
+        # a refused certificate does not get better by asking again
+        return isinstance(exc, _RETRY_EXCEPTIONS) and tls_failure(exc) is None
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
         """Seconds to wait before retry number ``attempt`` (0-based)."""

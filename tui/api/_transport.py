@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+import ssl
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -24,6 +25,7 @@ from tui.api.errors import (
     InvalidUrlError,
     RequestBodyError,
     SpotnanaError,
+    TlsError,
     one_line,
 )
 
@@ -35,6 +37,7 @@ __all__ = [
     "raise_for_status",
     "translate_transport_error",
     "parse_retry_after",
+    "tls_failure",
 ]
 
 
@@ -160,6 +163,29 @@ def raise_for_status(response: httpx.Response) -> None:
     )
 
 
+_TLS_WORDS = ("certificate verify failed", "certificate_verify_failed", "hostname mismatch",
+              "self-signed certificate", "self signed certificate", "certificate has expired",
+              "unable to get local issuer certificate", "wrong version number", "tlsv1 alert")
+
+
+def tls_failure(exc: BaseException) -> str | None:
+    """What went wrong in the TLS handshake behind ``exc`` (httpx wraps the ``ssl`` error), or None."""
+    seen: set[int] = set()
+    node: BaseException | None = exc
+    while node is not None and id(node) not in seen:
+        seen.add(id(node))
+        if isinstance(node, ssl.SSLCertVerificationError):
+            reason = node.verify_message or node.reason or "certificate verify failed"
+            return f"certificate verify failed ({one_line(reason, 120)})"
+        if isinstance(node, ssl.SSLError):
+            return one_line(node.reason or node, 160)
+        node = node.__cause__ or node.__context__
+    text = str(exc).lower()
+    if any(word in text for word in _TLS_WORDS):
+        return one_line(exc, 160)
+    return None
+
+
 def translate_transport_error(exc: Exception, method: str, url: httpx.URL, timeout: Any = None) -> SpotnanaError:
     """Turn an httpx exception into a one-line :class:`SpotnanaError` (no headers, no token)."""
     target = f"{method} {url.scheme}://{url.netloc.decode('ascii', 'replace')}{url.path}"
@@ -174,6 +200,9 @@ def translate_transport_error(exc: Exception, method: str, url: httpx.URL, timeo
         }.get(type(exc), "")
         after = f" after {timeout:g}s" if isinstance(timeout, (int, float)) else ""
         return ApiTimeout(f"{target} timed out{' ' + kind if kind else ''}{after}")
+    tls = tls_failure(exc)
+    if tls is not None:
+        return TlsError(f"certificate problem for {target}: {tls}")
     if isinstance(exc, httpx.ConnectError):
         return ApiConnectionError(f"cannot connect for {target}: {one_line(exc, 160) or 'connection failed'}")
     if isinstance(exc, httpx.DecodingError):

@@ -9,7 +9,8 @@ agent in a status bar) and never contains a token or an ``Authorization`` header
     +-- CredentialsError         no token in the env var / keyring, bad client credentials config
     +-- RequestBodyError         a body that cannot be encoded as JSON
     +-- ApiTimeout               connect/read/write timed out
-    +-- ApiConnectionError       refused, reset, DNS failure, TLS failure ...
+    +-- ApiConnectionError       refused, reset, DNS failure ...
+    |   +-- TlsError             the server's certificate was refused (unverified, wrong host)
     +-- ApiDecodeError           malformed JSON, or JSON that does not match the response model
     +-- ApiError                 any non-2xx answer (.status, .error_messages, .debug_identifier)
         +-- AuthError            401 (and a failed OAuth2 token request)
@@ -34,6 +35,7 @@ __all__ = [
     "RequestBodyError",
     "ApiTimeout",
     "ApiConnectionError",
+    "TlsError",
     "ApiDecodeError",
     "ApiError",
     "AuthError",
@@ -86,6 +88,10 @@ class ApiTimeout(SpotnanaError):
 
 class ApiConnectionError(SpotnanaError):
     """The server could not be reached (refused, reset, DNS, TLS)."""
+
+
+class TlsError(ApiConnectionError):
+    """The TLS handshake failed: a certificate that cannot be verified, or one for another host."""
 
 
 class ApiDecodeError(SpotnanaError):

@@ -1,9 +1,14 @@
 """The agent's typed user query: ``key:value`` filter tokens plus free search text.
 
-``persona:GUEST tier:vip role:TRAVEL_ARRANGER status:all chi`` parses into a
+``persona:GUEST tier:vip role:TRAVEL_ARRANGER status:all office:"Paris HQ" email:a@b.example chi``
+parses into a
 :class:`UserQuery` that knows how to become a ``POST /v3/users/list`` body, how to be
 shown as a short line of chips, and how to be written back as text (so a filter panel and
 the search box share one source of truth). UI-free: no textual here.
+
+Legal entities, offices, departments and cost centers are typed as IDs or as names (quoted
+when they hold spaces); :meth:`UserQuery.resolved` turns names into IDs through the
+:class:`~tui.domain.directory.ReferenceDirectory` of the scope before the query is sent.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+from tui.domain.directory import ReferenceDirectory, is_id
 
 __all__ = [
     "UserQuery",
@@ -21,6 +28,7 @@ __all__ = [
     "KNOWN_ROLES",
     "STATUSES",
     "ID_FILTERS",
+    "TYPED_FILTERS",
 ]
 
 STATUSES = ("ACTIVE", "INACTIVE", "ALL")
@@ -71,6 +79,9 @@ _KEYS: dict[str, str] = {
     "cc": "cost_centers",
     "costcenter": "cost_centers",
     "cost_center": "cost_centers",
+    "email": "emails",
+    "emails": "emails",
+    "mail": "emails",
 }
 
 # canonical key written back by format_query
@@ -83,12 +94,29 @@ _CANONICAL = {
     "offices": "office",
     "departments": "dept",
     "cost_centers": "cc",
+    "emails": "email",
 }
 
 _KNOWN = {"personas": KNOWN_PERSONAS, "tiers": KNOWN_TIERS, "roles": KNOWN_ROLES}
 
 _TOKEN = re.compile(r'(?:[^\s"]+|"[^"]*"?)+')
 _KEY_VALUE = re.compile(r"^([A-Za-z_]+):(.*)$")
+_VALUE = re.compile(r'(?:"[^"]*"?|[^,"]+)+')  # comma-separated values, commas inside quotes kept
+
+# typed filters whose values are kept as typed (IDs or names, emails)
+_VERBATIM = (*ID_FILTERS, "emails")
+# every typed filter key, as the help screen and README list them (canonical key, what it takes)
+TYPED_FILTERS: tuple[tuple[str, str], ...] = (
+    ("status:", "active, inactive, all (is:)"),
+    ("persona:", "employee, guest, personal, …"),
+    ("tier:", "basic, seat1a (vip)"),
+    ("role:", "company_admin, tmc_agent, …"),
+    ("legal:", "legal entity name or ID (le:)"),
+    ("office:", 'name or ID: office:"Paris HQ"'),
+    ("dept:", "department name or ID"),
+    ("cc:", "cost center name or ID"),
+    ("email:", "exact address (emails:)"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +132,12 @@ class UserQuery:
     offices: tuple[str, ...] = ()
     departments: tuple[str, ...] = ()
     cost_centers: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def has_filters(self) -> bool:
-        return any(getattr(self, name) for name in (*_KNOWN, *ID_FILTERS)) or self.status is not None
+        return any(getattr(self, name) for name in (*_KNOWN, *_VERBATIM)) or self.status is not None
 
     def effective_status(self, default: str = "ALL") -> str:
         return self.status or default
@@ -126,7 +155,31 @@ class UserQuery:
             values = getattr(self, attr)
             if values:
                 out[key] = [{"id": v} for v in values]
+        if self.emails:
+            out["emails"] = list(self.emails)
         return out
+
+    def resolved(self, directory: ReferenceDirectory | None) -> tuple[UserQuery, list[str]]:
+        """This query with every reference name replaced by its IDs (see
+        :meth:`ReferenceDirectory.resolve`), and one error per name that has none."""
+        changes: dict[str, Any] = {}
+        errors: list[str] = []
+        for attr in ID_FILTERS:
+            values = getattr(self, attr)
+            if not values or all(is_id(v) for v in values):
+                continue
+            ids: list[str] = []
+            for value in values:
+                found: tuple[str, ...]
+                if directory is None:
+                    found, error = ((value,), None) if is_id(value) else ((), f"{value!r} is not an ID")
+                else:
+                    found, error = directory.resolve(attr, value)
+                if error:
+                    errors.append(error)
+                ids.extend(i for i in found if i not in ids)
+            changes[attr] = tuple(ids)
+        return (replace(self, **changes) if changes else self), errors
 
     def to_request(
         self,
@@ -156,15 +209,16 @@ class UserQuery:
         body["sort"] = {"sortBy": "NAME", "sortOrder": "DESCENDING" if descending else "ASCENDING"}
         return body
 
-    def chips(self) -> list[str]:
-        """Short readable labels of the active filters, e.g. ``persona: GUEST|EMPLOYEE``."""
+    def chips(self, directory: ReferenceDirectory | None = None) -> list[str]:
+        """Short readable labels of the active filters, e.g. ``persona: GUEST|EMPLOYEE``
+        (IDs by their name when ``directory`` knows it)."""
         out = []
         if self.status is not None:
             out.append(f"status: {self.status.lower()}")
-        for attr in ("personas", "tiers", "roles", *ID_FILTERS):
+        for attr in ("personas", "tiers", "roles", *_VERBATIM):
             values = getattr(self, attr)
             if values:
-                shown = [_short_id(v) if attr in ID_FILTERS else v for v in values]
+                shown = [_shown(attr, v, directory) for v in values]
                 out.append(f"{_CANONICAL[attr]}: {'|'.join(shown)}")
         if self.text:
             out.append(f'text: "{self.text}"')
@@ -174,8 +228,11 @@ class UserQuery:
         return replace(self, **changes)
 
 
-def _short_id(value: str) -> str:
-    return value[:8] + "…" if len(value) > 12 else value
+def _shown(attr: str, value: str, directory: ReferenceDirectory | None) -> str:
+    if attr not in ID_FILTERS or not is_id(value):
+        return value
+    name = directory.name_of(attr, value) if directory is not None else None
+    return name or value[:8] + "…"
 
 
 def _normalise(attr: str, raw: str, warnings: list[str]) -> str:
@@ -200,6 +257,11 @@ def _unquote(token: str) -> str:
     return token.replace('"', "")
 
 
+def _split_values(raw: str) -> list[str]:
+    """``a,"b, c",d`` -> ``["a", "b, c", "d"]`` (blank ones dropped)."""
+    return [v for v in (" ".join(_unquote(m).split()) for m in _VALUE.findall(raw)) if v]
+
+
 def parse_query(text: str) -> UserQuery:
     """Parse the search box. Never raises; oddities end up in ``warnings``."""
     values: dict[str, list[str]] = {}
@@ -214,7 +276,7 @@ def parse_query(text: str) -> UserQuery:
                 warnings.append(f"unknown filter {match.group(1)!r}: searched as text")
             free.append(_unquote(token))
             continue
-        raw_values = [v for v in _unquote(match.group(2)).split(",") if v.strip()]
+        raw_values = _split_values(match.group(2))
         if not raw_values:
             continue  # "persona:" while typing: ignore until a value comes
         if attr == "status":
@@ -227,7 +289,7 @@ def parse_query(text: str) -> UserQuery:
             continue
         bucket = values.setdefault(attr, [])
         for raw in raw_values:
-            value = raw.strip() if attr in ID_FILTERS else _normalise(attr, raw, warnings)
+            value = raw.strip() if attr in _VERBATIM else _normalise(attr, raw, warnings)
             if value not in bucket:
                 bucket.append(value)
     return UserQuery(
@@ -243,7 +305,7 @@ def format_query(query: UserQuery) -> str:
     parts = []
     if query.status is not None:
         parts.append(f"status:{query.status.lower()}")
-    for attr in ("personas", "tiers", "roles", *ID_FILTERS):
+    for attr in ("personas", "tiers", "roles", *_VERBATIM):
         values = getattr(query, attr)
         if values:
             parts.append(f"{_CANONICAL[attr]}:{','.join(_quote(v) for v in values)}")
@@ -253,4 +315,5 @@ def format_query(query: UserQuery) -> str:
 
 
 def _quote(value: str) -> str:
-    return f'"{value}"' if (" " in value or "," in value) else value
+    value = value.replace('"', "")
+    return f'"{value}"' if (" " in value or "," in value or ":" in value) else value

@@ -28,9 +28,10 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from tui.api.errors import SpotnanaError
-from tui.config import Environment, Settings
+from tui.config import ConfigError, Environment, Settings, save_theme
 from tui.domain.backend import OnlineBackend, ProfileBackend
 from tui.domain.commit import safe_error_text
+from tui.domain.directory import Directories, ReferenceDirectory
 from tui.ui.backend import ClientFactory, default_client_factory
 from tui.ui.list_model import UserRow
 from tui.ui.messages import OpenUser
@@ -102,13 +103,19 @@ class SpotnanaApp(App[None]):
         self._client: Any = None
         self.backend: ProfileBackend = OnlineBackend(self.get_client)
         """Every screen's way to the profiles (the client for the current environment)."""
+        self.directories = Directories()
         self.first_paint_at: float | None = None
         self._reported_workers: weakref.WeakSet[Worker] = weakref.WeakSet()
         self.startup_notes: list[tuple[str, str]] = [(w, "warning") for w in settings.warnings]
 
-        loaded = load_themes(bundled_themes_dir(), settings.paths.themes_dir)
+        bundled_dir = bundled_themes_dir()
+        loaded = load_themes(bundled_dir, settings.paths.themes_dir)
         for theme in loaded.themes:
             self.register_theme(theme)
+        self._own_themes = {  # name -> "bundled" / "yours" (a file of the user themes folder)
+            name: "bundled" if bundled_dir is not None and path.parent == bundled_dir else "yours"
+            for name, path in loaded.sources.items()
+        }
         self.startup_notes += [(e, "error") for e in loaded.errors]
         wanted = settings.theme
         if wanted not in self.available_themes:
@@ -157,6 +164,11 @@ class SpotnanaApp(App[None]):
     async def on_unmount(self) -> None:
         await self._close_client()
 
+    @property
+    def directory(self) -> ReferenceDirectory:
+        """The legal entities, offices, departments and cost centers seen in this scope's list."""
+        return self.directories.for_scope(self.env.name, self.env.tmc_id, self.env.company_id)
+
     def first_page_painted(self) -> None:
         """Called once the first page of a query is on screen (used by the benchmark)."""
         if self.first_paint_at is None:
@@ -183,6 +195,12 @@ class SpotnanaApp(App[None]):
                 await client.aclose()
             except Exception:  # noqa: BLE001 - closing must not fail the app
                 pass
+
+    async def use_session_token(self, token: str) -> None:
+        """Use ``token`` for the current environment until the app quits: kept in the
+        environment's in-memory ``token`` only (never the config file, never the log)."""
+        self.env.token = token
+        await self._close_client()  # the next request builds a client with it
 
     async def switch_environment(self, name: str) -> None:
         env = self.environments[name]
@@ -248,7 +266,32 @@ class SpotnanaApp(App[None]):
             return
         screen = self.screen
         title = {"users": "user list", "user-detail": "user"}.get(screen.id or "", type(screen).__name__)
-        self.push_screen(HelpScreen(collect_bindings(screen), title))
+        self.push_screen(HelpScreen(collect_bindings(screen), title, typed_filters=screen.id == "users"))
+
+    # -- themes --------------------------------------------------------------------------
+    def action_change_theme(self) -> None:
+        from textual.command import CommandPalette
+
+        from tui.ui.theme_picker import ThemePicker
+
+        self.push_screen(CommandPalette(providers=[ThemePicker], placeholder="Search for themes…"))
+
+    def theme_choices(self) -> list[tuple[str, str]]:
+        """Every theme as (name, origin): bundled ones, then the agent's own, then Textual's."""
+        rank = {"bundled": 0, "yours": 1}
+        names = sorted(self.available_themes, key=lambda n: (rank.get(self._own_themes.get(n, ""), 2), n))
+        return [(name, self._own_themes.get(name, "Textual")) for name in names]
+
+    def choose_theme(self, name: str) -> None:
+        """Switch to theme ``name`` and remember it in the config file (comments kept)."""
+        self.theme = name
+        try:
+            save_theme(self.settings.config_file, name)
+        except ConfigError as exc:
+            self.notify(f"Theme {name} used, but not saved: {exc}", severity="warning")
+            return
+        self.settings.theme = name
+        self.notify(f"Theme {name} saved to {self.settings.config_file}", title="Theme")
 
     def has_unsaved_work(self) -> bool:
         return any(getattr(screen, "has_unsaved_changes", False) for screen in self.screen_stack)
@@ -359,6 +402,8 @@ class SpotnanaApp(App[None]):
                     f"Use {env.display_name} for every request from now on",
                     lambda n=name: self._switch_to(n),
                 )
+        yield SystemCommand("Enter a token for this session", "After a 401: use another bearer token (memory only)",
+                            lambda: self._users_action("enter_token"))
         yield SystemCommand("Switch theme", "Choose a colour theme", self.action_change_theme)
         yield SystemCommand("Refresh", "Fetch the user list again", lambda: self._users_action("refresh"))
         yield SystemCommand("Toggle inactive users", "Show or hide inactive users", lambda: self._users_action("toggle_inactive"))

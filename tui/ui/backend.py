@@ -15,7 +15,9 @@ from tui.api.errors import (
     CredentialsError,
     ForbiddenError,
     InvalidUrlError,
+    NotFoundError,
     SpotnanaError,
+    TlsError,
 )
 from tui.config import Environment
 from tui.ui.list_model import PageError
@@ -29,10 +31,13 @@ ERROR_TITLES = {
     "forbidden": "Not allowed (403)",
     "server": "The server failed",
     "connection": "Connection lost",
+    "tls": "Certificate problem (TLS)",
+    "scope": "Wrong TMC or company (404)",
     "timeout": "The server did not answer in time",
     "decode": "Unexpected answer from the server",
     "client": "The request was refused",
     "config": "This environment is not set up",
+    "query": "A name in the filters is not known",
     "bug": "Something went wrong in the app",
 }
 
@@ -55,10 +60,19 @@ def default_client_factory(env: Environment) -> Any:
     return UsersClient(env.base_url, insecure=env.insecure)
 
 
-def classify_error(exc: BaseException) -> PageError:
-    """A one-line, secret-free description of a failure, with its kind."""
+def classify_error(exc: BaseException, scope: tuple[str, str] | None = None) -> PageError:
+    """A one-line, secret-free description of a failure, with its kind.
+
+    ``scope`` is the ``("tmc_id", id)`` or ``("company_id", id)`` the request was made in: a 404
+    of the user list means that scope is wrong, and the message names it."""
     if isinstance(exc, AuthError):
-        return PageError("auth", f"{exc}. Check the token for this environment, then retry.")
+        return PageError("auth", f"{exc}. Enter a token for this session (ctrl+k), or check the environment's token.")
+    if isinstance(exc, NotFoundError) and scope is not None:
+        key, value = scope
+        what = "TMC" if key == "tmc_id" else "company"
+        return PageError("scope", f"the server knows no {what} {value} ({exc}): the environment's {key} is wrong")
+    if isinstance(exc, TlsError):
+        return PageError("tls", str(exc))
     if isinstance(exc, ForbiddenError):
         return PageError("forbidden", str(exc))
     if isinstance(exc, ApiError):

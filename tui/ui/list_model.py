@@ -13,6 +13,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.domain.directory import references_of
+
 __all__ = ["UserRow", "ListModel", "PageError"]
 
 
@@ -41,6 +43,9 @@ class UserRow:
     company_name: str = field(default="", compare=False)
     legal_entity_id: str = field(default="", compare=False)
     legal_entity_name: str = field(default="", compare=False)
+    # (kind, id, name) of its legal entity, office, department, cost center: for the
+    # ReferenceDirectory that lets the agent filter by name
+    references: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)
 
     @classmethod
     def from_detail(cls, detail: Any) -> UserRow:
@@ -71,6 +76,7 @@ class UserRow:
             legal_entity_id=_id_of(business.legal_entity if business is not None else None),
             legal_entity_name=str(getattr(business.legal_entity if business is not None else None, "name", None)
                                   or ""),
+            references=references_of(detail),
         )
 
     @classmethod
@@ -93,6 +99,7 @@ class UserRow:
             company_name=str((detail.get("organization") or {}).get("name") or ""),
             legal_entity_id=_id_of(business.get("legalEntity")),
             legal_entity_name=str((business.get("legalEntity") or {}).get("name") or ""),
+            references=references_of(detail),
         )
 
 

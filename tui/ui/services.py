@@ -7,6 +7,7 @@ from typing import Protocol
 
 from tui.config import Environment, Settings
 from tui.domain.backend import ProfileBackend
+from tui.domain.directory import ReferenceDirectory
 
 __all__ = ["AppServices"]
 
@@ -15,6 +16,15 @@ class AppServices(Protocol):
     settings: Settings
     env: Environment
     backend: ProfileBackend
+
+    @property
+    def directory(self) -> ReferenceDirectory:
+        """The references seen in the list rows of the current environment and scope."""
+        ...
+
+    async def use_session_token(self, token: str) -> None:
+        """Use ``token`` for the current environment until the app quits (memory only)."""
+        ...
 
     def log_error(self, what: str, exc: BaseException) -> None: ...
 

@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
+from tui.domain.query import TYPED_FILTERS
+
 __all__ = ["HelpScreen", "HelpRow", "collect_bindings"]
 
 
@@ -53,10 +55,11 @@ def collect_bindings(screen: Screen) -> list[HelpRow]:
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close", id="help.close")]
 
-    def __init__(self, rows: list[HelpRow], title: str) -> None:
+    def __init__(self, rows: list[HelpRow], title: str, *, typed_filters: bool = False) -> None:
         super().__init__()
         self.rows = rows
         self.title_text = title
+        self.typed_filters = typed_filters  # the user list: also what the search box takes
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
@@ -65,7 +68,14 @@ class HelpScreen(ModalScreen[None]):
             table.add_columns("Keys", "Does", "Binding id")
             for row in self.rows:
                 table.add_row(row.keys, row.description, row.binding_id)
+            if self.typed_filters:
+                for key, takes in TYPED_FILTERS:
+                    table.add_row(key, takes, "(search box)")
             yield table
+            if self.typed_filters:
+                yield Static("Typed filters go in the search box (/), with free text; names may be part of a name. "
+                             "Sort is by name only (s flips A→Z / Z→A): the API sorts by nothing else.",
+                             id="help-search")
             yield Static("Remap in the config file: [keymap] \"binding id\" = \"key\" · Esc closes", id="help-foot")
 
     def action_close(self) -> None:

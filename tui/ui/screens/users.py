@@ -16,7 +16,8 @@ from textual.widgets import Footer, Input, Static
 from tui.domain.backend import ProfileBackend
 from tui.domain.query import UserQuery, format_query, parse_query
 from tui.ui.backend import classify_error
-from tui.ui.list_model import ListModel, UserRow
+from tui.ui.clipboard import in_tmux, load_tmux_buffer
+from tui.ui.list_model import ListModel, PageError, UserRow
 from tui.ui.messages import OpenUser
 from tui.ui.services import AppServices
 from tui.ui.widgets.list_state import ListState
@@ -56,11 +57,14 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         Binding("r,f5,ctrl+r", "refresh", "Refresh", id="users.refresh"),
         Binding("v", "view_json", "View JSON", show=False, id="users.view_json"),
         Binding("n", "create_user", "New user", show=False, id="users.create"),
+        Binding("ctrl+k", "enter_token", "Enter token", show=False, id="users.enter_token"),
     ]
 
     def __init__(self) -> None:
         super().__init__(id="users")
         self.query_state: UserQuery = UserQuery()
+        self._sent_query: UserQuery = UserQuery()  # query_state with names resolved to IDs
+        self._query_errors: list[str] = []  # names the directory does not know
         self.descending = False
         self._debounce: Timer | None = None
         self._warned_pages: set[tuple[int, int]] = set()
@@ -137,6 +141,8 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         self._started_text = self.search.value
         self.search_pending = False
         self.query_state = parse_query(self.search.value)
+        # resolved once per query, so that later pages ask for the same IDs as the first
+        self._sent_query, self._query_errors = self.query_state.resolved(self.spot.directory)
         self._restore_cursor = 0
         self.workers.cancel_group(self, "pages")
         self.model.reset()
@@ -149,8 +155,11 @@ class UsersScreen(ReportsWorkerErrors, Screen):
     def _fetch(self, page: int) -> None:
         app = self.spot
         generation, offset, limit = self.model.begin(page)
+        if self._query_errors:
+            self.model.reject(generation, page, PageError("query", "; ".join(self._query_errors)))
+            return
         try:
-            body = self.query_state.to_request(
+            body = self._sent_query.to_request(
                 tmc_id=app.env.tmc_id,
                 company_id=None if app.env.tmc_id else app.env.company_id,
                 offset=offset,
@@ -159,8 +168,6 @@ class UsersScreen(ReportsWorkerErrors, Screen):
                 default_status=app.settings.default_status,
             )
         except ValueError:
-            from tui.ui.list_model import PageError
-
             error = PageError("config", f"environment {app.env.name!r} needs a tmc_id or company_id")
             self.model.reject(generation, page, error)
             return
@@ -176,12 +183,18 @@ class UsersScreen(ReportsWorkerErrors, Screen):
     async def _load(self, generation: int, page: int, body: dict[str, Any]) -> None:
         try:
             rows, total = await fetch_page(self.spot.backend, body)
+            self.spot.directory.add(rows)
             accepted = self.model.accept(generation, page, rows, total)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - every failure becomes a visible state
             self.spot.log_error("list users", exc)
-            accepted = self.model.reject(generation, page, classify_error(exc))
+            env = self.spot.env
+            scope = ("tmc_id", env.tmc_id) if env.tmc_id else ("company_id", env.company_id or "")
+            error = classify_error(exc, scope)
+            accepted = self.model.reject(generation, page, error)
+            if accepted and error.kind == "auth":
+                self.call_after_refresh(self.action_enter_token)
         if accepted:
             self.table.data_changed()
             if page == 0 and self._restore_cursor:
@@ -254,7 +267,7 @@ class UsersScreen(ReportsWorkerErrors, Screen):
 
     def _show_chips(self) -> None:
         q = self.query_state
-        chips = q.chips()
+        chips = q.chips(self.spot.directory)
         if q.warnings:
             chips.append("⚠ " + q.warnings[0])
         if chips:
@@ -329,6 +342,22 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         self.set_query_text(format_query(q))
         self.notify("Inactive users hidden" if wanted == "ACTIVE" else "Inactive users shown (dimmed)")
 
+    def action_enter_token(self) -> None:
+        """Ask for a token for this session (after a 401), then load the list again."""
+        from tui.ui.screens.token import TokenScreen
+
+        if any(isinstance(s, TokenScreen) for s in self.app.screen_stack):
+            return
+        error = self.model.error
+
+        async def use(token: str | None) -> None:
+            if token:
+                await self.spot.use_session_token(token)
+                self.action_refresh()
+
+        reason = error.message if error is not None and error.kind == "auth" else ""
+        self.app.push_screen(TokenScreen(self.spot.env.display_name, reason), use)
+
     def action_filters(self) -> None:
         from tui.ui.screens.filters import FiltersScreen
 
@@ -337,7 +366,8 @@ class UsersScreen(ReportsWorkerErrors, Screen):
                 self.set_query_text(format_query(result))
 
         if self.is_active:
-            self.app.push_screen(FiltersScreen(self.query_state, self.spot.settings.default_status), apply)
+            screen = FiltersScreen(self.query_state, self.spot.settings.default_status, self.spot.directory)
+            self.app.push_screen(screen, apply)
 
     def _copy(self, what: str) -> None:
         row = self.table.highlighted_row
@@ -348,9 +378,22 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         if not value:
             self.notify(f"{row.name} has no {what}", severity="warning")
             return
-        self.app.copy_to_clipboard(value)
+        self.app.copy_to_clipboard(value)  # OSC 52: the terminal's clipboard, also over SSH
         label = "user ID" if what == "id" else "email"
-        self.notify(f"Copied {label} of {row.name}: {value}", title="Clipboard")
+        done = f"Copied {label} of {row.name}"
+        if not in_tmux():
+            self.notify(f"{done} to the clipboard (OSC 52): {value}", title="Clipboard")
+            return
+
+        async def to_tmux() -> None:
+            failed = await load_tmux_buffer(value)
+            if failed is None:
+                self.notify(f"{done} to the clipboard (OSC 52) and the tmux buffer: {value}", title="Clipboard")
+            else:
+                self.notify(f"{done} to the clipboard (OSC 52): {value}; not to the tmux buffer: {failed}",
+                            title="Clipboard", severity="warning")
+
+        self.run_worker(to_tmux(), group="copy", exit_on_error=False)
 
     def action_copy_id(self) -> None:
         self._copy("id")

@@ -13,7 +13,11 @@ from tui.ui.list_model import PageError
 __all__ = ["ListState"]
 
 _HINTS = {
-    "auth": "The token was refused. Set it again (config: token_env / keyring), then press r.",
+    "auth": "Press ctrl+k to enter a token for this session (kept in memory only), or r to retry.",
+    "tls": "The server's certificate was not accepted: check the base URL's host name, or the CA bundle"
+           " (SSL_CERT_FILE), then press r.",
+    "scope": "Fix tmc_id / company_id of this environment in the config file (or --tmc-id / --company-id),"
+             " or switch environment (ctrl+p).",
     "forbidden": "This account may not list these users. Press r to retry or switch environment (ctrl+p).",
     "connection": "The server could not be reached. Press r to retry.",
     "timeout": "Press r to retry.",
@@ -21,6 +25,7 @@ _HINTS = {
     "decode": "Press r to retry.",
     "client": "Press r to retry, or change the search.",
     "config": "Fix the environment in the config file (ctrl+p → Config path), then press r.",
+    "query": "Pick it by name in the filter panel (f), use its ID, or change the search.",
     "bug": "Press r to retry. The log has the details.",
 }
 
