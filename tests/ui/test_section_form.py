@@ -464,9 +464,9 @@ async def test_invalid_values_are_flagged_and_block() -> None:
         path = ("preferences", "airPref", "numStopPref", "numOfStops")
         await type_into(pilot, form, path, "two")
         assert form.field_widget(path).has_class("-error")
-        assert dict(form.validate())[path] == "must be a whole number"
+        assert dict(form.validate())[path] == "a whole number"
         await type_into(pilot, form, path, "2.5")
-        assert dict(form.validate())[path] == "must be a whole number"
+        assert dict(form.validate())[path] == "a whole number"
 
 
 async def test_server_errors_land_on_fields_lists_and_the_banner() -> None:

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static
 
 from tui.domain.form_schema import FieldSpec, Variant, variant_of
+from tui.domain.messages import fields_to_fix
 from tui.domain.paths import Path
 from tui.ui.widgets.object_list import ObjectList
 from tui.ui.widgets.section_form import SectionForm
@@ -178,7 +179,7 @@ class ItemEditorScreen(ModalScreen[Any]):
             return
         errors = self.form.validate()
         if errors:
-            status.update(f"{len(errors)} problem(s) to fix before saving this item.")
+            status.update(f"{fields_to_fix(errors)} before saving this item.")
             return
         if not self.adding and not self.form.has_changes:
             self.dismiss(None)
