@@ -193,7 +193,8 @@ async def test_personal_text_enum_list_add_and_remove() -> None:
         screen.query_one("#item-kind", Select).value = "KnownTravelerNumberWrapper"
         await pilot.pause()
         await type_into(pilot, screen.form, ("ktn", "number"), "KT998877")
-        await type_into(pilot, screen.form, ("ktn", "issueCountry"), "US")
+        editor(screen.form, ("ktn", "issueCountry"), Select).value = "US"  # a country, picked (by name)
+        await pilot.pause()
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not isinstance(app.screen, ItemEditorScreen)
