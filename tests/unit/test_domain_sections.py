@@ -53,7 +53,8 @@ def test_form_hints():
     assert biz.fields()[:3] == ["employeeId", "designation", "email"]
     assert set(biz.fields()) == {i.alias or n for n, i in biz.model.model_fields.items()}
     personal = section("personal")
-    assert personal.label(("identityDocs", 2, "passport", "docId")) == "Document number"
+    assert personal.label(("identityDocs", 2, "passport", "docId")) == "Passport number"
+    assert personal.label(("identityDocs", 2, "nationalDoc", "docId")) == "Document number"
     assert personal.label(("dob", "iso8601")) == "Date of birth"
     assert biz.label("departmentRef") == "Department"
     assert humanize("employeeId") == "Employee ID"

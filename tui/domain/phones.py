@@ -57,7 +57,9 @@ def phone_text(value: Any) -> str:
         return raw
     cc, national = value.get("countryCode"), value.get("nationalNumber")
     if not isinstance(cc, int) or not isinstance(national, int):
-        return str(national) if isinstance(national, int) else ""
+        if isinstance(national, int):
+            return str(national)
+        return f"+{cc}" if isinstance(cc, int) else ""
     number = phonenumbers.PhoneNumber(country_code=cc, national_number=national)
     if value.get("italianLeadingZero") is True:
         number.italian_leading_zero = True

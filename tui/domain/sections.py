@@ -134,6 +134,9 @@ class Section:
         path = tuple(path)
         while len(path) > 1 and path[-1] in _WRAPPER_KEYS:
             path = path[:-1]  # dob.iso8601 is "Date of birth"
+            pattern = format_path(tuple(WILDCARD if isinstance(k, int) else k for k in path))
+            if pattern in overrides:
+                return overrides[pattern]
         last = next((k for k in reversed(path) if isinstance(k, str) and k != WILDCARD), None)
         if last is None:
             return f"Item {path[-1] + 1}" if path and isinstance(path[-1], int) else self.title
@@ -234,6 +237,10 @@ SECTIONS: tuple[Section, ...] = (
         labels=_COMMON_LABELS + (
             ("travelerName", "Name on tickets"), ("identityDocs", "Identity documents"),
             ("name.preferred", "Preferred name"), ("travelerName.preferred", "Preferred name"),
+            ("addresses[*].regionCode", "Country"), ("addresses[*].administrativeArea", "Region / state"),
+            ("addresses[*].locality", "City / town"), ("addresses[*].isDefault", "Default address"),
+            ("identityDocs[*].passport.docId", "Passport number"), ("identityDocs[*].passport.expiryDate", "Expiry"),
+            ("identityDocs[*].passport.issuedDate", "Issue date"),
         ),
     ),
     Section(
