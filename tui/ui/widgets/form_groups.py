@@ -205,7 +205,8 @@ class MoreGroup(FormGroup):
     def _title_text(self) -> str:
         mark = f"{CHANGED_MARK} " if self._changed() else ""
         filled = sum(1 for f in self.fields if self.host.state.get(self.rel + (f.key,)) not in (ABSENT, None))
-        return f"{mark}More ({len(self.fields)} fields, {filled} filled)"
+        n = len(self.fields)
+        return f"{mark}More ({n} field{'' if n == 1 else 's'}, {filled} filled)"
 
     def _build(self) -> list[Widget]:
         out = []
