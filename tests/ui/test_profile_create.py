@@ -120,7 +120,7 @@ def test_body_and_checks():
         "businessInfo": {"organizationRef": {"id": ORG}, "legalEntityRef": {"id": LEGAL}}}
     assert check(values) == {}
     assert check({**values, "email": "nope"}) == {"email": "not an email address"}
-    assert check({**values, "organization": "o-1"}) == {"organization": "must be a UUID (8-4-4-4-12 hex digits)"}
+    assert check({**values, "organization": "o-1"}) == {"organization": "not a UUID (8-4-4-4-12 hex digits)"}
 
 
 async def test_n_on_the_list_prefills_the_highlighted_users_company(sandbox, tmp_path):

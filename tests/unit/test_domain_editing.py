@@ -145,7 +145,7 @@ async def test_bad_request_maps_to_field_errors_and_is_audited(sandbox, client, 
     edited["email"] = "definitely not an email"
     result = await ed.commit(edited)
     assert result.status == "error" and result.error.status == 400
-    assert [e.path for e in result.field_errors] == [("email",)]
+    assert [(e.path, e.message) for e in result.field_errors] == [(("email",), "not an email address")]
     assert sandbox.store.get_section(uid, "business-info") == base
     entry = audit.history()[-1]
     assert entry["result"] == "error" and entry["status"] == 400 and entry["debugIdentifier"]

@@ -53,7 +53,8 @@ def test_form_hints():
     assert biz.fields()[:3] == ["employeeId", "designation", "email"]
     assert set(biz.fields()) == {i.alias or n for n, i in biz.model.model_fields.items()}
     personal = section("personal")
-    assert personal.label(("identityDocs", 2, "passport", "docId")) == "Document number"
+    assert personal.label(("identityDocs", 2, "passport", "docId")) == "Passport number"
+    assert personal.label(("identityDocs", 2, "nationalDoc", "docId")) == "Document number"
     assert personal.label(("dob", "iso8601")) == "Date of birth"
     assert biz.label("departmentRef") == "Department"
     assert humanize("employeeId") == "Employee ID"
@@ -79,3 +80,24 @@ def test_each_section_knows_its_key_in_the_user_profile():
     section("external_id").into_profile(profile, {"externalId": "EXT-2"})
     section("business").into_profile(profile, {"designation": "X"})
     assert profile["externalId"] == "EXT-2" and profile["businessInfo"] == {"designation": "X"}
+
+
+def test_every_form_hint_names_fields_its_object_has():
+    """Hints live in the section descriptions; a hint naming a field the model lacks (or an
+    object path that is not there) would silently do nothing."""
+    from tui.domain.form_schema import form_fields
+    from tui.domain.paths import format_path
+
+    for s in SECTIONS:
+        nodes = list(form_fields(s.model, s.label).walk())
+        objects = {format_path(n.path): n for n in nodes if n.kind == "object"}
+        objects.update({format_path(n.path + ("*",)): n for n in nodes if n.kind == "object_list"})
+        for pattern, hint in s.form_hints:
+            assert pattern in objects, f"{s.key}: no object at {pattern}"
+            keys = {c.key for c in objects[pattern].children}
+            for key in (*hint.primary, *hint.names, *hint.countries):
+                assert key in keys, f"{s.key}: {pattern} has no field {key!r}"
+            assert hint.noun, f"{s.key}: {pattern} needs a noun for diffs"
+        for n in form_fields(s.model, s.label).walk():
+            if n.kind == "object_list" and s.editable:
+                assert format_path(n.path + ("*",)) in dict(s.form_hints), f"{s.key}: {format_path(n.path)} has no hint"

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from tui.domain.edits import Edit, EditKind, edits_from
+from tui.domain.items import describe_item, item_root
 from tui.domain.masking import is_masked, mask_for_screen
-from tui.domain.paths import ABSENT, Path, format_path, under_any
+from tui.domain.paths import ABSENT, Path, format_path, get, under_any
 
 __all__ = ["DiffLine", "diff", "lines_from_edits", "summary", "format_value"]
 
@@ -41,6 +42,12 @@ class DiffLine:
     shown_old: Any = None
     shown_new: Any = None
     label: str = ""
+    item: str = ""
+    """For a line in (or of) a list item: how the item is named, masked (``passport GB ••••1234``)."""
+    item_clear: str = ""
+    """The same, unmasked (shown once the agent reveals)."""
+    field: str = ""
+    """For a line inside a list item: the field's label (``expiry``); ``""`` for the item itself."""
 
     @property
     def path_text(self) -> str:
@@ -61,7 +68,12 @@ class DiffLine:
     def new_text(self, reveal: bool = False) -> str:
         return format_value(self.new if reveal or not self.masked else self.shown_new)
 
+    def item_text(self, reveal: bool = False) -> str:
+        return self.item_clear if reveal else self.item
+
     def text(self, reveal: bool = False) -> str:
+        if self.item:
+            return self._item_line(reveal)
         where = self.path_text
         if self.change == "added":
             return f"+ {where}: {self.new_text(reveal)}"
@@ -70,7 +82,21 @@ class DiffLine:
         return f"~ {where}: {self.old_text(reveal)} {ARROW} {self.new_text(reveal)}"
 
 
-def _line(edit: Edit, section: Any | None) -> DiffLine:
+    def _item_line(self, reveal: bool) -> str:
+        """``+ phone LANDLINE +44 20 7946 0000``, ``~ passport GB ••••1234: expiry 2026-02-22 → 2031-02-22``."""
+        item = self.item_text(reveal)
+        if not self.field:
+            mark = {"added": "+", "removed": "-"}.get(self.change, "~")
+            return f"{mark} {item}"
+        where = f"{item}: {self.field}"
+        if self.change == "added":
+            return f"+ {where} {self.new_text(reveal)}"
+        if self.change == "removed":
+            return f"- {where} {self.old_text(reveal)}"
+        return f"~ {where} {self.old_text(reveal)} {ARROW} {self.new_text(reveal)}"
+
+
+def _line(edit: Edit, section: Any | None, docs: tuple[Any, ...] = ()) -> DiffLine:
     if section is None:
         return DiffLine(edit.path, edit.old, edit.new, edit.kind, False, edit.old, edit.new, format_path(edit.path))
 
@@ -79,17 +105,42 @@ def _line(edit: Edit, section: Any | None) -> DiffLine:
 
     old, new = shown(edit.old), shown(edit.new)
     masked = is_masked(section, edit.path) or old != edit.old or new != edit.new
-    return DiffLine(edit.path, edit.old, edit.new, edit.kind, masked, old, new, section.label(edit.path))
+    item = item_clear = field = ""
+    root = item_root(section, edit.path)
+    if root is not None:
+        value = _item_value(edit, root, docs)
+        item = describe_item(section, root, value)
+        item_clear = describe_item(section, root, value, reveal=True)
+        masked = masked or item != item_clear
+        if len(edit.path) > len(root):
+            field = section.label(edit.path).lower()
+    return DiffLine(edit.path, edit.old, edit.new, edit.kind, masked, old, new, section.label(edit.path),
+                    item, item_clear, field)
 
 
-def lines_from_edits(edits: Iterable[Edit], section: Any | None = None) -> list[DiffLine]:
-    return [_line(e, section) for e in edits]
+def _item_value(edit: Edit, root: Path, docs: tuple[Any, ...]) -> Any:
+    if len(edit.path) <= len(root):  # the item itself: what was added / removed
+        value = edit.new if edit.old is ABSENT else edit.old
+        return get(value, root[len(edit.path):]) if len(root) > len(edit.path) else value
+    for doc in docs:  # a field inside it: the item as it was (else as it is now)
+        value = get(doc, root) if doc is not None else ABSENT
+        if value is not ABSENT:
+            return value
+    return ABSENT
+
+
+def lines_from_edits(edits: Iterable[Edit], section: Any | None = None, base: Any = None,
+                     edited: Any = None) -> list[DiffLine]:
+    """Lines for ``edits``; with the documents (``base``, ``edited``), lines inside a list item
+    name the item by its fields (the section's item-summary hint)."""
+    docs = tuple(d for d in (base, edited) if d is not None)
+    return [_line(e, section, docs) for e in edits]
 
 
 def diff(base: Any, edited: Any, section: Any | None = None) -> list[DiffLine]:
     """One line per changed field path, base -> edited. With a ``section``, lines know whether
     they are masked (identity-document numbers, date of birth) and carry masked renderings."""
-    return lines_from_edits(edits_from(base, edited), section)
+    return lines_from_edits(edits_from(base, edited), section, base, edited)
 
 
 def summary(section: Any, lines: Iterable[Any]) -> str:

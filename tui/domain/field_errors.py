@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from tui.api.errors import ApiError
+from tui.domain.messages import agent_message, agent_text, by_field
 from tui.domain.paths import Path, format_path, loc_to_path, parse_path
 from tui.domain.sections import Section
 
@@ -28,15 +29,14 @@ class FieldError:
 
 
 def field_errors_from_validation(exc: ValidationError, data: Any) -> list[FieldError]:
-    out: list[FieldError] = []
-    seen: set[tuple[Path, str]] = set()
+    """One :class:`FieldError` per field, its message in the agent's words."""
+    codes: dict[Path, str] = {}
+    problems = []
     for err in exc.errors(include_url=False, include_input=False):
         path = loc_to_path(tuple(err["loc"]), data)
-        key = (path, err["msg"])
-        if key not in seen:
-            seen.add(key)
-            out.append(FieldError(path, err["msg"], err["type"]))
-    return out
+        codes.setdefault(path, err["type"])
+        problems.append((path, agent_message(err)))
+    return [FieldError(path, message, codes.get(path)) for path, message in by_field(problems)]
 
 
 def field_errors_from_api(error: ApiError, section: Section | None = None) -> list[FieldError]:
@@ -59,9 +59,7 @@ def field_errors_from_api(error: ApiError, section: Section | None = None) -> li
             if top is not None and path and path[0] not in top:
                 continue
             paths.append(path)
-        prefix = format_path(paths[0]) + ": " if paths else ""
-        if prefix and text.startswith(prefix):
-            text = text[len(prefix):]  # the form shows the message next to the field
+        text = agent_text(text, format_path(paths[0]) if paths else "")  # shown next to the field
         for path in paths or [()]:
             out.append(FieldError(path, text, code))
     return out

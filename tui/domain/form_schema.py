@@ -24,9 +24,9 @@ from functools import lru_cache
 from typing import Any, Callable, Iterator, Literal, TypedDict, Union, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from pydantic_core import ErrorDetails
 
 from tui.api.models import EnumValues
+from tui.domain.messages import agent_message, by_field
 from tui.domain.paths import WILDCARD, Path, loc_to_path
 from tui.domain.sections import humanize
 
@@ -354,37 +354,10 @@ def variant_of(spec: FieldSpec, value: Any) -> Variant | None:
     return best
 
 
-_FRIENDLY = {
-    "missing": "required",
-    "int_type": "must be a whole number",
-    "float_type": "must be a number",
-    "bool_type": "must be true or false",
-    "string_type": "must be text",
-    "list_type": "must be a list",
-    "model_type": "must be an object",
-    "dict_type": "must be an object",
-}
-
-
-def _friendly(err: ErrorDetails) -> str:
-    kind = err.get("type", "")
-    if kind in _FRIENDLY:
-        return _FRIENDLY[kind]
-    if kind == "string_pattern_mismatch":
-        pattern = str((err.get("ctx") or {}).get("pattern", ""))
-        if pattern.startswith("^\\d{4}-"):
-            return "expected a date YYYY-MM-DD" if "T " not in pattern else "expected a date-time"
-        if "@" in pattern:
-            return "not an email address"
-        if "[0-9a-fA-F]{8}" in pattern:
-            return "not a UUID"
-        return "invalid format"
-    return str(err.get("msg", "invalid"))
-
-
 def validation_errors(target: Any, data: Any) -> list[tuple[Path, str]]:
     """Validate raw JSON ``data`` with a model class (or a :class:`FieldSpec`, or an
-    annotation); return ``(json path, message)`` pairs, empty when valid."""
+    annotation); return ``(json path, message)`` pairs, one per field in the agent's words
+    (:mod:`tui.domain.messages`), empty when valid."""
     if isinstance(target, FieldSpec):
         adapter = target.adapter()
     elif _is_model(target):
@@ -394,10 +367,6 @@ def validation_errors(target: Any, data: Any) -> list[tuple[Path, str]]:
     try:
         adapter.validate_python(data)
     except ValidationError as exc:
-        out: list[tuple[Path, str]] = []
-        for err in exc.errors(include_url=False, include_input=False):
-            item = (loc_to_path(tuple(err["loc"]), data), _friendly(err))
-            if item not in out:
-                out.append(item)
-        return out
+        return by_field((loc_to_path(tuple(err["loc"]), data), agent_message(err))
+                        for err in exc.errors(include_url=False, include_input=False))
     return []

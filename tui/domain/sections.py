@@ -16,7 +16,7 @@ from tui.api.operations import OPERATIONS
 from tui.domain.masking import marked_paths, pii_paths
 from tui.domain.paths import WILDCARD, Path, format_path, under_any
 
-__all__ = ["Section", "SECTIONS", "section", "editable_sections", "humanize"]
+__all__ = ["FormHint", "Section", "SECTIONS", "section", "editable_sections", "humanize"]
 
 _ACRONYMS = {
     "id": "ID", "dob": "Date of birth", "ktn": "KTN", "url": "URL", "iso8601": "ISO 8601",
@@ -41,6 +41,24 @@ def humanize(key: str) -> str:
 
 
 @dataclass(frozen=True)
+class FormHint:
+    """How forms show one kind of object (a list item, a document inside one) and how diffs
+    and list rows name it. Attached to a path pattern in :attr:`Section.form_hints`."""
+
+    primary: tuple[str, ...] = ()
+    """The fields an agent fills in, in the order they think of them; when given, the other
+    fields go under a collapsed "More" group."""
+    noun: str = ""
+    """How a diff names one such object: "phone", "passport"."""
+    names: tuple[str, ...] = ()
+    """The fields whose values name it (``+ passport GB ••••1234``), in that order."""
+    phone: bool = False
+    """A PhoneNumber: the agent types the number, the structured fields are filled from it."""
+    countries: tuple[str, ...] = ()
+    """Fields holding ISO 3166 alpha-2 country codes (shown and picked by name)."""
+
+
+@dataclass(frozen=True)
 class Section:
     key: str
     title: str
@@ -60,6 +78,8 @@ class Section:
     """(JSON key or formatted path pattern, label) overrides; other labels are humanized."""
     profile_key: str | None = None
     """Its key inside ``GET /v2/users/{id}`` (``UserProfile``); None when the profile lacks it."""
+    form_hints: tuple[tuple[str, FormHint], ...] = ()
+    """(object path pattern, e.g. ``"phoneNumbers[*]"`` or ``"identityDocs[*].passport"``, hint)."""
     profile_field: str | None = None
     """When the profile holds one field of the section, not the whole object (the external ID
     is ``"externalId": "..."`` there and ``{"externalId": "..."}`` as a section)."""
@@ -114,10 +134,25 @@ class Section:
         path = tuple(path)
         while len(path) > 1 and path[-1] in _WRAPPER_KEYS:
             path = path[:-1]  # dob.iso8601 is "Date of birth"
+            pattern = format_path(tuple(WILDCARD if isinstance(k, int) else k for k in path))
+            if pattern in overrides:
+                return overrides[pattern]
         last = next((k for k in reversed(path) if isinstance(k, str) and k != WILDCARD), None)
         if last is None:
             return f"Item {path[-1] + 1}" if path and isinstance(path[-1], int) else self.title
         return overrides.get(last) or humanize(last)
+
+    def hint(self, path: Path) -> FormHint | None:
+        """The form hint of the object at ``path`` (list indices or ``"*"``), if any."""
+        pattern = format_path(tuple(WILDCARD if isinstance(k, int) else k for k in path))
+        return dict(self.form_hints).get(pattern)
+
+    def is_country(self, path: Path) -> bool:
+        """Whether the field at ``path`` holds an ISO alpha-2 country code."""
+        if not path or not isinstance(path[-1], str):
+            return False
+        hint = self.hint(tuple(path[:-1]))
+        return hint is not None and path[-1] in hint.countries
 
     def from_profile(self, profile: Any) -> Any:
         """This section's document as ``GET /v2/users/{id}`` holds it (None if it does not)."""
@@ -157,6 +192,25 @@ _COMMON_LABELS = (
     ("nationalityCountry", "Nationality"),
 )
 
+_PHONE = FormHint(primary=("type",), noun="phone", names=("type",), phone=True, countries=("isoCountryCode",))
+_ADDRESS = FormHint(
+    primary=("addressLines", "locality", "postalCode", "administrativeArea", "regionCode", "description", "isDefault"),
+    noun="address", names=("description", "addressLines", "locality", "regionCode"), countries=("regionCode",),
+)
+_DOC_DATES = ("expiryDate", "issuedDate")
+_PASSPORT = FormHint(primary=("docId", "issueCountry") + _DOC_DATES + ("nationalityCountry",), noun="passport",
+                     names=("issueCountry", "docId"), countries=("issueCountry", "nationalityCountry"))
+_NATIONAL_DOC = FormHint(primary=("docId", "issueCountry") + _DOC_DATES + ("type",), noun="national ID",
+                         names=("issueCountry", "docId"), countries=("issueCountry",))
+_IMMIGRATION_DOC = FormHint(primary=("docId", "type", "issueCountry") + _DOC_DATES + ("nationalityCountry",),
+                            noun="immigration document", names=("type", "issueCountry", "docId"),
+                            countries=("issueCountry", "nationalityCountry"))
+_KTN = FormHint(primary=("number", "issueCountry"), noun="known traveler number", names=("issueCountry", "number"),
+                countries=("issueCountry",))
+_REDRESS = FormHint(primary=("number", "issueCountry"), noun="redress number", names=("issueCountry", "number"),
+                    countries=("issueCountry",))
+_LOYALTY = FormHint(primary=("issuedBy", "id", "type", "tier", "appliedTo"), noun="loyalty", names=("issuedBy", "id"))
+
 SECTIONS: tuple[Section, ...] = (
     Section(
         key="personal",
@@ -172,9 +226,21 @@ SECTIONS: tuple[Section, ...] = (
             "preferredLanguage", "preferredPronoun", "addresses", "identityDocs", "emergencyContact",
             "profilePicture",
         ),
+        form_hints=(
+            ("phoneNumbers[*]", _PHONE), ("emergencyContact.phoneNumbers[*]", _PHONE), ("addresses[*]", _ADDRESS),
+            ("identityDocs[*].passport", _PASSPORT), ("identityDocs[*].nationalDoc", _NATIONAL_DOC),
+            ("identityDocs[*].immigrationDoc", _IMMIGRATION_DOC), ("identityDocs[*].ktn", _KTN),
+            ("identityDocs[*].redress", _REDRESS),
+            ("emergencyContactInfo.userOrgId.tmcInfo.secondaryServiceProviderTmcs[*]",
+             FormHint(noun="TMC", names=("supplier", "travelType"))),
+        ),
         labels=_COMMON_LABELS + (
             ("travelerName", "Name on tickets"), ("identityDocs", "Identity documents"),
             ("name.preferred", "Preferred name"), ("travelerName.preferred", "Preferred name"),
+            ("addresses[*].regionCode", "Country"), ("addresses[*].administrativeArea", "Region / state"),
+            ("addresses[*].locality", "City / town"), ("addresses[*].isDefault", "Default address"),
+            ("identityDocs[*].passport.docId", "Passport number"), ("identityDocs[*].passport.expiryDate", "Expiry"),
+            ("identityDocs[*].passport.issuedDate", "Issue date"),
         ),
     ),
     Section(
@@ -191,6 +257,11 @@ SECTIONS: tuple[Section, ...] = (
             "workerType", "accountingCode", "authorizerEmail", "designatedApproverRefs",
             "companySpecifiedAttributes",
         ),
+        form_hints=(
+            ("phoneNumbers[*]", _PHONE),
+            ("companySpecifiedAttributes[*]", FormHint(noun="attribute", names=("fixedColumnName", "value"))),
+            ("designatedApproverRefs[*]", FormHint(noun="approver", names=("name", "id"))),
+        ),
         labels=_COMMON_LABELS + (("designation", "Job title"), ("email", "Work email")),
     ),
     Section(
@@ -201,6 +272,17 @@ SECTIONS: tuple[Section, ...] = (
         get_method="get_user_travel_preferences",
         put_method="update_travel_preferences",
         model_name="TravelPreferences",
+        form_hints=(
+            ("preferences.airPref.airlinePrefs[*]", FormHint(noun="airline preference", names=("airlines", "flightType"))),
+            ("preferences.airPref.seatLocationPrefs[*]", FormHint(noun="seat preference", names=("position", "cabins"))),
+            ("preferences.airPref.preferredAirports[*]", FormHint(noun="airport", names=("label", "airportCode"))),
+            ("preferences.railCards[*]", FormHint(noun="rail card", names=("vendor", "name", "cardNumber"))),
+            ("preferences.railPref.preferredRailStations[*]",
+             FormHint(noun="station", names=("label", "stationCode", "stationName"), countries=("countryCode",))),
+            ("preferences.carPref.vendors[*]", FormHint(noun="car vendor", names=("name", "code"))),
+            ("preferences.hotelPref.hotelParentChains[*]", FormHint(noun="hotel chain", names=("chainName", "chainCode"))),
+            ("preferences.hotelPref.hotelBrands[*]", FormHint(noun="hotel brand", names=("brandName", "brandCode"))),
+        ),
     ),
     Section(
         key="membership",
@@ -211,6 +293,7 @@ SECTIONS: tuple[Section, ...] = (
         put_method="update_membership_info",
         model_name="MembershipInfo",
         field_order=("membershipInfos", "isLoyaltyBlocked"),
+        form_hints=(("membershipInfos[*]", _LOYALTY),),
         labels=(("membershipInfos", "Loyalty programs"), ("isLoyaltyBlocked", "Loyalty blocked")),
     ),
     Section(
@@ -221,6 +304,7 @@ SECTIONS: tuple[Section, ...] = (
         get_method="get_notification_preferences",
         put_method="update_notification_preferences",
         model_name="NotificationPreferences",
+        form_hints=(("preferences[*]", FormHint(noun="notification", names=("notificationType",))),),
     ),
     Section(
         key="roles",
@@ -229,6 +313,11 @@ SECTIONS: tuple[Section, ...] = (
         get_method="get_user_roles",
         put_method="update_user_roles",
         model_name="RolesConfig",
+        form_hints=(
+            ("roles[*]", FormHint(noun="role", names=("roleType",))),
+            ("roles[*].roleMetadata.travelArrangerMetadata.arrangerFor[*]", FormHint(noun="arranged for", names=("userId",))),
+            ("roles[*].metadata.arrangerFor[*]", FormHint(noun="arranged for", names=("userId",))),
+        ),
     ),
     Section(
         key="external_id",

@@ -76,8 +76,8 @@ class ConflictScreen(ModalScreen[ConflictDecision | None]):
         self.on_reveal = on_reveal
         self.revealed = False
         self.choices: dict[Path, Choice] = {}
-        self.server_lines = lines_from_edits(result.server_changes, section)
-        self.my_lines = lines_from_edits(result.mine, section)
+        self.server_lines = lines_from_edits(result.server_changes, section, result.fresh)
+        self.my_lines = lines_from_edits(result.mine, section, result.fresh)
 
     @property
     def conflicts(self) -> list[Conflict]:

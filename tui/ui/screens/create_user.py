@@ -28,8 +28,9 @@ from tui.api.errors import ApiError, SpotnanaError
 from tui.domain.audit import AuditLog
 from tui.domain.backend import ProfileBackend
 from tui.domain.commit import safe_error_text
-from tui.domain.editing import field_errors_from_validation
-from tui.domain.paths import Path, format_path, has, parse_path, set_at
+from tui.domain.editing import field_errors_from_api, field_errors_from_validation
+from tui.domain.messages import NOT_EMAIL, REQUIRED
+from tui.domain.paths import Path, format_path, has, set_at
 from tui.ui.audit_path import audit_path
 from tui.ui.list_model import UserRow
 from tui.ui.messages import OpenUser
@@ -100,10 +101,10 @@ def check(values: dict[str, str]) -> dict[str, str]:
     problems: dict[str, str] = {}
     for f in FIELDS:
         if f.required and not (values.get(f.key) or "").strip():
-            problems[f.key] = "required"
+            problems[f.key] = REQUIRED
     email = (values.get("email") or "").strip()
     if email and ("@" not in email or email.startswith("@") or email.endswith("@")):
-        problems.setdefault("email", "not an email address")
+        problems.setdefault("email", NOT_EMAIL)
     if problems:
         return problems
     from tui.api.models import UserCreateRequest
@@ -113,14 +114,8 @@ def check(values: dict[str, str]) -> dict[str, str]:
         UserCreateRequest.model_validate(body)
     except ValidationError as exc:
         for err in field_errors_from_validation(exc, body):
-            problems.setdefault(_key_for(err.path), _friendly(err.message))
+            problems.setdefault(_key_for(err.path), err.message)  # already in the agent's words
     return problems
-
-
-def _friendly(message: str) -> str:
-    if "should match pattern" in message and "{8}-" in message:
-        return "must be a UUID (8-4-4-4-12 hex digits)"
-    return message
 
 
 def _key_for(path: Path) -> str:
@@ -285,15 +280,9 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
 
     def _server_problems(self, exc: ApiError) -> dict[str, str]:
         out: dict[str, str] = {}
-        for msg in exc.error_messages:
-            text = str(msg.get("message") or msg.get("errorCode") or "invalid")
-            for param in msg.get("errorParameters") or []:
-                name = param.get("name") if isinstance(param, dict) else None
-                if isinstance(name, str) and name:
-                    path = parse_path(name)
-                    key = _key_for(path) or f"({format_path(path)})"
-                    prefix = f"{name}: "
-                    out.setdefault(key, text[len(prefix):] if text.startswith(prefix) else text)
+        for err in field_errors_from_api(exc):  # in the agent's words, like every form's
+            if err.path:
+                out.setdefault(_key_for(err.path) or f"({format_path(err.path)})", err.message)
         return out
 
     def _audit(self, user_id: str | None, body: dict, result: str, exc: SpotnanaError | None = None) -> None:

@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static
 
 from tui.domain.form_schema import FieldSpec, Variant, variant_of
+from tui.domain.messages import fields_to_fix
 from tui.domain.paths import Path
 from tui.ui.widgets.form_fields import FormField
 from tui.ui.widgets.object_list import ObjectList
@@ -181,7 +182,7 @@ class ItemEditorScreen(ModalScreen[Any]):
         if errors:
             path, message = errors[0]
             where = self.host.section.label(self.form.full(tuple(path))) if path and self.form else "item"
-            text = f"{len(errors)} problem(s) to fix before saving this item ({where}: {message})."
+            text = f"{fields_to_fix(errors)} before saving this item ({where}: {message})."
         self.query_one("#item-status", Static).update(text)
 
     def _commit_focused(self) -> None:

@@ -26,6 +26,7 @@ from textual.widgets import Input, OptionList, Select, Static, Switch
 
 from tui.domain.form_schema import FieldSpec
 from tui.domain.masking import mask_for_screen
+from tui.domain.messages import NUMBER, REQUIRED, WHOLE_NUMBER
 from tui.domain.paths import ABSENT, Path
 from tui.ui.widgets.form_state import FormState
 
@@ -64,6 +65,7 @@ class FormHost(Protocol):
     def field_edited(self, widget: Widget, rel: Path) -> None: ...
     def request_reveal(self, rel: Path) -> None: ...
     def item_removed(self, rel: Path, index: int) -> None: ...
+    def set(self, path: Path, value: Any) -> None: ...
 
 
 # --- text <-> JSON ------------------------------------------------------------------------
@@ -85,7 +87,7 @@ def parse_text(kind: str, text: str) -> tuple[Any, str | None]:
     """(JSON value, error) for what the agent typed into a text / int / number field."""
     if kind == "int":
         s = text.strip()
-        return (int(s), None) if _INT.match(s) else (ABSENT, "must be a whole number")
+        return (int(s), None) if _INT.match(s) else (ABSENT, WHOLE_NUMBER)
     if kind == "number":
         s = text.strip()
         if _INT.match(s):
@@ -93,9 +95,9 @@ def parse_text(kind: str, text: str) -> tuple[Any, str | None]:
         try:
             value = float(s)
         except ValueError:
-            return ABSENT, "not a number"
+            return ABSENT, NUMBER
         if value != value or value in (float("inf"), float("-inf")):
-            return ABSENT, "not a number"
+            return ABSENT, NUMBER
         return value, None
     return text, None
 
@@ -338,14 +340,14 @@ class FieldRow(FormField):
         if self.owner is not None and self.spec.required and self.owner_rel is not None:
             if self.owner.required:
                 state.clear(self.rel)
-                state.set_parse_error(self.rel, "required")
-                self.show_error("required")
+                state.set_parse_error(self.rel, REQUIRED)
+                self.show_error(REQUIRED)
             else:
                 state.clear(self.rel, owner=self.owner_rel)
         elif self.spec.required:
             state.clear(self.rel)
-            state.set_parse_error(self.rel, "required")
-            self.show_error("required")
+            state.set_parse_error(self.rel, REQUIRED)
+            self.show_error(REQUIRED)
         else:
             self.set_json(ABSENT)
             return

@@ -7,17 +7,20 @@ the first time it is expanded, so even the biggest section mounts quickly.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from textual.widget import Widget
 from textual.widgets import Collapsible, Select, Static
 
 from tui.domain.form_schema import SCALAR_KINDS, FieldSpec, Variant, variant_of
 from tui.domain.paths import ABSENT, Path
+from tui.domain.phones import STRUCTURED_KEYS
+from tui.domain.sections import FormHint
 from tui.ui.widgets.form_fields import CHANGED_MARK, FieldRow, FormHost
+from tui.ui.widgets.form_hinted_fields import CountryField, PhoneField
 from tui.ui.widgets.form_list_fields import EnumListField, JsonField, StrListField
 
-__all__ = ["build_field", "build_children", "FormGroup", "ObjectGroup", "UnionGroup", "ordered_children"]
+__all__ = ["build_field", "build_children", "FormGroup", "ObjectGroup", "UnionGroup", "MoreGroup", "ordered_children"]
 
 
 def ordered_children(spec: FieldSpec, order: tuple[str, ...] = ()) -> list[FieldSpec]:
@@ -28,15 +31,37 @@ def ordered_children(spec: FieldSpec, order: tuple[str, ...] = ()) -> list[Field
 
 
 def build_children(host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False,
-                   order: tuple[str, ...] = ()) -> list[Widget]:
-    out = []
-    deep = getattr(host, "expand_groups", False)  # item editors: every present group open
-    for child in ordered_children(spec, order):
-        present = deep and host.state.get(rel + (child.key,)) not in (ABSENT, None)
-        widget = build_field(host, child, rel + (child.key,), read_only=read_only, expanded=present)
+                   order: tuple[str, ...] = (), expanded: Callable[[FieldSpec], bool] | None = None) -> list[Widget]:
+    """The widgets of an object's fields. The section's form hint for the object (if any) puts
+    its primary fields first, in its order, and the rest under a collapsed "More" group; a
+    phone's number comes first, typed as one."""
+    hint = _hint(host, rel)
+    if expanded is None:
+        deep = getattr(host, "expand_groups", False)  # item editors: every present group open
+
+        def expanded(child: FieldSpec) -> bool:
+            return deep and host.state.get(rel + (child.key,)) not in (ABSENT, None)
+
+    primary = hint.primary if hint is not None else ()
+    children = ordered_children(spec, primary or order)
+    out: list[Widget] = []
+    if hint is not None and hint.phone:
+        out.append(PhoneField(host, spec, rel, read_only=read_only, label="Number"))
+        children = [c for c in children if c.key not in STRUCTURED_KEYS or c.key in primary]
+    shown = [c for c in children if not primary or c.key in primary]
+    rest = [c for c in spec.children if c not in shown]
+    for child in shown:
+        widget = build_field(host, child, rel + (child.key,), read_only=read_only, expanded=expanded(child))
         if widget is not None:
             out.append(widget)
+    if primary and rest:
+        out.append(MoreGroup(host, spec, rel, tuple(rest), read_only=read_only, expanded=expanded))
     return out
+
+
+def _hint(host: FormHost, rel: Path) -> FormHint | None:
+    lookup = getattr(host.section, "hint", None)
+    return lookup(host.full(rel)) if lookup is not None else None
 
 
 def build_field(host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False,
@@ -49,6 +74,8 @@ def build_field(host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool =
         read_only = True
     read_only = read_only or spec.read_only
     kind = spec.kind
+    if kind == "text" and getattr(host.section, "is_country", lambda _: False)(host.full(rel)):
+        return CountryField(host, spec, rel, read_only=read_only)
     if kind in SCALAR_KINDS:
         return FieldRow(host, spec, rel, read_only=read_only)
     if kind == "enum_list":
@@ -155,6 +182,49 @@ class ObjectGroup(FormGroup):
 
     def _build(self) -> list[Widget]:
         return build_children(self.host, self.spec, self.rel, read_only=self.read_only)
+
+
+class MoreGroup(FormGroup):
+    """The fields of an object that its form hint does not put up front, collapsed as "More"."""
+
+    def __init__(self, host: FormHost, spec: FieldSpec, rel: Path, fields: tuple[FieldSpec, ...], *,
+                 read_only: bool = False, expanded: Callable[[FieldSpec], bool] | None = None) -> None:
+        self.fields = fields
+        self._expanded = expanded
+        super().__init__(host, spec, rel, read_only=read_only, collapsed=True)
+        self.add_class("-more")
+
+    def covers(self, path: Path) -> bool:
+        """Whether ``path`` (from the form root) is in one of its fields."""
+        n = len(self.rel)
+        return len(path) > n and tuple(path[:n]) == self.rel and path[n] in {f.key for f in self.fields}
+
+    def _changed(self) -> bool:
+        return any(self.host.state.changed(self.rel + (f.key,)) for f in self.fields)
+
+    def _title_text(self) -> str:
+        mark = f"{CHANGED_MARK} " if self._changed() else ""
+        filled = sum(1 for f in self.fields if self.host.state.get(self.rel + (f.key,)) not in (ABSENT, None))
+        n = len(self.fields)
+        return f"{mark}More ({n} field{'' if n == 1 else 's'}, {filled} filled)"
+
+    def _build(self) -> list[Widget]:
+        out = []
+        for child in self.fields:
+            widget = build_field(self.host, child, self.rel + (child.key,), read_only=self.read_only,
+                                 expanded=bool(self._expanded and self._expanded(child)))
+            if widget is not None:
+                out.append(widget)
+        return out
+
+    def refresh_mark(self) -> None:
+        self.set_class(self._changed(), "-changed")
+        text = self._title_text()
+        if text != self.title:
+            self.title = text
+
+    def on_mount(self) -> None:
+        self.set_class(self._changed(), "-changed")
 
 
 class UnionGroup(FormGroup):

@@ -15,7 +15,9 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from tui.domain.edits import edits_from
 from tui.domain.form_schema import SCALAR_KINDS, FieldSpec, variant_of
+from tui.domain.items import describe_item, item_noun
 from tui.domain.paths import ABSENT, Path
 from tui.ui.widgets.form_fields import CHANGED_MARK, FormHost, display_text
 
@@ -130,17 +132,40 @@ class ObjectList(Vertical):
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
+        changed = self._changed_rows()
         for i, item in enumerate(self.items):
             shown = self.host.masked_view(self.rel + (i,), item)
-            cells = [CHANGED_MARK if self.host.state.changed(self.rel + (i,)) else " "]
+            cells = [CHANGED_MARK if i in changed else " "]
             if self.spec.kind == "union_list":
                 variant = variant_of(self.spec, item)
                 cells.append(variant.label if variant else "?")
-            cells.append(_fit(" · ".join(summarize(self.spec, shown)) or "(empty)"))
+            cells.append(_fit(self._summary(i, shown) or "(empty)"))
             table.add_row(*cells, key=str(i))
         if self.items:
             table.move_cursor(row=min(max(row, 0), len(self.items) - 1))
         self.refresh_mark()
+
+    def _changed_rows(self) -> set[int]:
+        """The rows the agent changed or added. Items compare as a list, so removing one item
+        marks nothing after it (those items only moved up)."""
+        state = self.host.state
+        base = state.base_get(self.rel)
+        edits = edits_from(base if isinstance(base, list) else [], self.items)
+        n = len(self.rel)
+        return {e.path[n] for e in edits if len(e.path) > n and isinstance(e.path[n], int) and e.kind != "remove"}
+
+    def _summary(self, index: int, shown: Any) -> str:
+        """The item named as the section's hint says (as in diffs), else its most telling values."""
+        root = self.host.full(self.rel + (index,))
+        section = self.host.section
+        lookup = getattr(section, "hint", None)
+        if lookup is not None and isinstance(shown, dict):
+            hinted = lookup(root) is not None or (len(shown) == 1 and lookup(root + (next(iter(shown)),)) is not None)
+            if hinted:
+                text = describe_item(section, root, shown, reveal=True)
+                noun = item_noun(section, root, shown)
+                return text[len(noun):].strip() if text.startswith(noun) else text
+        return " · ".join(summarize(self.spec, shown))
 
     def refresh_mark(self) -> None:
         self.set_class(self.host.state.changed(self.rel), "-changed")

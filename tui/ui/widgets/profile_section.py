@@ -28,6 +28,7 @@ from tui.domain.editing import CommitResult, SectionEditor
 from tui.domain.editor_doc import editor_note, mask_for_editor, unmask_from_editor
 from tui.domain.edits import ApplyError, EditSet, edits_from, json_equal
 from tui.domain.masking import redact_text
+from tui.domain.messages import by_field, fields_to_fix
 from tui.domain.merge import ConflictDecision, MergeResult
 from tui.domain.paths import Path
 from tui.domain.sections import Section
@@ -206,11 +207,10 @@ class SectionPane(ReportsWorkerErrors, Vertical):
         try:
             edited = self.form.value
             problems = [(tuple(p), m) for p, m in self.form.validate()]
-            problems += [(e.path, e.message) for e in self.editor.validate(edited)]
+            problems = by_field(problems + [(e.path, e.message) for e in self.editor.validate(edited)])
             if problems:
                 self._show_field_errors(problems)
-                self.notify(f"{len(problems)} field{'s' if len(problems) != 1 else ''} to fix before saving.",
-                            title=self.section.title, severity="error")
+                self.notify(f"{fields_to_fix(problems)} before saving.", title=self.section.title, severity="error")
                 return
             await self._confirm_and_commit(edited)
         except Exception as exc:  # noqa: BLE001 - a bug must not cost the agent the edits

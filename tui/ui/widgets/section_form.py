@@ -32,7 +32,7 @@ from tui.domain.form_schema import FieldSpec, form_fields, validation_errors
 from tui.domain.masking import is_masked, is_revealed, mask_unrevealed, revealed_after_removal, revealed_kept
 from tui.domain.paths import ABSENT, Path, format_path, get, parse_path, set_at
 from tui.ui.widgets.form_fields import FormField
-from tui.ui.widgets.form_groups import FormGroup, _inline_child, build_field, ordered_children
+from tui.ui.widgets.form_groups import FormGroup, _inline_child, build_children, ordered_children
 from tui.ui.widgets.form_state import FormState
 from tui.ui.widgets.object_list import ObjectList
 
@@ -118,12 +118,12 @@ class SectionForm(VerticalScroll):
             spec, rel = children[0], (children[0].key,)  # a wrapper item ({"passport": {...}}): its fields
             children = ordered_children(spec)
             self._flat = rel
-        for child in children:
+        def expanded(child: FieldSpec) -> bool:
             present = self.state.get(rel + (child.key,)) not in (ABSENT, None)
-            widget = build_field(self, child, rel + (child.key,), read_only=self.read_only,
-                                 expanded=self.expand_groups or (present and not rel))
-            if widget is not None:
-                yield widget
+            return self.expand_groups or (present and not rel)
+
+        order = tuple(c.key for c in children)
+        yield from build_children(self, spec, rel, read_only=self.read_only, order=order, expanded=expanded)
         unknown = [k for k in self.state.doc if k not in {c.key for c in self.spec.children}]
         if unknown:
             names = ", ".join(unknown[:4]) + (" …" if len(unknown) > 4 else "")
@@ -331,12 +331,18 @@ class SectionForm(VerticalScroll):
 
     @staticmethod
     def _owner(widgets: list[Any], path: Path) -> Any:
-        best = None
+        best, best_depth = None, -1.0
         for widget in widgets:
             rel = widget.rel
-            if _is_inline_owner(widget, path) or (len(rel) <= len(path) and path[: len(rel)] == rel):
-                if best is None or len(rel) > len(best.rel):
-                    best = widget
+            covers = getattr(widget, "covers", None)  # a "More" group: only its own fields
+            if covers is not None:
+                depth = len(rel) + 0.5 if covers(path) else -1.0
+            elif _is_inline_owner(widget, path) or (len(rel) <= len(path) and path[: len(rel)] == rel):
+                depth = float(len(rel))
+            else:
+                depth = -1.0
+            if depth > best_depth:
+                best, best_depth = widget, depth
         return best
 
     def _relative_label(self, owner: Any, path: Path) -> str:
