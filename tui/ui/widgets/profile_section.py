@@ -13,7 +13,8 @@ import asyncio
 import copy
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any, Protocol
 
 from rich.text import Text
@@ -31,10 +32,12 @@ from tui.domain.masking import redact_text
 from tui.domain.merge import ConflictDecision, MergeResult
 from tui.domain.paths import Path
 from tui.domain.sections import Section
+from tui.domain.warnings import ProfileWarning, warnings_for
 from tui.ui.backend import ERROR_TITLES, classify_error
 from tui.ui.widgets.profile_editor import parse_edited, run_editor, strip_header, with_header, with_note
 from tui.ui.widgets.profile_json import JsonView
 from tui.ui.widgets.section_form import SectionForm
+from tui.ui.widgets.warnings_view import WarningsBanner
 
 __all__ = ["SectionPane", "SaveDialogs"]
 
@@ -47,7 +50,8 @@ Reveal = Callable[[list[Path]], None]
 class SaveDialogs(Protocol):
     """What a save asks the agent (the screen that hosts the pane shows the dialogs)."""
 
-    async def confirm_diff(self, section: Section, lines: list[DiffLine], target: str, on_reveal: Reveal) -> bool: ...
+    async def confirm_diff(self, section: Section, lines: list[DiffLine], target: str, on_reveal: Reveal,
+                           warnings: Sequence[ProfileWarning] = ()) -> bool: ...
 
     async def decide_conflict(self, section: Section, merge: MergeResult,
                               on_reveal: Reveal) -> ConflictDecision | None: ...
@@ -77,7 +81,7 @@ class SectionPane(Vertical):
             self.dirty = dirty
 
     def __init__(self, section: Section, editor: SectionEditor, dialogs: SaveDialogs, *, target_name: str = "",
-                 **kwargs: Any) -> None:
+                 today: Callable[[], date] = date.today, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.section = section
         self.editor = editor
@@ -89,9 +93,11 @@ class SectionPane(Vertical):
         self.view: JsonView | None = None
         self._dirty = False
         self._draft: tuple[str, Any] | None = None  # (editor text, form value it was based on)
+        self.today = today
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane-status", id="pane-status")
+        yield WarningsBanner(id="pane-warnings")
         yield Button("Retry", id="retry")
         yield Vertical(id="pane-body")
 
@@ -152,6 +158,7 @@ class SectionPane(Vertical):
         self.state = "ready"
         self._status("")
         self._set_dirty()
+        self._show_warnings()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "retry":
@@ -167,6 +174,20 @@ class SectionPane(Vertical):
 
     def on_section_form_changed(self, event: Message) -> None:
         self._set_dirty()
+        self._show_warnings()
+
+    # -- warnings (never a block) ----------------------------------------------------------
+    def warnings(self, doc: Any = None) -> list[ProfileWarning]:
+        """The warnings of ``doc`` (default: what the form holds now)."""
+        if doc is None:
+            doc = self.form.value if self.form is not None else None
+        return warnings_for(self.section, doc, today=self.today()) if doc is not None else []
+
+    def _show_warnings(self) -> None:
+        found = self.warnings()
+        self.query_one("#pane-warnings", WarningsBanner).show(found)
+        if self.form is not None:
+            self.form.set_warnings(found)
 
     def on_section_form_reveal_requested(self, event: Any) -> None:
         path = tuple(getattr(event, "path", ()))
@@ -274,7 +295,8 @@ class SectionPane(Vertical):
         if not lines:
             self.notify(f"No changes to {self.section.noun}.", title=self.section.title)
             return True
-        if not await self.dialogs.confirm_diff(self.section, lines, self.target_name, self._record_reveal):
+        if not await self.dialogs.confirm_diff(self.section, lines, self.target_name, self._record_reveal,
+                                               warnings=self.warnings(edited)):
             self.editor.record_cancel(edited)
             self.notify("Nothing was sent; your edits are kept.", title=self.section.title)
             return False
