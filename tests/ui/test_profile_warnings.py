@@ -10,11 +10,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from textual import events
 
+from tests.ui.app_kit import sandbox_env
 from tests.ui.test_profile_kit import ProfileApp, puts, wait_for, wait_ready, wait_screen
+from tui.domain.audit import AuditLog
+from tui.domain.backend import OnlineBackend
 from tui.domain.sections import section
 from tui.domain.warnings import add_months, warnings_for
 from tui.ui.screens.diff_confirm import DiffConfirmScreen
+from tui.ui.screens.profile import ProfileScreen
 from tui.ui.widgets.warnings_view import FIELD_WARNING, WarningsBanner
 
 TODAY = date(2026, 6, 10)
@@ -39,6 +44,10 @@ def _valid_passport_only(doc, found) -> bool:
 
 def _app(sb, tmp_path, pos: int) -> ProfileApp:
     return ProfileApp(sb, sb.store.row(pos).user_id, tmp_path / "audit.jsonl", today=lambda: TODAY)
+
+
+def _lookups(sb) -> list:
+    return [r for r in list(sb.requests) if r[:2] == ("POST", "/v3/users/list")]
 
 
 def _banner(app) -> str:
@@ -124,3 +133,32 @@ def test_snapshot_diff_with_a_warning(snap_compare, sandbox, tmp_path, size):
         await pilot.pause()
 
     assert snap_compare(_app(sandbox, tmp_path, pos), terminal_size=size, run_before=run)
+
+
+class EnvProfileApp(ProfileApp):
+    """The profile in a real environment (a TMC to look emails up in), as the app opens it."""
+
+    def on_mount(self, event: events.Mount) -> None:
+        event.prevent_default()  # instead of ProfileApp's screen
+        self.push_screen(ProfileScreen(OnlineBackend(self.client), sandbox_env(self.sb), AuditLog(self.audit.path),
+                                       self.user_id, today=lambda: TODAY))
+
+
+async def test_an_email_another_user_has_warns_on_the_tab(sandbox, tmp_path):
+    other = sandbox.store.get_section(sandbox.store.row(8).user_id, "personalInfo")
+    app = EnvProfileApp(sandbox, sandbox.store.row(9).user_id, tmp_path / "audit.jsonl")
+    before = len(_lookups(sandbox))
+    async with app.run_test(size=(100, 40)) as pilot:
+        pane = await wait_ready(pilot, "personal")
+        await wait_for(pilot, lambda: len(_lookups(sandbox)) > before, what="the lookup of its own email")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "already has" not in _banner(app)  # only the user itself has it
+        pane.form.set(("email",), other["email"])
+        owner = f"{other['name']['given']} {other['name']['family1']}"
+        expected = f"Another user ({owner}) already has this email."
+        await wait_for(pilot, lambda: expected in _banner(app), what="the duplicate email warning")
+        email_row = pane.form.field_widget(("email",))
+        siblings = list(email_row.parent.children)
+        assert expected in str(siblings[siblings.index(email_row) + 1].render())
+        pane.discard()

@@ -8,7 +8,14 @@ from datetime import date
 import pytest
 
 from tui.domain.sections import section
-from tui.domain.warnings import Lookups, add_months, email_lookup_body, other_owners, warnings_for
+from tui.domain.warnings import (
+    Lookups,
+    add_months,
+    email_lookup_body,
+    emails_to_look_up,
+    other_owners,
+    warnings_for,
+)
 
 PERSONAL = section("personal")
 TODAY = date(2026, 8, 1)
@@ -192,3 +199,10 @@ def test_email_lookup_body_and_other_owners():
 def test_email_lookup_body_is_a_valid_list_request(conforms):
     conforms(email_lookup_body("ada@example.org", tmc_id="6d4f9b2c-0000-4000-8000-000000000001"),
              "ListUsersV3Request")
+
+
+def test_emails_to_look_up_follow_the_rule():
+    assert emails_to_look_up(PERSONAL, personal(email=" Ada@Example.org")) == ["ada@example.org"]
+    assert emails_to_look_up(PERSONAL, personal(email="not-yet")) == []
+    assert emails_to_look_up(section("business"), {"email": "a@corp.example"}) == ["a@corp.example"]
+    assert emails_to_look_up(section("roles"), {"email": "a@corp.example"}) == []

@@ -45,11 +45,13 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from tui.domain.backend import ProfileBackend
 from tui.domain.masking import mask_value
 from tui.domain.paths import WILDCARD, Path, get
 
 __all__ = [
-    "ProfileWarning", "Lookups", "RULES", "warnings_for", "add_months", "email_lookup_body", "other_owners",
+    "ProfileWarning", "Lookups", "RULES", "warnings_for", "emails_to_look_up", "add_months", "email_lookup_body",
+    "other_owners", "email_owners",
 ]
 
 SOON_MONTHS = 6
@@ -287,6 +289,16 @@ def other_owners(answer: Any, exclude_user_id: str | None = None) -> tuple[str, 
     return tuple(out)
 
 
+async def email_owners(backend: ProfileBackend, email: str, *, tmc_id: str | None = None,
+                       company_id: str | None = None, exclude_user_id: str | None = None) -> tuple[str, ...] | None:
+    """The other users that have ``email``, asked through ``backend.list_users`` (the TMC's
+    users when a TMC is given, else the company's); None when neither is known."""
+    if not tmc_id and not company_id:
+        return None
+    body = email_lookup_body(email, tmc_id=tmc_id or None, company_id=None if tmc_id else company_id)
+    return other_owners(await backend.list_users(body), exclude_user_id)
+
+
 # --- the rules ------------------------------------------------------------------------------
 
 RULES: tuple[Rule, ...] = (
@@ -308,6 +320,19 @@ def warnings_for(section: Any, doc: Any, *, today: date | None = None,
         for path in _concrete(doc, rule.pattern):
             out.extend(rule.check(ctx, path, get(doc, path)))
     return out
+
+
+def emails_to_look_up(section: Any, doc: Any) -> list[str]:
+    """The (lower-cased) addresses the duplicate-email check of ``doc`` needs looked up."""
+    pattern = next(r.pattern for r in RULES if r.check is _check_email)
+    if not _annotations_at(section.model, pattern):
+        return []
+    out = []
+    for path in _concrete(doc, pattern):
+        value = get(doc, path)
+        if isinstance(value, str) and "@" in value.strip():
+            out.append(value.strip().lower())
+    return list(dict.fromkeys(out))
 
 
 # --- walking models and documents -----------------------------------------------------------

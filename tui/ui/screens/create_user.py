@@ -34,7 +34,7 @@ from tui.domain.commit import safe_error_text
 from tui.domain.editing import field_errors_from_validation
 from tui.domain.paths import Path, format_path, get, has, parse_path, set_at
 from tui.domain.sections import section
-from tui.domain.warnings import Lookups, ProfileWarning, email_lookup_body, other_owners, warnings_for
+from tui.domain.warnings import Lookups, ProfileWarning, email_owners, warnings_for
 from tui.ui.audit_path import audit_path
 from tui.ui.list_model import UserRow
 from tui.ui.messages import OpenUser
@@ -260,22 +260,18 @@ class CreateUserScreen(ModalScreen[str | None]):
         """Look the email up (once per address) and show the warnings of the form's values."""
         personal = get(build_body(self.values()), ("personalInfo",), None) or {}
         email = str(personal.get("email") or "").strip().lower()
-        query = self._lookup_scope()
-        if email and "@" in email and email not in self._owners and query:
+        if email and "@" in email and email not in self._owners:
             try:
-                answer = await self.backend.list_users(email_lookup_body(email, **query))
+                owners = await email_owners(self.backend, email, tmc_id=getattr(self.env, "tmc_id", None),
+                                            company_id=getattr(self.env, "company_id", None))
             except SpotnanaError:
-                answer = None  # no lookup, no warning: the server still has the last word
-            if answer is not None:
-                self._owners[email] = other_owners(answer)
+                owners = None  # no lookup, no warning: the server still has the last word
+            if owners is not None:
+                self._owners[email] = owners
         found = warnings_for(section("personal"), personal, today=self.today(),
                              lookups=Lookups(emails=self._owners))
         self.query_one("#create-warnings", WarningsBanner).show(found)
         return found
-
-    def _lookup_scope(self) -> dict[str, str]:
-        tmc, company = getattr(self.env, "tmc_id", None), getattr(self.env, "company_id", None)
-        return {"tmc_id": tmc} if tmc else {"company_id": company} if company else {}
 
     # -- actions ---------------------------------------------------------------------------
     def on_button_pressed(self, event: Button.Pressed) -> None:

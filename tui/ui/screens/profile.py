@@ -28,7 +28,7 @@ from tui.domain.diff import DiffLine
 from tui.domain.editing import SectionEditor
 from tui.domain.merge import ConflictDecision, MergeResult
 from tui.domain.sections import SECTIONS, Section
-from tui.domain.warnings import ProfileWarning
+from tui.domain.warnings import ProfileWarning, email_owners
 from tui.ui.audit_path import audit_path
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.conflict import ConflictScreen
@@ -101,7 +101,7 @@ class ProfileScreen(Screen):
                 with TabPane(title, id=pane_id(section)):
                     editor = SectionEditor(self.backend, section, self.user_id, AuditTrail(self.audit, self.env_name))
                     yield SectionPane(section, editor, self, target_name=target, today=self.today,
-                                      id=f"pane-{section.key}")
+                                      email_owners=self.email_owners, id=f"pane-{section.key}")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -164,6 +164,11 @@ class ProfileScreen(Screen):
         title = f"{n} {section.title}" if n <= 9 else section.title
         tab = self.query_one(TabbedContent).get_tab(pane_id(section))
         tab.label = f"{title} •" if event.dirty else title
+
+    async def email_owners(self, email: str) -> tuple[str, ...] | None:
+        """The other users with this email, for the duplicate-email warning."""
+        return await email_owners(self.backend, email, tmc_id=getattr(self.env, "tmc_id", None),
+                                  company_id=getattr(self.env, "company_id", None), exclude_user_id=self.user_id)
 
     # -- what a save asks the agent (SaveDialogs) ------------------------------------------
     async def confirm_diff(self, section: Section, lines: list[DiffLine], target: str, on_reveal: Reveal,

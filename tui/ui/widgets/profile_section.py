@@ -13,7 +13,7 @@ import asyncio
 import copy
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from typing import Any, Protocol
 
@@ -32,7 +32,7 @@ from tui.domain.masking import redact_text
 from tui.domain.merge import ConflictDecision, MergeResult
 from tui.domain.paths import Path
 from tui.domain.sections import Section
-from tui.domain.warnings import ProfileWarning, warnings_for
+from tui.domain.warnings import Lookups, ProfileWarning, emails_to_look_up, warnings_for
 from tui.ui.backend import ERROR_TITLES, classify_error
 from tui.ui.widgets.profile_editor import parse_edited, run_editor, strip_header, with_header, with_note
 from tui.ui.widgets.profile_json import JsonView
@@ -42,9 +42,12 @@ from tui.ui.widgets.warnings_view import WarningsBanner
 __all__ = ["SectionPane", "SaveDialogs"]
 
 MAX_CONFLICT_ROUNDS = 5
+LOOKUP_DELAY = 0.3  # s after the last edit before an email is looked up
 log = logging.getLogger("tui.ui.profile")
 
 Reveal = Callable[[list[Path]], None]
+EmailOwners = Callable[[str], Awaitable["tuple[str, ...] | None"]]
+"""The other users that have an email (None: cannot tell)."""
 
 
 class SaveDialogs(Protocol):
@@ -81,7 +84,8 @@ class SectionPane(Vertical):
             self.dirty = dirty
 
     def __init__(self, section: Section, editor: SectionEditor, dialogs: SaveDialogs, *, target_name: str = "",
-                 today: Callable[[], date] = date.today, **kwargs: Any) -> None:
+                 today: Callable[[], date] = date.today, email_owners: EmailOwners | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.section = section
         self.editor = editor
@@ -94,6 +98,8 @@ class SectionPane(Vertical):
         self._dirty = False
         self._draft: tuple[str, Any] | None = None  # (editor text, form value it was based on)
         self.today = today
+        self.email_owners = email_owners
+        self._owners: dict[str, tuple[str, ...]] = {}  # email looked up -> the other users that have it
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane-status", id="pane-status")
@@ -181,10 +187,16 @@ class SectionPane(Vertical):
         """The warnings of ``doc`` (default: what the form holds now)."""
         if doc is None:
             doc = self.form.value if self.form is not None else None
-        return warnings_for(self.section, doc, today=self.today()) if doc is not None else []
+        if doc is None:
+            return []
+        return warnings_for(self.section, doc, today=self.today(), lookups=Lookups(emails=self._owners))
 
     def _show_warnings(self) -> None:
         found = self.warnings()
+        missing = [e for e in emails_to_look_up(self.section, self.form.value if self.form else None)
+                   if e not in self._owners]
+        if missing and self.email_owners is not None:
+            self.run_worker(self._look_up(missing), group="warn-lookup", exclusive=True, exit_on_error=False)
         self.query_one("#pane-warnings", WarningsBanner).show(found)
         if self.form is not None:
             self.form.set_warnings(found)
@@ -216,6 +228,21 @@ class SectionPane(Vertical):
             self.notify(f"Still busy with {self.section.noun}: {what} after it.", severity="warning")
             return False
         return True
+
+    async def _look_up(self, emails: list[str]) -> None:
+        owners_of = self.email_owners
+        if owners_of is None:
+            return
+        await asyncio.sleep(LOOKUP_DELAY)  # a newer edit cancels this one (exclusive worker)
+        for email in emails:
+            try:
+                owners = await owners_of(email)
+            except Exception:  # noqa: BLE001 - no lookup, no warning: never an error for the agent
+                log.info("email lookup for the %s warnings failed", self.section.key, exc_info=True)
+                return
+            if owners is not None:
+                self._owners[email] = owners
+        self._show_warnings()
 
     # -- saving ----------------------------------------------------------------------------
     @work(group="save", exit_on_error=False)
