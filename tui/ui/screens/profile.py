@@ -101,7 +101,8 @@ class ProfileScreen(Screen):
                 with TabPane(title, id=pane_id(section)):
                     editor = SectionEditor(self.backend, section, self.user_id, AuditTrail(self.audit, self.env_name))
                     yield SectionPane(section, editor, self, target_name=target, today=self.today,
-                                      email_owners=self.email_owners, id=f"pane-{section.key}")
+                                      email_owners=self.email_owners if self._lookup_scope() else None,
+                                      id=f"pane-{section.key}")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -165,10 +166,12 @@ class ProfileScreen(Screen):
         tab = self.query_one(TabbedContent).get_tab(pane_id(section))
         tab.label = f"{title} •" if event.dirty else title
 
+    def _lookup_scope(self) -> dict[str, str | None]:
+        return {k: getattr(self.env, k, None) for k in ("tmc_id", "company_id") if getattr(self.env, k, None)}
+
     async def email_owners(self, email: str) -> tuple[str, ...] | None:
         """The other users with this email, for the duplicate-email warning."""
-        return await email_owners(self.backend, email, tmc_id=getattr(self.env, "tmc_id", None),
-                                  company_id=getattr(self.env, "company_id", None), exclude_user_id=self.user_id)
+        return await email_owners(self.backend, email, exclude_user_id=self.user_id, **self._lookup_scope())
 
     # -- what a save asks the agent (SaveDialogs) ------------------------------------------
     async def confirm_diff(self, section: Section, lines: list[DiffLine], target: str, on_reveal: Reveal,

@@ -15,6 +15,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
+from functools import partial
 from typing import Any, Protocol
 
 from rich.text import Text
@@ -100,6 +101,7 @@ class SectionPane(Vertical):
         self.today = today
         self.email_owners = email_owners
         self._owners: dict[str, tuple[str, ...]] = {}  # email looked up -> the other users that have it
+        self._looking_up: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane-status", id="pane-status")
@@ -195,8 +197,10 @@ class SectionPane(Vertical):
         found = self.warnings()
         missing = [e for e in emails_to_look_up(self.section, self.form.value if self.form else None)
                    if e not in self._owners]
-        if missing and self.email_owners is not None:
-            self.run_worker(self._look_up(missing), group="warn-lookup", exclusive=True, exit_on_error=False)
+        if missing and self.email_owners is not None and missing != self._looking_up:
+            self._looking_up = missing
+            self.run_worker(partial(self._look_up, missing), group="warn-lookup", exclusive=True,
+                            exit_on_error=False)
         self.query_one("#pane-warnings", WarningsBanner).show(found)
         if self.form is not None:
             self.form.set_warnings(found)
@@ -242,6 +246,7 @@ class SectionPane(Vertical):
                 return
             if owners is not None:
                 self._owners[email] = owners
+        self._looking_up = []
         self._show_warnings()
 
     # -- saving ----------------------------------------------------------------------------
