@@ -13,7 +13,9 @@ highlighted row: "same company as ..."), still editable; else the environment's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -22,6 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Select, Static
 
 from tui.api.errors import ApiError, SpotnanaError
@@ -30,11 +33,14 @@ from tui.domain.backend import ProfileBackend
 from tui.domain.commit import safe_error_text
 from tui.domain.editing import field_errors_from_api, field_errors_from_validation
 from tui.domain.messages import NOT_EMAIL, REQUIRED
-from tui.domain.paths import Path, format_path, has, set_at
+from tui.domain.paths import Path, format_path, get, has, set_at
+from tui.domain.sections import section
+from tui.domain.warnings import Lookups, ProfileWarning, email_owners, warnings_for
 from tui.ui.audit_path import audit_path
 from tui.ui.list_model import UserRow
 from tui.ui.messages import OpenUser
 from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.widgets.warnings_view import WarningsBanner
 from tui.ui.worker_errors import ReportsWorkerErrors
 
 __all__ = ["CreateUserScreen", "CreateField", "FIELDS", "build_body", "defaults_like", "open_create_user"]
@@ -62,6 +68,7 @@ def _fields() -> tuple[CreateField, ...]:
         CreateField("given", "Given name", ("personalInfo", "name", "given")),
         CreateField("family", "Family name", ("personalInfo", "name", "family1")),
         CreateField("email", "Email", ("personalInfo", "email")),
+        CreateField("dob", "Date of birth", ("personalInfo", "dob", "iso8601"), required=False),
         CreateField("organization", "Organization ID", ("businessInfo", "organizationRef", "id")),
         CreateField("legal_entity", "Legal entity ID", ("businessInfo", "legalEntityRef", "id")),
         CreateField("external_id", "External ID", ("externalId",), required=False),
@@ -144,6 +151,7 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
     CreateUserScreen .create-row.-error .create-label { color: $error; }
     CreateUserScreen #create-message { color: $error; height: auto; }
     CreateUserScreen #create-hint { color: $text-muted; height: auto; }
+    CreateUserScreen #create-warnings { margin-bottom: 1; }
     CreateUserScreen #create-buttons { height: auto; align-horizontal: right; margin-top: 1; }
     CreateUserScreen Button { margin-left: 2; }
     """
@@ -154,7 +162,8 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
     ]
 
     def __init__(self, backend: ProfileBackend, env: Any = "", audit: AuditLog | None = None,
-                 defaults: dict[str, str] | None = None, like: Any = None) -> None:
+                 defaults: dict[str, str] | None = None, like: Any = None,
+                 today: Callable[[], date] = date.today) -> None:
         super().__init__()
         self.backend = backend
         self.env = env
@@ -169,6 +178,9 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
             self.defaults.setdefault("organization", company)
         self.sending = False
         self._initial: dict[str, str] | None = None
+        self.today = today
+        self._owners: dict[str, tuple[str, ...]] = {}  # email looked up -> the other users that have it
+        self._warn_timer: Timer | None = None
 
     @classmethod
     def from_app(cls, app: Any, like: Any = None) -> CreateUserScreen:
@@ -179,6 +191,7 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
             dialog.border_title = f"New user{' in ' + self.env_name if self.env_name else ''}"
             if self.hint:
                 yield Static(self.hint, id="create-hint", markup=False)
+            yield WarningsBanner(id="create-warnings")  # above the fields: seen at 80x24 too
             with VerticalScroll(id="create-fields"):
                 for f in FIELDS:
                     with Vertical(classes="create-row", id=f"row-{f.key}"):
@@ -233,6 +246,36 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         general = [m for k, m in problems.items() if k not in {f.key for f in FIELDS}]
         self.query_one("#create-message", Static).update("\n".join(filter(None, [message, *general])))
 
+    # -- warnings (never a block): date of birth, an email another user has ----------------
+    WARN_KEYS = ("email", "dob")
+    WARN_DELAY = 0.3  # s after the last keystroke in one of those fields
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id in {f"field-{k}" for k in self.WARN_KEYS}:
+            if self._warn_timer is not None:
+                self._warn_timer.stop()
+            self._warn_timer = self.set_timer(self.WARN_DELAY, self._refresh_warnings)
+
+    def _refresh_warnings(self) -> None:
+        self.run_worker(self.update_warnings(), group="create-warnings", exclusive=True, exit_on_error=False)
+
+    async def update_warnings(self) -> list[ProfileWarning]:
+        """Look the email up (once per address) and show the warnings of the form's values."""
+        personal = get(build_body(self.values()), ("personalInfo",), None) or {}
+        email = str(personal.get("email") or "").strip().lower()
+        if email and "@" in email and email not in self._owners:
+            try:
+                owners = await email_owners(self.backend, email, tmc_id=getattr(self.env, "tmc_id", None),
+                                            company_id=getattr(self.env, "company_id", None))
+            except SpotnanaError:
+                owners = None  # no lookup, no warning: the server still has the last word
+            if owners is not None:
+                self._owners[email] = owners
+        found = warnings_for(section("personal"), personal, today=self.today(),
+                             lookups=Lookups(emails=self._owners))
+        self.query_one("#create-warnings", WarningsBanner).show(found)
+        return found
+
     # -- actions ---------------------------------------------------------------------------
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -259,6 +302,9 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         body = build_body(values)
         who = f"{values['given'].strip()} {values['family'].strip()} <{values['email'].strip()}>"
         question = f"Create {who} as {values['persona']} in {self.env_name or 'this environment'}?"
+        warned = await self.update_warnings()
+        if warned:
+            question += "\n" + "\n".join(f"⚠ {w.message}" for w in warned)
         if not await self.app.push_screen_wait(ConfirmScreen(question, title="Create user", yes="Create", no="Back")):
             return
         self.sending = True

@@ -19,6 +19,8 @@ from textual.widgets import Button, Label, Static
 
 from tui.domain.diff import ARROW, DiffLine, format_value, summary
 from tui.domain.paths import Path
+from tui.domain.warnings import ProfileWarning
+from tui.ui.widgets.warnings_view import WarningsBanner
 
 __all__ = ["DiffConfirmScreen", "render_line"]
 
@@ -97,6 +99,7 @@ class DiffConfirmScreen(ModalScreen[bool]):
         border: thick $primary; background: $surface; padding: 0 1;
     }
     DiffConfirmScreen #diff-summary { text-style: bold; padding: 0 1; margin-bottom: 1; }
+    DiffConfirmScreen #diff-warnings { margin-bottom: 1; }
     DiffConfirmScreen #diff-lines { height: auto; max-height: 50vh; padding: 0 1; }
     DiffConfirmScreen .diff-line { height: auto; }
     DiffConfirmScreen #diff-hint { color: $text-muted; padding: 0 1; margin-top: 1; }
@@ -112,13 +115,15 @@ class DiffConfirmScreen(ModalScreen[bool]):
     ]
 
     def __init__(self, section, lines: Sequence[DiffLine], *, target: str = "",
-                 on_reveal: Callable[[list[Path]], None] | None = None) -> None:
+                 on_reveal: Callable[[list[Path]], None] | None = None,
+                 warnings: Sequence[ProfileWarning] = ()) -> None:
         super().__init__()
         self.section = section
         self.lines = list(lines)
         self.target = target
         self.on_reveal = on_reveal
         self.revealed = False
+        self.warnings = list(warnings)  # of the document about to be sent: shown, never a block
 
     @property
     def masked_lines(self) -> list[DiffLine]:
@@ -131,6 +136,7 @@ class DiffConfirmScreen(ModalScreen[bool]):
             if self.target:
                 head += f" of {self.target}"
             yield Label(head, id="diff-summary")
+            yield WarningsBanner(self.warnings, id="diff-warnings")
             with VerticalScroll(id="diff-lines"):
                 for i, line in enumerate(self.lines):
                     yield Static(render_line(line), id=f"diff-line-{i}", classes="diff-line")

@@ -11,6 +11,8 @@ the focus is not in a text field; leaving a tab or the screen with unsaved chang
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 from textual.app import ComposeResult
@@ -26,6 +28,7 @@ from tui.domain.diff import DiffLine
 from tui.domain.editing import SectionEditor
 from tui.domain.merge import ConflictDecision, MergeResult
 from tui.domain.sections import SECTIONS, Section
+from tui.domain.warnings import ProfileWarning, email_owners
 from tui.ui.audit_path import audit_path
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.conflict import ConflictScreen
@@ -67,8 +70,10 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
     _NOT_WHILE_TYPING = {"edit_json", "prev_tab", "next_tab", "reload", "deactivate", "activate", "tab"}
 
     def __init__(self, backend: ProfileBackend, env: Any, audit: AuditLog | None, user_id: str, *,
-                 row: Any = None, detail: dict | None = None, sections: tuple[Section, ...] = SECTIONS) -> None:
+                 row: Any = None, detail: dict | None = None, sections: tuple[Section, ...] = SECTIONS,
+                 today: Callable[[], date] = date.today) -> None:
         super().__init__(id="profile")
+        self.today = today  # the day warnings (document expiry, date of birth) count from
         self.backend = backend
         self.env = env
         self.env_name = str(getattr(env, "name", env) or "")
@@ -96,7 +101,9 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
                 title = f"{n} {section.title}" if n <= 9 else section.title
                 with TabPane(title, id=pane_id(section)):
                     editor = SectionEditor(self.backend, section, self.user_id, AuditTrail(self.audit, self.env_name))
-                    yield SectionPane(section, editor, self, target_name=target, id=f"pane-{section.key}")
+                    yield SectionPane(section, editor, self, target_name=target, today=self.today,
+                                      email_owners=self.email_owners if self._lookup_scope() else None,
+                                      id=f"pane-{section.key}")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -160,10 +167,18 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
         tab = self.query_one(TabbedContent).get_tab(pane_id(section))
         tab.label = f"{title} •" if event.dirty else title
 
+    def _lookup_scope(self) -> dict[str, str | None]:
+        return {k: getattr(self.env, k, None) for k in ("tmc_id", "company_id") if getattr(self.env, k, None)}
+
+    async def email_owners(self, email: str) -> tuple[str, ...] | None:
+        """The other users with this email, for the duplicate-email warning."""
+        return await email_owners(self.backend, email, exclude_user_id=self.user_id, **self._lookup_scope())
+
     # -- what a save asks the agent (SaveDialogs) ------------------------------------------
-    async def confirm_diff(self, section: Section, lines: list[DiffLine], target: str, on_reveal: Reveal) -> bool:
+    async def confirm_diff(self, section: Section, lines: list[DiffLine], target: str, on_reveal: Reveal,
+                           warnings: Sequence[ProfileWarning] = ()) -> bool:
         return bool(await self.app.push_screen_wait(
-            DiffConfirmScreen(section, lines, target=target, on_reveal=on_reveal)))
+            DiffConfirmScreen(section, lines, target=target, on_reveal=on_reveal, warnings=warnings)))
 
     async def decide_conflict(self, section: Section, merge: MergeResult, on_reveal: Reveal) -> ConflictDecision | None:
         return await self.app.push_screen_wait(ConflictScreen(section, merge, on_reveal=on_reveal))

@@ -13,7 +13,9 @@ import asyncio
 import copy
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
+from functools import partial
 from typing import Any, Protocol
 
 from rich.text import Text
@@ -32,24 +34,30 @@ from tui.domain.messages import by_field, fields_to_fix
 from tui.domain.merge import ConflictDecision, MergeResult
 from tui.domain.paths import Path
 from tui.domain.sections import Section
+from tui.domain.warnings import Lookups, ProfileWarning, emails_to_look_up, warnings_for
 from tui.ui.backend import ERROR_TITLES, classify_error
 from tui.ui.widgets.profile_editor import parse_edited, run_editor, strip_header, with_header, with_note
 from tui.ui.widgets.profile_json import JsonView
 from tui.ui.widgets.section_form import SectionForm
+from tui.ui.widgets.warnings_view import WarningsBanner
 from tui.ui.worker_errors import ReportsWorkerErrors
 
 __all__ = ["SectionPane", "SaveDialogs"]
 
 MAX_CONFLICT_ROUNDS = 5
+LOOKUP_DELAY = 0.3  # s after the last edit before an email is looked up
 log = logging.getLogger("tui.ui.profile")
 
 Reveal = Callable[[list[Path]], None]
+EmailOwners = Callable[[str], Awaitable["tuple[str, ...] | None"]]
+"""The other users that have an email (None: cannot tell)."""
 
 
 class SaveDialogs(Protocol):
     """What a save asks the agent (the screen that hosts the pane shows the dialogs)."""
 
-    async def confirm_diff(self, section: Section, lines: list[DiffLine], target: str, on_reveal: Reveal) -> bool: ...
+    async def confirm_diff(self, section: Section, lines: list[DiffLine], target: str, on_reveal: Reveal,
+                           warnings: Sequence[ProfileWarning] = ()) -> bool: ...
 
     async def decide_conflict(self, section: Section, merge: MergeResult,
                               on_reveal: Reveal) -> ConflictDecision | None: ...
@@ -79,6 +87,7 @@ class SectionPane(ReportsWorkerErrors, Vertical):
             self.dirty = dirty
 
     def __init__(self, section: Section, editor: SectionEditor, dialogs: SaveDialogs, *, target_name: str = "",
+                 today: Callable[[], date] = date.today, email_owners: EmailOwners | None = None,
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.section = section
@@ -91,9 +100,14 @@ class SectionPane(ReportsWorkerErrors, Vertical):
         self.view: JsonView | None = None
         self._dirty = False
         self._draft: tuple[str, Any] | None = None  # (editor text, form value it was based on)
+        self.today = today
+        self.email_owners = email_owners
+        self._owners: dict[str, tuple[str, ...]] = {}  # email looked up -> the other users that have it
+        self._looking_up: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane-status", id="pane-status")
+        yield WarningsBanner(id="pane-warnings")
         yield Button("Retry", id="retry")
         yield Vertical(id="pane-body")
 
@@ -154,6 +168,7 @@ class SectionPane(ReportsWorkerErrors, Vertical):
         self.state = "ready"
         self._status("")
         self._set_dirty()
+        self._show_warnings()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "retry":
@@ -169,6 +184,28 @@ class SectionPane(ReportsWorkerErrors, Vertical):
 
     def on_section_form_changed(self, event: Message) -> None:
         self._set_dirty()
+        self._show_warnings()
+
+    # -- warnings (never a block) ----------------------------------------------------------
+    def warnings(self, doc: Any = None) -> list[ProfileWarning]:
+        """The warnings of ``doc`` (default: what the form holds now)."""
+        if doc is None:
+            doc = self.form.value if self.form is not None else None
+        if doc is None:
+            return []
+        return warnings_for(self.section, doc, today=self.today(), lookups=Lookups(emails=self._owners))
+
+    def _show_warnings(self) -> None:
+        found = self.warnings()
+        missing = [e for e in emails_to_look_up(self.section, self.form.value if self.form else None)
+                   if e not in self._owners]
+        if missing and self.email_owners is not None and missing != self._looking_up:
+            self._looking_up = missing
+            self.run_worker(partial(self._look_up, missing), group="warn-lookup", exclusive=True,
+                            exit_on_error=False)
+        self.query_one("#pane-warnings", WarningsBanner).show(found)
+        if self.form is not None:
+            self.form.set_warnings(found)
 
     def on_section_form_reveal_requested(self, event: Any) -> None:
         path = tuple(getattr(event, "path", ()))
@@ -197,6 +234,22 @@ class SectionPane(ReportsWorkerErrors, Vertical):
             self.notify(f"Still busy with {self.section.noun}: {what} after it.", severity="warning")
             return False
         return True
+
+    async def _look_up(self, emails: list[str]) -> None:
+        owners_of = self.email_owners
+        if owners_of is None:
+            return
+        await asyncio.sleep(LOOKUP_DELAY)  # a newer edit cancels this one (exclusive worker)
+        for email in emails:
+            try:
+                owners = await owners_of(email)
+            except Exception:  # noqa: BLE001 - no lookup, no warning: never an error for the agent
+                log.info("email lookup for the %s warnings failed", self.section.key, exc_info=True)
+                return
+            if owners is not None:
+                self._owners[email] = owners
+        self._looking_up = []
+        self._show_warnings()
 
     # -- saving ----------------------------------------------------------------------------
     @work(group="save", exit_on_error=False)
@@ -275,7 +328,8 @@ class SectionPane(ReportsWorkerErrors, Vertical):
         if not lines:
             self.notify(f"No changes to {self.section.noun}.", title=self.section.title)
             return True
-        if not await self.dialogs.confirm_diff(self.section, lines, self.target_name, self._record_reveal):
+        if not await self.dialogs.confirm_diff(self.section, lines, self.target_name, self._record_reveal,
+                                               warnings=self.warnings(edited)):
             self.editor.record_cancel(edited)
             self.notify("Nothing was sent; your edits are kept.", title=self.section.title)
             return False

@@ -35,6 +35,7 @@ from tui.ui.widgets.form_fields import FormField
 from tui.ui.widgets.form_groups import FormGroup, _inline_child, build_children, ordered_children
 from tui.ui.widgets.form_state import FormState
 from tui.ui.widgets.object_list import ObjectList
+from tui.ui.widgets.warnings_view import place_field_warnings
 
 __all__ = ["SectionForm"]
 
@@ -107,6 +108,7 @@ class SectionForm(VerticalScroll):
         self._form_errors: list[str] = []
         self._children_forms: list[SectionForm] = []
         self._flat: Path | None = None
+        self._warnings: list[Any] = []
 
     # -- building --------------------------------------------------------------------------
 
@@ -305,6 +307,17 @@ class SectionForm(VerticalScroll):
         self.set_class(False, "-error")
         self.refresh(recompose=True)
         self.post_message(self.Changed(set(), self))
+
+    def set_warnings(self, warnings: Iterable[Any]) -> None:
+        """Show warnings (:class:`tui.domain.warnings.ProfileWarning`) next to their fields,
+        replacing earlier ones; kept across rebuilds of the form."""
+        self._warnings = list(warnings)
+        place_field_warnings(self, self._warnings)
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        if self._warnings:
+            place_field_warnings(self, self._warnings)
 
     def attach_child(self, form: "SectionForm") -> None:
         """A sub-form (item editor) that follows this form's reveals."""
