@@ -65,7 +65,9 @@ class Tmux:
 
     def launch(self, argv: list[str], env: dict[str, str]) -> float:
         """Start ``argv`` in a fresh 80x24 session; returns the monotonic time just before."""
-        command = shlex.join(["env", *(f"{k}={v}" for k, v in env.items()), *argv])
+        # -u: a shell that sets PYTHONDONTWRITEBYTECODE would recompile every module on each
+        # launch (with PYTHONPYCACHEPREFIX not even textual's own .pyc files are read)
+        command = shlex.join(["env", "-u", "PYTHONDONTWRITEBYTECODE", *(f"{k}={v}" for k, v in env.items()), *argv])
         t0 = time.monotonic()
         self._tmux("new-session", "-d", "-s", self.session, "-x", "80", "-y", "24", command)
         return t0
