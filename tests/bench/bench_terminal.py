@@ -242,7 +242,7 @@ def _search(tmux: Tmux, launch: tuple, sandbox: Sandbox, queries: list[str], deb
         time.sleep(0.3)
         unfiltered = sandbox.first("", status, page)[:2]
         typed, shown = "", unfiltered
-        for query, (name, total, _) in zip(queries, expected):
+        for query, (name, total, _) in zip(queries, expected, strict=True):
             if not query.startswith(typed):  # a new word: Esc clears the box (and searches)
                 tmux.send("Escape")
                 tmux.wait_for(first_row_is(unfiltered[0][:12], unfiltered[1]))
