@@ -176,11 +176,19 @@ def _check_before_start(env) -> None:
 
 
 def _run_demo(args: argparse.Namespace, settings) -> int:
+    """The app on an in-process sandbox that starts in a thread while the UI loads and paints
+    (the list shows its loading state until the sandbox answers)."""
     from tui.config import Environment
-    from tui.sandbox import SandboxConfig, start_sandbox
-    from tui.ui.run import run_app
+    from tui.sandbox.background import BackgroundSandbox
+    from tui.sandbox.config import SandboxConfig
 
-    with start_sandbox(SandboxConfig(users=args.demo_users, seed=args.demo_seed)) as sb:
+    with BackgroundSandbox(SandboxConfig(users=args.demo_users, seed=args.demo_seed)) as sb:
         env = Environment(name="demo", base_url=sb.base_url, tmc_id=sb.tmc_id, auth="none",
                           label="demo sandbox", token=sb.token)
-        return run_app(settings, env)
+        from tui.ui.run import run_app
+
+        code = run_app(settings, env)
+    if sb.error is not None:
+        print(f"spotnana-tui: the demo sandbox did not start: {sb.error}", file=sys.stderr)
+        return code or 2
+    return code

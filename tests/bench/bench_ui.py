@@ -1,6 +1,10 @@
 """UI benchmark: start-up, search latency, memory — each next to a bare Textual DataTable app.
 
-    python tests/bench/bench_ui.py [--runs 5] [--users 100000] [--keys 24]
+    python tests/bench/bench_ui.py [--runs 5] [--users 100000] [--keys 24] [--terminal]
+
+--terminal measures the same in a real terminal instead (tmux at 80x24, see bench_terminal.py):
+launch -> rows on screen for the app against a running sandbox, ``--demo`` and the bare app,
+interleaved, and search keystroke -> new first row on screen.
 
 1. start-up: process start -> first page painted (headless), the app against an in-process
    sandbox (started by this script, outside the timed child) vs a bare app that paints one
@@ -227,7 +231,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--users", type=int, default=100_000)
     parser.add_argument("--keys", type=int, default=len(QUERIES))
+    parser.add_argument("--terminal", action="store_true", help="measure in tmux at 80x24 (bench_terminal.py)")
     args = parser.parse_args()
+    if args.terminal:
+        from tests.bench.bench_terminal import run
+
+        run(args.users, args.runs, QUERIES[:args.keys])
+        return 0
 
     from tui.sandbox import SandboxConfig, start_sandbox
 

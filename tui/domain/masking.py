@@ -17,12 +17,13 @@ import re
 import types
 import typing
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Union, get_args, get_origin
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Union, get_args, get_origin
 
 from tui.domain.edits import json_equal
 from tui.domain.paths import ABSENT, WILDCARD, Path, get, matches, under_any
+
+if TYPE_CHECKING:  # pydantic loads on first use (see _models_in), not before the list's first paint
+    from pydantic import BaseModel
 
 __all__ = [
     "BULLETS",
@@ -183,6 +184,8 @@ def mask_for_screen(section: Any, path: Path, value: Any, revealed: Iterable[Pat
 def _models_in(annotation: Any) -> Iterable[tuple[Path, type[BaseModel]]]:
     """(relative path, model class) pairs reachable in an annotation: through Optional,
     unions, Annotated and lists (list steps become ``"*"``)."""
+    from pydantic import BaseModel
+
     origin = get_origin(annotation)
     if origin is typing.Annotated:
         yield from _models_in(get_args(annotation)[0])

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any
 
 from tui.api.operations import OPERATIONS
 from tui.domain.masking import marked_paths, pii_paths
 from tui.domain.paths import WILDCARD, Path, format_path, under_any
+
+if TYPE_CHECKING:  # pydantic (and the models) load on first use, not before the list's first paint
+    from pydantic import BaseModel
 
 __all__ = ["FormHint", "Section", "SECTIONS", "section", "editable_sections", "humanize"]
 

@@ -13,6 +13,7 @@ import uvicorn
 
 from .config import SandboxConfig
 from .faults import Faults, RequestLog
+from .listen import listening_socket
 from .routes import build_app
 from .seed import Seeder
 from .store import Store
@@ -23,9 +24,11 @@ def _seeder(cfg: SandboxConfig) -> Seeder:
 
 
 class Sandbox:
-    """A running sandbox. Use as a context manager, or call :meth:`stop`."""
+    """A running sandbox. Use as a context manager, or call :meth:`stop`.
 
-    def __init__(self, cfg: SandboxConfig, seeder: Any = None) -> None:
+    ``sock``: a :func:`listening_socket` to serve on (default: one bound here)."""
+
+    def __init__(self, cfg: SandboxConfig, seeder: Any = None, sock: socket.socket | None = None) -> None:
         self.config = cfg
         self.store = Store(seeder if seeder is not None else _seeder(cfg), cfg.state_file)
         self.faults = Faults(cfg.latency_ms, cfg.error_rate, cfg.rate_limit, seed=cfg.seed)
@@ -36,11 +39,7 @@ class Sandbox:
         self.app = build_app(self.store, self.faults, self.requests, token=cfg.token,
                              client_id=cfg.client_id, client_secret=cfg.client_secret,
                              token_expires_in=cfg.token_expires_in)
-        # proto=IPPROTO_TCP so asyncio sets TCP_NODELAY on accepted connections (no 40 ms stalls)
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind((cfg.host, cfg.port))
-        self._sock.listen(128)  # connections queue until uvicorn accepts them
+        self._sock = sock if sock is not None else listening_socket(cfg)
         self.port = self._sock.getsockname()[1]
         self.base_url = f"http://{cfg.host}:{self.port}"
         self._server = uvicorn.Server(uvicorn.Config(

@@ -30,7 +30,6 @@ from textual.worker import Worker, WorkerState
 from tui.api.errors import SpotnanaError
 from tui.config import ConfigError, Environment, Settings, save_theme
 from tui.domain.backend import OnlineBackend, ProfileBackend
-from tui.domain.commit import safe_error_text
 from tui.domain.directory import Directories, ReferenceDirectory
 from tui.ui.backend import ClientFactory, default_client_factory
 from tui.ui.list_model import UserRow
@@ -178,6 +177,8 @@ class SpotnanaApp(App[None]):
         """A failure to the log: for API errors status and error codes only (a server message
         may quote the value it rejected, which may be PII); anything else with its traceback."""
         if isinstance(exc, SpotnanaError):
+            from tui.domain.commit import safe_error_text  # (the commit path loads with the first save)
+
             log.warning("%s failed: %s", what, safe_error_text(exc))
         else:
             log.warning("%s failed: %s: %s", what, type(exc).__name__, exc, exc_info=True)

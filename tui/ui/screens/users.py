@@ -28,6 +28,9 @@ from tui.ui.worker_errors import ReportsWorkerErrors
 
 __all__ = ["UsersScreen", "fetch_page"]
 
+LOADING_DELAY = 0.3
+"""Seconds a new query of a list that shows rows waits before the loading state replaces them."""
+
 
 async def fetch_page(backend: ProfileBackend, body: dict[str, Any]) -> tuple[list[UserRow], int | None]:
     """One page of ``POST /v3/users/list`` as rows and the total.
@@ -74,6 +77,8 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         self.typed_at = 0.0  # monotonic time of the last keystroke in the search box (bench)
         self._started_text: str | None = None
         self.search_pending = False  # typed, debounce not yet run
+        self._reset_table = False  # the table still shows the last query's rows (until page 0 answers)
+        self._loading_timer: Timer | None = None
 
     @property
     def spot(self) -> AppServices:
@@ -148,7 +153,14 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         self.model.reset()
         self._warned_pages.clear()
         self.table.sort_descending = self.descending
-        self.table.data_changed(reset_cursor=True)
+        # Rows on screen stay there until the new first page replaces them (or LOADING_DELAY
+        # passes): a search then costs one repaint, not a loading frame and a second layout.
+        self._reset_table = self.table.display
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+            self._loading_timer = None
+        if not self._reset_table:
+            self.table.data_changed(reset_cursor=True)
         self._fetch(0)
         self._refresh_view()
 
@@ -196,7 +208,10 @@ class UsersScreen(ReportsWorkerErrors, Screen):
             if accepted and error.kind == "auth":
                 self.call_after_refresh(self.action_enter_token)
         if accepted:
-            self.table.data_changed()
+            reset = self._reset_table and page == 0
+            if reset:
+                self._reset_table = False
+            self.table.data_changed(reset_cursor=reset)
             if page == 0 and self._restore_cursor:
                 self.table.cursor, self._restore_cursor = self._restore_cursor, 0
             self._refresh_view()
@@ -220,6 +235,11 @@ class UsersScreen(ReportsWorkerErrors, Screen):
             self.state.show_error(model.error)
             self._show_list(False)
         elif not model.loaded:
+            if self.table.display:  # the last query's rows, for now (see start_query)
+                if self._loading_timer is None:
+                    self._loading_timer = self.set_timer(LOADING_DELAY, self._still_loading, name="loading-delay")
+                self._show_counts()
+                return
             self.state.show_loading()
             self._show_list(False)
         elif model.total == 0:
@@ -235,6 +255,14 @@ class UsersScreen(ReportsWorkerErrors, Screen):
             if failed and key not in self._warned_pages:
                 self._warned_pages.add(key)
                 self.notify(f"{failed.message}", title="Could not load more users", severity="error")
+
+    def _still_loading(self) -> None:
+        self._loading_timer = None
+        if not self.model.loaded and self.model.error is None and self.table.display:
+            self.table.data_changed(reset_cursor=True)
+            self._reset_table = False
+            self.state.show_loading()
+            self._show_list(False)
 
     def _show_list(self, show: bool) -> None:
         # Hiding the table while a query loads takes the focus with it; give it back when the

@@ -4,11 +4,13 @@ The editor command may carry arguments (``code --wait``): it is split with :func
 and the temporary file's path is always its last argument. The file is created 0600 and
 removed afterwards. The command is checked (found, executable) before the app suspends the
 terminal, and the terminal is resumed whatever happens while the editor runs: a bad $EDITOR
-is a notification, never a frozen blank screen. A text that does not parse (or does not fit the section's model) goes back
-into the editor with the reasons in a ``//`` comment header above the agent's own text, which
-is never lost; leading ``//`` lines are ignored when reading. What the file holds is the
-caller's choice: the profile pane writes masked values as placeholders
-(:mod:`tui.domain.editor_doc`), explained in a ``//`` note (:func:`with_note`).
+is a notification, never a frozen blank screen.
+
+A text that does not parse (or does not fit the section's model) goes back into the editor
+with the reasons in a ``//`` comment header above the agent's own text, which is never lost;
+leading ``//`` lines are ignored when reading. What the file holds is the caller's choice: the
+profile pane writes masked values as placeholders (:mod:`tui.domain.editor_doc`), explained in
+a ``//`` note (:func:`with_note`).
 """
 
 from __future__ import annotations

@@ -30,8 +30,8 @@ class Spinner(Static):
             if self._timer is not None:
                 self._timer.stop()
                 self._timer = None
-            self.update(" ")
+            self.update(" ", layout=False)
 
     def _tick(self) -> None:
         self._frame = (self._frame + 1) % len(FRAMES)
-        self.update(FRAMES[self._frame])
+        self.update(FRAMES[self._frame], layout=False)  # two cells wide, whatever it shows

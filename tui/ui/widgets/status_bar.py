@@ -29,6 +29,7 @@ class StatusBar(Horizontal):
     def __init__(self, env: Environment, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._env = env
+        self._texts: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(env_badge_text(self._env), id="env-badge", classes="-production" if self._env.is_production else "")
@@ -43,10 +44,16 @@ class StatusBar(Horizontal):
         badge.set_class(env.is_production, "-production")
 
     def set_counts(self, text: str) -> None:
-        self.query_one("#status-counts", Static).update(text)
+        self._set("#status-counts", text, layout=False)  # 1fr wide: its text never moves anything
 
     def set_right(self, text: str) -> None:
-        self.query_one("#status-right", Static).update(text)
+        self._set("#status-right", text, layout=True)
+
+    def _set(self, selector: str, text: str, *, layout: bool) -> None:
+        """Update a part only when its text changes (an update with layout re-flows the screen)."""
+        if self._texts.get(selector) != text:
+            self._texts[selector] = text
+            self.query_one(selector, Static).update(text, layout=layout)
 
     @property
     def spinner(self) -> Spinner:
