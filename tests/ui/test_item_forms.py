@@ -102,10 +102,28 @@ async def test_an_invalid_number_is_marked_in_place_and_blocks_the_item(sandbox,
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ItemEditorScreen)
-        assert str(screen.query_one("#item-status", Static).render()) == "1 field to fix before saving this item."
+        assert str(screen.query_one("#item-status", Static).render()) == ("1 field to fix before saving this item "
+                                                                         "(item: not a valid phone number in United Kingdom).")
         field.query_one(Input).value = original  # typed back: the item as it came, nothing changed
         await pilot.pause()
         assert not screen.form.has_changes and not field.has_class("-error")
+
+
+async def test_ctrl_s_right_after_typing_a_number_keeps_it(sandbox, tmp_path):
+    app = ProfileApp(sandbox, user_of(sandbox, 21), tmp_path / "audit.jsonl")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_item(pilot, "phoneNumbers", 0)
+        field = screen.form.query_one(PhoneField).query_one(Input)
+        field.focus()
+        await pilot.pause()
+        field.value = ""
+        await pilot.pause()
+        field.value = "+44 20 7946 0000"
+        screen.action_save()  # before the form hears of the change (as Ctrl+S queued behind the keys)
+        await wait_for(pilot, lambda: not isinstance(app.screen, ItemEditorScreen), what="item saved")
+        pane = await wait_ready(pilot, "personal")
+        assert pane.form.value["phoneNumbers"][0]["rawInput"] == "+44 20 7946 0000"
+        assert pane.form.value["phoneNumbers"][0]["nationalNumber"] == 2079460000
 
 
 async def test_an_untouched_phone_round_trips_unchanged(sandbox, tmp_path):

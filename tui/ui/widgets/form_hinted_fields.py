@@ -63,8 +63,17 @@ class PhoneField(FormField):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        self.apply_text(event.value)
+
+    def commit(self) -> None:
+        """Apply the number the Input shows now (Ctrl+S right after typing)."""
+        if self.read_only or self.host.is_hidden(self.rel):
+            return
+        for child in self.query_children(Input).results(Input):
+            self.apply_text(child.value)
+
+    def apply_text(self, text: str) -> None:
         state = self.host.state
-        text = event.value
         if text == phone_text(state.get(self.rel)) and self.rel not in state.parse_errors:
             return  # nothing new (also the event an Input sends when it mounts)
         if text.strip() == phone_text(state.base_get(self.rel)).strip() and text.strip():
