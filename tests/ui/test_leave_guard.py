@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from textual.command import CommandList, CommandPalette
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Select
 
 from tests.ui.app_kit import settings_for, make_app, settled, wait_for
 from tests.ui.test_env_switch import _config
@@ -26,6 +26,9 @@ async def _profile_with_an_edit(pilot: Any) -> tuple[ProfileScreen, Any]:
     profile = await wait_screen(pilot, ProfileScreen)
     pane = profile.pane("personal")
     await wait_for(pilot, lambda: pane.state == "ready", what="personal loaded")
+    # the duplicate-email lookups (POST /v3/users/list too) are done: they are not a list reload
+    await wait_for(pilot, lambda: not any(w.group == "warn-lookup" and not w.is_finished for w in pilot.app.workers),
+                   what="the email lookups")
     pane.form.field_widget(("name", "middle")).query_one(Input).value = "Quentin"
     await pilot.pause()
     assert profile.has_unsaved_changes
@@ -173,7 +176,7 @@ async def test_an_open_item_editor_with_typed_text_counts_as_unsaved(sandbox, tm
         pane.form.field_widget(("identityDocs",)).query_one(DataTable).focus()
         await pilot.press("e")
         editor = await wait_screen(pilot, ItemEditorScreen)
-        editor.form.field_widget(("passport", "issueCountry")).query_one(Input).value = "GB"
+        editor.form.field_widget(("passport", "issueCountry")).query_one(Select).value = "GB"
         await pilot.pause()
         assert not profile.has_unsaved_changes and editor.has_unsaved_changes
         await run_command(pilot, "Refresh")
