@@ -150,9 +150,9 @@ class ObjectList(Vertical):
         marks nothing after it (those items only moved up)."""
         state = self.host.state
         base = state.base_get(self.rel)
-        edits = edits_from(base if isinstance(base, list) else [], self.items)
-        n = len(self.rel)
-        return {e.path[n] for e in edits if len(e.path) > n and isinstance(e.path[n], int) and e.kind != "remove"}
+        # under a key: edits_from compares lists item by item only below the document's root
+        edits = edits_from({"items": base if isinstance(base, list) else []}, {"items": self.items})
+        return {e.path[1] for e in edits if len(e.path) > 1 and isinstance(e.path[1], int) and e.kind != "remove"}
 
     def _summary(self, index: int, shown: Any) -> str:
         """The item named as the section's hint says (as in diffs), else its most telling values."""
