@@ -158,8 +158,14 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="create_user.cancel"),
     ]
 
-    def __init__(self, backend: ProfileBackend, env: Any = "", audit: AuditLog | None = None,
-                 defaults: dict[str, str] | None = None, like: Any = None) -> None:
+    def __init__(
+        self,
+        backend: ProfileBackend,
+        env: Any = "",
+        audit: AuditLog | None = None,
+        defaults: dict[str, str] | None = None,
+        like: Any = None,
+    ) -> None:
         super().__init__()
         self.backend = backend
         self.env = env
@@ -190,9 +196,12 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
                         yield Label(f"{f.label}{' *' if f.required else ''}", classes="create-label")
                         default = self.defaults.get(f.key, "")
                         if f.choices:
-                            yield Select([(c, c) for c in f.choices], id=f"field-{f.key}",
-                                         prompt="(none)" if not f.required else f"Choose a {f.label.lower()}",
-                                         value=default if default in f.choices else Select.NULL)
+                            yield Select(
+                                [(c, c) for c in f.choices],
+                                id=f"field-{f.key}",
+                                prompt="(none)" if not f.required else f"Choose a {f.label.lower()}",
+                                value=default if default in f.choices else Select.NULL,
+                            )
                         else:
                             yield Input(default, id=f"field-{f.key}", placeholder=f.label)
                         yield Static("", classes="create-error", id=f"error-{f.key}")
@@ -293,18 +302,24 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
                     path = parse_path(name)
                     key = _key_for(path) or f"({format_path(path)})"
                     prefix = f"{name}: "
-                    out.setdefault(key, text[len(prefix):] if text.startswith(prefix) else text)
+                    out.setdefault(key, text[len(prefix) :] if text.startswith(prefix) else text)
         return out
 
     def _audit(self, user_id: str | None, body: dict, result: str, exc: SpotnanaError | None = None) -> None:
         if self.audit is None:
             return
         fields = [format_path(f.path) for f in FIELDS if has(body, f.path)]
-        self.audit.record(environment=self.env_name, user_id=user_id, section=None, action="create",
-                          result=result, fields=fields,  # type: ignore[arg-type]
-                          status=getattr(exc, "status", None),
-                          debug_identifier=getattr(exc, "debug_identifier", None),
-                          message=safe_error_text(exc))
+        self.audit.record(
+            environment=self.env_name,
+            user_id=user_id,
+            section=None,
+            action="create",
+            result=result,
+            fields=fields,  # type: ignore[arg-type]
+            status=getattr(exc, "status", None),
+            debug_identifier=getattr(exc, "debug_identifier", None),
+            message=safe_error_text(exc),
+        )
 
 
 def open_create_user(app: Any, open_profile: bool = True, like: Any = None) -> None:
