@@ -124,8 +124,13 @@ class Sandbox:
     """``spotnana-tui sandbox`` in a process of its own, and what its list answers."""
 
     def __init__(self, users: int, seed: int = 42) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "tui", "sandbox", "--users", str(users), "--seed", str(seed)],
-                                     stdout=subprocess.PIPE, text=True, cwd=ROOT, env=_child_env())
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tui", "sandbox", "--users", str(users), "--seed", str(seed)],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env=_child_env(),
+        )
         info = {}
         assert self.proc.stdout is not None
         while len(info) < 4:
@@ -191,16 +196,21 @@ def run(users: int, runs: int, queries: list[str]) -> None:
         app_first, app_total, _ = sandbox.first("", status, page)
         launches: dict[str, tuple[list[str], dict[str, str], Callable[[list[str]], bool]]] = {
             "bare": ([sys.executable, str(bare_py)], base_env, bare_row),
-            "app": ([*_app_argv(), "--base-url", sandbox.base_url, "--tmc-id", sandbox.tmc_id],
-                    {**base_env, "SPOTNANA_TUI_HOME": str(homes["app"]), "SPOTNANA_TOKEN": sandbox.token},
-                    first_row_is(app_first[:12], app_total)),
-            "demo": ([*_app_argv(), "--demo", "--demo-users", "2000", "--demo-seed", "42"],
-                     {**base_env, "SPOTNANA_TUI_HOME": str(homes["demo"])}, first_row_is(demo_first[:12])),
+            "app": (
+                [*_app_argv(), "--base-url", sandbox.base_url, "--tmc-id", sandbox.tmc_id],
+                {**base_env, "SPOTNANA_TUI_HOME": str(homes["app"]), "SPOTNANA_TOKEN": sandbox.token},
+                first_row_is(app_first[:12], app_total),
+            ),
+            "demo": (
+                [*_app_argv(), "--demo", "--demo-users", "2000", "--demo-seed", "42"],
+                {**base_env, "SPOTNANA_TUI_HOME": str(homes["demo"])},
+                first_row_is(demo_first[:12]),
+            ),
         }
         times: dict[str, list[float]] = {kind: [] for kind in launches}
         order = list(launches)
         for round_ in range(runs + 1):  # round 0 warms the file cache and writes the config files
-            for kind in order[round_ % 3:] + order[:round_ % 3]:
+            for kind in order[round_ % 3 :] + order[: round_ % 3]:
                 argv, env, seen = launches[kind]
                 t0 = tmux.launch(argv, env)
                 took = tmux.wait_for(seen) - t0
@@ -229,8 +239,17 @@ def _demo_first_row(status: str, page: int) -> str:
         demo.stop()
 
 
-def _search(tmux: Tmux, launch: tuple, sandbox: Sandbox, queries: list[str], debounce_ms: int,
-            status: str, page: int, users: int, runs: int) -> None:
+def _search(
+    tmux: Tmux,
+    launch: tuple,
+    sandbox: Sandbox,
+    queries: list[str],
+    debounce_ms: int,
+    status: str,
+    page: int,
+    users: int,
+    runs: int,
+) -> None:
     expected = [sandbox.first(q, status, page) for q in queries]
     server = [sandbox.first(q, status, page)[2] for q in queries for _ in range(2)]
     beyond: list[float] = []
@@ -248,7 +267,7 @@ def _search(tmux: Tmux, launch: tuple, sandbox: Sandbox, queries: list[str], deb
                 tmux.wait_for(first_row_is(unfiltered[0][:12], unfiltered[1]))
                 time.sleep(0.3)  # past Textual's wait for the rest of an escape sequence
                 typed, shown = "", unfiltered
-            t0 = tmux.send(*query[len(typed):])  # one send-keys: a burst within the debounce
+            t0 = tmux.send(*query[len(typed) :])  # one send-keys: a burst within the debounce
             typed = query
             if (name[:12], total) == (shown[0][:12], shown[1]):
                 time.sleep(0.5)  # nothing on screen would change: not measurable, let it settle
@@ -258,7 +277,11 @@ def _search(tmux: Tmux, launch: tuple, sandbox: Sandbox, queries: list[str], deb
             beyond.append(t1 - t0 - debounce_ms / 1000)
             time.sleep(0.05)
         tmux.kill()
-    print(f"real terminal search ({users:,} users), send-keys -> new first row and total on screen, "
-          f"beyond the {debounce_ms} ms debounce, {len(beyond)} keys:")
-    print(f"  p50 {_pct(beyond, 50) * 1000:.0f} ms, p95 {_pct(beyond, 95) * 1000:.0f} ms (target p95 <= 60 ms); "
-          f"the server alone over HTTP p50 {_pct(server, 50) * 1000:.0f} ms, p95 {_pct(server, 95) * 1000:.0f} ms")
+    print(
+        f"real terminal search ({users:,} users), send-keys -> new first row and total on screen, "
+        f"beyond the {debounce_ms} ms debounce, {len(beyond)} keys:"
+    )
+    print(
+        f"  p50 {_pct(beyond, 50) * 1000:.0f} ms, p95 {_pct(beyond, 95) * 1000:.0f} ms (target p95 <= 60 ms); "
+        f"the server alone over HTTP p50 {_pct(server, 50) * 1000:.0f} ms, p95 {_pct(server, 95) * 1000:.0f} ms"
+    )

@@ -16,8 +16,9 @@ def test_a_request_sent_before_the_server_runs_is_answered():
     with BackgroundSandbox(SandboxConfig(users=50, seed=7)) as sb:
         assert sb.tmc_id == Seeder(seed=7, n_users=50).tmc_id  # from the seed, before the start
         body = {"tmcId": {"id": sb.tmc_id}, "pagination": {"offset": 0, "limit": 5}}
-        answer = httpx.post(f"{sb.base_url}/v3/users/list", json=body, timeout=30,
-                            headers={"Authorization": f"Bearer {sb.token}"})
+        answer = httpx.post(
+            f"{sb.base_url}/v3/users/list", json=body, timeout=30, headers={"Authorization": f"Bearer {sb.token}"}
+        )
         assert answer.status_code == 200
         assert answer.json()["pagination"]["totalNumResults"] > 0
         running = sb.wait(30)

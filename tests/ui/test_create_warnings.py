@@ -76,9 +76,15 @@ async def test_the_confirm_question_repeats_the_warnings(sandbox, tmp_path):
     app = CreateApp(sandbox, tmp_path / "audit.jsonl")
     async with app.run_test(size=(100, 44)) as pilot:
         screen = await wait_screen(pilot, CreateUserScreen)
-        values = {"persona": "EMPLOYEE", "given": "Ada", "family": "Quill", "email": taken["email"],
-                  "dob": "2030-01-01", "organization": company.id,
-                  "legal_entity": company.legal_entities[0]["id"]}
+        values = {
+            "persona": "EMPLOYEE",
+            "given": "Ada",
+            "family": "Quill",
+            "email": taken["email"],
+            "dob": "2030-01-01",
+            "organization": company.id,
+            "legal_entity": company.legal_entities[0]["id"],
+        }
         for key, value in values.items():
             screen.set_value(key, value)
         await pilot.press("ctrl+s")

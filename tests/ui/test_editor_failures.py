@@ -48,8 +48,11 @@ async def _edit_then_press_e(pilot: Any) -> tuple[Any, Any]:
     assert pane.has_changes
     profile.set_focus(None)
     await pilot.press("e")
-    await wait_for(pilot, lambda: not pane.busy and any("editor" in n.message.lower() for n in app._notifications),
-                   what="the editor notification")
+    await wait_for(
+        pilot,
+        lambda: not pane.busy and any("editor" in n.message.lower() for n in app._notifications),
+        what="the editor notification",
+    )
     return profile, pane
 
 

@@ -18,10 +18,15 @@ def office_of_first_row(screen) -> tuple[str, str]:
 
 
 def users_of_office(sandbox, office_ids: tuple[str, ...]) -> int:
-    body = {"tmcId": {"id": sandbox.tmc_id}, "userStatusFilter": "ALL", "pagination": {"offset": 0, "limit": 1},
-            "filters": [{"officeIds": [{"id": i} for i in office_ids]}]}
-    answer = httpx.post(f"{sandbox.base_url}/v3/users/list", json=body,
-                        headers={"Authorization": f"Bearer {sandbox.token}"}).json()
+    body = {
+        "tmcId": {"id": sandbox.tmc_id},
+        "userStatusFilter": "ALL",
+        "pagination": {"offset": 0, "limit": 1},
+        "filters": [{"officeIds": [{"id": i} for i in office_ids]}],
+    }
+    answer = httpx.post(
+        f"{sandbox.base_url}/v3/users/list", json=body, headers={"Authorization": f"Bearer {sandbox.token}"}
+    ).json()
     return answer["pagination"]["totalNumResults"]
 
 

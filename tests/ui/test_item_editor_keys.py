@@ -113,8 +113,11 @@ async def test_picking_the_kind_twice_quickly_keeps_one_form(sandbox, tmp_path):
         kind = editor.query_one("#item-kind", Select)
         kind.value = "PassportWrapper"
         kind.value = "KnownTravelerNumberWrapper"  # before the first form has mounted
-        await wait_for(pilot, lambda: editor.variant is not None and editor.variant.key == "ktn"
-                       and len(editor.query("#item-form")) == 1, what="the second kind's form")
+        await wait_for(
+            pilot,
+            lambda: editor.variant is not None and editor.variant.key == "ktn" and len(editor.query("#item-form")) == 1,
+            what="the second kind's form",
+        )
         await pilot.pause()
         assert app._exception is None
         assert len(editor.query("#item-form")) == 1

@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, Select, Static
 
+from tests.ui.test_profile_kit import ProfileApp, wait_for, wait_ready, wait_screen
 from tui.ui.screens.diff_confirm import DiffConfirmScreen
 from tui.ui.screens.item_editor import ItemEditorScreen
 from tui.ui.widgets.form_fields import FormField
 from tui.ui.widgets.form_groups import MoreGroup
 from tui.ui.widgets.form_hinted_fields import CountryField, PhoneField
-from tests.ui.test_profile_kit import ProfileApp, wait_for, wait_ready, wait_screen
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
@@ -82,11 +82,20 @@ async def test_a_typed_phone_number_fills_the_structured_fields_and_is_saved(san
         shown = [line.text() for line in dialog.lines]
         assert shown == ["+ phone LANDLINE +44 20 7946 0000"]
         await pilot.press("y")
-        await wait_for(pilot, lambda: len(sandbox.store.get_section(user, "personal-info")["phoneNumbers"])
-                       == len(before) + 1, what="the PUT")
+        await wait_for(
+            pilot,
+            lambda: len(sandbox.store.get_section(user, "personal-info")["phoneNumbers"]) == len(before) + 1,
+            what="the PUT",
+        )
     added = sandbox.store.get_section(user, "personal-info")["phoneNumbers"][-1]
-    assert added == {"type": "LANDLINE", "countryCode": 44, "nationalNumber": 2079460000, "isoCountryCode": "GB",
-                     "rawInput": "+44 20 7946 0000", "countryCodeSource": "FROM_NUMBER_WITH_PLUS_SIGN"}
+    assert added == {
+        "type": "LANDLINE",
+        "countryCode": 44,
+        "nationalNumber": 2079460000,
+        "isoCountryCode": "GB",
+        "rawInput": "+44 20 7946 0000",
+        "countryCodeSource": "FROM_NUMBER_WITH_PLUS_SIGN",
+    }
 
 
 async def test_an_invalid_number_is_marked_in_place_and_blocks_the_item(sandbox, tmp_path):
@@ -102,8 +111,9 @@ async def test_an_invalid_number_is_marked_in_place_and_blocks_the_item(sandbox,
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ItemEditorScreen)
-        assert str(screen.query_one("#item-status", Static).render()) == ("1 field to fix before saving this item "
-                                                                         "(item: not a valid phone number in United Kingdom).")
+        assert str(screen.query_one("#item-status", Static).render()) == (
+            "1 field to fix before saving this item (item: not a valid phone number in United Kingdom)."
+        )
         field.query_one(Input).value = original  # typed back: the item as it came, nothing changed
         await pilot.pause()
         assert not screen.form.has_changes and not field.has_class("-error")
@@ -164,19 +174,37 @@ async def test_a_passport_with_countries_picked_by_name(sandbox, tmp_path):
         assert [line.text() for line in dialog.lines] == ["+ passport GB ••••1234"]  # masked until revealed
         assert [line.text(reveal=True) for line in dialog.lines] == ["+ passport GB ZX991234"]
         await pilot.press("y")
-        await wait_for(pilot, lambda: any("passport" in d for d in sandbox.store.get_section(
-            user, "personal-info").get("identityDocs", [])), what="the PUT")
+        await wait_for(
+            pilot,
+            lambda: any(
+                "passport" in d for d in sandbox.store.get_section(user, "personal-info").get("identityDocs", [])
+            ),
+            what="the PUT",
+        )
     docs = sandbox.store.get_section(user, "personal-info")["identityDocs"]
-    assert docs[-1] == {"passport": {"docId": "ZX991234", "issueCountry": "GB", "nationalityCountry": "GB",
-                                     "expiryDate": {"iso8601": "2031-02-22"}}}
+    assert docs[-1] == {
+        "passport": {
+            "docId": "ZX991234",
+            "issueCountry": "GB",
+            "nationalityCountry": "GB",
+            "expiryDate": {"iso8601": "2031-02-22"},
+        }
+    }
 
 
 async def test_an_address_form_in_postal_order_with_the_rest_under_more(sandbox, tmp_path):
     app = ProfileApp(sandbox, user_of(sandbox, 3), tmp_path / "audit.jsonl")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_item(pilot, "addresses", 0)
-        assert labels(screen) == ["Address lines", "City / town", "Postal code", "Region / state", "Country",
-                                  "Description", "Default address"]
+        assert labels(screen) == [
+            "Address lines",
+            "City / town",
+            "Postal code",
+            "Region / state",
+            "Country",
+            "Description",
+            "Default address",
+        ]
         more = screen.form.query_one(MoreGroup)
         assert more.collapsed and "Revision" not in labels(screen)
         country = screen.form.field_widget(("regionCode",))
@@ -276,7 +304,8 @@ def test_snapshot_diff_with_list_items(snap_compare, sandbox, tmp_path, size):
         form = pane.form
         phones = form.value["phoneNumbers"]
         form.field_widget(("phoneNumbers",)).add_item(
-            {"type": "LANDLINE", "countryCode": 44, "nationalNumber": 2079460000, "rawInput": "+44 20 7946 0000"})
+            {"type": "LANDLINE", "countryCode": 44, "nationalNumber": 2079460000, "rawInput": "+44 20 7946 0000"}
+        )
         form.set(("phoneNumbers", 0, "type"), "LANDLINE" if phones[0].get("type") != "LANDLINE" else "MOBILE")
         form.field_widget(("addresses",)).remove_item(0)
         await pilot.pause()

@@ -10,7 +10,7 @@ import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Input, Select
 
-from tests.ui.app_kit import settings_for, make_app, settled, wait_for
+from tests.ui.app_kit import make_app, settings_for, settled, wait_for
 from tests.ui.test_env_switch import _config
 from tests.ui.test_profile_kit import wait_screen
 from tui.ui.app import SpotnanaApp
@@ -27,8 +27,11 @@ async def _profile_with_an_edit(pilot: Any) -> tuple[ProfileScreen, Any]:
     pane = profile.pane("personal")
     await wait_for(pilot, lambda: pane.state == "ready", what="personal loaded")
     # the duplicate-email lookups (POST /v3/users/list too) are done: they are not a list reload
-    await wait_for(pilot, lambda: not any(w.group == "warn-lookup" and not w.is_finished for w in pilot.app.workers),
-                   what="the email lookups")
+    await wait_for(
+        pilot,
+        lambda: not any(w.group == "warn-lookup" and not w.is_finished for w in pilot.app.workers),
+        what="the email lookups",
+    )
     pane.form.field_widget(("name", "middle")).query_one(Input).value = "Quentin"
     await pilot.pause()
     assert profile.has_unsaved_changes
@@ -40,14 +43,18 @@ async def run_command(pilot: Any, text: str) -> None:
     """Choose a command in the palette by typing its name (searched in the background)."""
     app = pilot.app
     await pilot.press("ctrl+p")
-    palette = await wait_for(pilot, lambda: app.screen if isinstance(app.screen, CommandPalette) else None,
-                             what="the palette")
+    palette = await wait_for(
+        pilot, lambda: app.screen if isinstance(app.screen, CommandPalette) else None, what="the palette"
+    )
     await pilot.press(*text)
     commands = palette.query_one(CommandList)
 
     def found() -> bool:
-        return (commands.option_count > 0 and commands.highlighted is not None
-                and str(commands.get_option_at_index(commands.highlighted).prompt).startswith(text))
+        return (
+            commands.option_count > 0
+            and commands.highlighted is not None
+            and str(commands.get_option_at_index(commands.highlighted).prompt).startswith(text)
+        )
 
     await wait_for(pilot, found, what=f"the command {text!r}")
     await pilot.press("enter")
@@ -63,8 +70,7 @@ def _list_calls(sb: Any) -> int:
     return sum(1 for r in list(sb.requests) if r[0] == "POST" and r[1] == "/v3/users/list")
 
 
-COMMANDS = ["Refresh", "Toggle inactive users", "Sort by name: flip order", "Filters", "Copy user ID",
-            "Copy email"]
+COMMANDS = ["Refresh", "Toggle inactive users", "Sort by name: flip order", "Filters", "Copy user ID", "Copy email"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -192,8 +198,11 @@ async def test_a_half_filled_new_user_form_counts_as_unsaved(sandbox, tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await settled(pilot)
         await pilot.press("n")
-        form = await wait_for(pilot, lambda: app.screen if type(app.screen).__name__ == "CreateUserScreen" else None,
-                              what="the new-user form")
+        form = await wait_for(
+            pilot,
+            lambda: app.screen if type(app.screen).__name__ == "CreateUserScreen" else None,
+            what="the new-user form",
+        )
         assert not form.has_unsaved_changes  # prefilled defaults are not the agent's edits
         form.query_one("#field-given", Input).value = "Priya"
         await pilot.pause()

@@ -27,8 +27,9 @@ async def _answers_keys(pilot, screen: UsersScreen) -> None:
     assert screen.table.cursor == 0
     row = screen.model.row(0)
     await pilot.press("enter")
-    profile = await wait_for(pilot, lambda: app.screen if isinstance(app.screen, ProfileScreen) else None,
-                             what="the profile")
+    profile = await wait_for(
+        pilot, lambda: app.screen if isinstance(app.screen, ProfileScreen) else None, what="the profile"
+    )
     assert profile.user_id == row.user_id
     await pilot.press("escape")
     await wait_for(pilot, lambda: app.screen is screen, what="back on the list")

@@ -37,19 +37,55 @@ from tui.ui.screens.users import UsersScreen
 
 CHARACTERS = [c for c in string.ascii_letters + string.digits + "/?[]" if c != "q"]
 SPECIALS = [
-    "enter", "enter", "escape", "escape", "tab", "tab", "shift+tab", "shift+tab", "up", "down", "down", "left",
-    "right", "pageup", "pagedown", "home", "end", "space", "backspace", "delete",
-    "ctrl+p", "ctrl+s", "ctrl+d", "ctrl+u", "ctrl+f", "ctrl+t", "ctrl+r", "ctrl+g", "ctrl+l",
-    "f1", "f2", "f5", "f10",
+    "enter",
+    "enter",
+    "escape",
+    "escape",
+    "tab",
+    "tab",
+    "shift+tab",
+    "shift+tab",
+    "up",
+    "down",
+    "down",
+    "left",
+    "right",
+    "pageup",
+    "pagedown",
+    "home",
+    "end",
+    "space",
+    "backspace",
+    "delete",
+    "ctrl+p",
+    "ctrl+s",
+    "ctrl+d",
+    "ctrl+u",
+    "ctrl+f",
+    "ctrl+t",
+    "ctrl+r",
+    "ctrl+g",
+    "ctrl+l",
+    "f1",
+    "f2",
+    "f5",
+    "f10",
 ]
 FORBIDDEN = {"q", "ctrl+q", "ctrl+c"}
 BURST = 10
 CHORDS = [
     # what fast hands (or SSH) deliver together; each is sent as one burst
-    ("ctrl+p", "pagedown"), ("ctrl+p", "pageup"), ("f2", "pagedown", "pagedown"),
-    ("x", "escape"), ("backspace", "escape", "ctrl+p"), ("J", "escape", "left", "ctrl+p", "v"),
-    ("enter", "enter"), ("shift+tab", "enter", "escape"),
-    ("a", "2", "y", "escape"), ("b", "3", "y", "escape"), ("r", "y", "escape"),
+    ("ctrl+p", "pagedown"),
+    ("ctrl+p", "pageup"),
+    ("f2", "pagedown", "pagedown"),
+    ("x", "escape"),
+    ("backspace", "escape", "ctrl+p"),
+    ("J", "escape", "left", "ctrl+p", "v"),
+    ("enter", "enter"),
+    ("shift+tab", "enter", "escape"),
+    ("a", "2", "y", "escape"),
+    ("b", "3", "y", "escape"),
+    ("r", "y", "escape"),
 ]
 CHORD_RATE = 0.2
 BREATH = 0.02  # seconds after a burst
@@ -74,8 +110,7 @@ def bursts(seed: int, count: int) -> list[tuple[str, ...]]:
         if rng.random() < CHORD_RATE:
             keys = rng.choice(CHORDS)
         else:
-            keys = tuple(rng.choice(CHARACTERS) if rng.random() < 0.45 else rng.choice(SPECIALS)
-                         for _ in range(BURST))
+            keys = tuple(rng.choice(CHARACTERS) if rng.random() < 0.45 else rng.choice(SPECIALS) for _ in range(BURST))
         out.append(keys)
         total += len(keys)
     return out
@@ -122,8 +157,8 @@ async def _monkey(sandbox: Any, tmp_path: Path, seed: int, size: tuple[int, int]
                         raise app._exception
                 if app.is_running:
                     await _still_answering(pilot)
-        except Exception as exc:  # noqa: BLE001 - the app failed: say where in the stream
-            recent = stream[max(0, position - 6):position]
+        except Exception as exc:
+            recent = stream[max(0, position - 6) : position]
             raise AssertionError(f"seed {seed} at {size}, burst {position}: {recent!r} -> {exc!r}") from exc
         if position < len(stream):  # quit cleanly (the palette's Quit): go on in a fresh app
             assert app._exception is None and app.return_code in (0, None), (seed, app.return_code)

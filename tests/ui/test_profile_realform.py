@@ -3,12 +3,10 @@ the sandbox shown next to the field it names."""
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Input, TabbedContent
 
-from tui.ui.screens.diff_confirm import DiffConfirmScreen
 from tests.ui.test_profile_kit import ProfileApp, puts, wait_for, wait_ready, wait_screen
-
+from tui.ui.screens.diff_confirm import DiffConfirmScreen
 
 
 async def _type(pilot, form, path, text):
@@ -58,7 +56,9 @@ async def test_server_400_is_shown_next_to_the_field(sandbox, tmp_path):
         await pilot.press("y")  # merged with the server's copy (other fields) -> PUT -> 400
         field = pane.form.field_widget(("employeeId",))
         await wait_for(pilot, lambda: field.has_class("-error"), what="error on employeeId")
-        assert str(field.query_one(".field-error").render()) == "⚠ must be text"  # the server's 400, in the agent's words
+        assert (
+            str(field.query_one(".field-error").render()) == "⚠ must be text"
+        )  # the server's 400, in the agent's words
         assert pane.has_changes and pane.form.value["designation"] == "Will Not Pass"
         assert not pane.form.field_widget(("designation",)).has_class("-error")
     assert ("PUT", f"/v2/users/{user}/business-info", 400) in sandbox.requests

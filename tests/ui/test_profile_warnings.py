@@ -71,8 +71,9 @@ async def test_passport_expiring_next_month_warns_on_the_tab_and_in_the_diff(san
         await wait_for(pilot, lambda: expected in _banner(app), what="the banner")
         assert number not in _banner(app)
         # next to the field: under the identity documents list
-        placed = await wait_for(pilot, lambda: list(pane.form.query(f".{FIELD_WARNING}").results()),
-                                what="the field warning")
+        placed = await wait_for(
+            pilot, lambda: list(pane.form.query(f".{FIELD_WARNING}").results()), what="the field warning"
+        )
         docs_list = pane.form.field_widget(("identityDocs",))
         assert placed[0].parent is docs_list.parent
         siblings = list(docs_list.parent.children)
@@ -140,8 +141,15 @@ class EnvProfileApp(ProfileApp):
 
     def on_mount(self, event: events.Mount) -> None:
         event.prevent_default()  # instead of ProfileApp's screen
-        self.push_screen(ProfileScreen(OnlineBackend(self.client), sandbox_env(self.sb), AuditLog(self.audit.path),
-                                       self.user_id, today=lambda: TODAY))
+        self.push_screen(
+            ProfileScreen(
+                OnlineBackend(self.client),
+                sandbox_env(self.sb),
+                AuditLog(self.audit.path),
+                self.user_id,
+                today=lambda: TODAY,
+            )
+        )
 
 
 async def test_an_email_another_user_has_warns_on_the_tab(sandbox, tmp_path):

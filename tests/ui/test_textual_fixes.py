@@ -21,8 +21,9 @@ from tui.ui.screens.profile import ProfileScreen
 async def _palette(pilot: Any) -> CommandPalette:
     app = pilot.app
     await pilot.press("ctrl+p")
-    palette = await wait_for(pilot, lambda: app.screen if isinstance(app.screen, CommandPalette) else None,
-                             what="the palette")
+    palette = await wait_for(
+        pilot, lambda: app.screen if isinstance(app.screen, CommandPalette) else None, what="the palette"
+    )
     await wait_for(pilot, lambda: palette.query_one(CommandList).option_count, what="the commands")
     return palette
 
@@ -43,8 +44,11 @@ async def test_page_keys_right_after_opening_the_palette(sandbox, tmp_path):
         assert app._exception is None and app.is_running
         palette = app.screen
         assert isinstance(palette, CommandPalette)
-        commands = await wait_for(pilot, lambda: palette.query_one(CommandList).option_count and
-                                  palette.query_one(CommandList), what="the commands")
+        commands = await wait_for(
+            pilot,
+            lambda: palette.query_one(CommandList).option_count and palette.query_one(CommandList),
+            what="the commands",
+        )
         await pilot.press("home", "pagedown")  # and paging works once it is
         assert commands.highlighted is not None and commands.highlighted > 0
 
@@ -106,8 +110,9 @@ async def test_dropping_edits_and_leaving_in_one_burst(sandbox, tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         users = await settled(pilot)
         await pilot.press("enter")
-        profile = await wait_for(pilot, lambda: app.screen if isinstance(app.screen, ProfileScreen) else None,
-                                 what="the profile")
+        profile = await wait_for(
+            pilot, lambda: app.screen if isinstance(app.screen, ProfileScreen) else None, what="the profile"
+        )
         pane = profile.pane("personal")
         await wait_for(pilot, lambda: pane.state == "ready", what="personal loaded")
         pane.form.field_widget(("name", "middle")).query_one(Input).value = "Quentin"

@@ -21,8 +21,9 @@ def option_texts(palette: CommandPalette) -> list[str]:
 
 async def open_picker(pilot, app) -> CommandPalette:
     await pilot.press("ctrl+t")
-    palette = await wait_for(pilot, lambda: app.screen if isinstance(app.screen, CommandPalette) else None,
-                             what="the theme picker")
+    palette = await wait_for(
+        pilot, lambda: app.screen if isinstance(app.screen, CommandPalette) else None, what="the theme picker"
+    )
     await wait_for(pilot, lambda: palette.query_one(CommandList).option_count > 4, what="the themes listed")
     return palette
 
@@ -49,7 +50,8 @@ async def test_picker_order_and_the_choice_is_saved_with_comments(sandbox, tmp_p
     assert tomllib.loads(text)["theme"] == "spotnana-light"
     before, after = config.splitlines(), text.splitlines()
     assert [line for line in after if line.lstrip().startswith("#")] == [
-        line for line in before if line.lstrip().startswith("#")]  # every comment kept, in place
+        line for line in before if line.lstrip().startswith("#")
+    ]  # every comment kept, in place
     assert len(after) == len(before)  # only the theme line changed
     assert [a for a, b in zip(after, before, strict=True) if a != b] == ['theme = "spotnana-light"']
     assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -30,8 +30,12 @@ def _our_classes() -> list[type]:
     for package in (tui.ui.screens, tui.ui.widgets):
         for info in pkgutil.iter_modules(package.__path__):
             modules.append(importlib.import_module(f"{package.__name__}.{info.name}"))
-    return [obj for module in modules for obj in vars(module).values()
-            if isinstance(obj, type) and obj.__module__ == module.__name__]
+    return [
+        obj
+        for module in modules
+        for obj in vars(module).values()
+        if isinstance(obj, type) and obj.__module__ == module.__name__
+    ]
 
 
 def test_textual_does_not_bubble_worker_state_changes() -> None:
@@ -39,8 +43,9 @@ def test_textual_does_not_bubble_worker_state_changes() -> None:
 
 
 def test_every_class_that_runs_workers_forwards_their_failures() -> None:
-    runs_workers = [cls for cls in _our_classes()
-                    if "run_worker(" in inspect.getsource(cls) or "@work(" in inspect.getsource(cls)]
+    runs_workers = [
+        cls for cls in _our_classes() if "run_worker(" in inspect.getsource(cls) or "@work(" in inspect.getsource(cls)
+    ]
     assert {c.__name__ for c in runs_workers} >= {"UsersScreen", "ProfileScreen", "SectionPane", "CommandPalette"}
     missing = [c.__name__ for c in runs_workers if not issubclass(c, ReportsWorkerErrors)]
     assert missing == []

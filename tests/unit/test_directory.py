@@ -17,19 +17,24 @@ LEGAL = "55555555-5555-4555-8555-555555555555"
 def detail(office_id: str, office: str, **business: object) -> dict:
     return {
         "userId": {"id": "u"},
-        "businessDetail": {"legalEntity": {"id": LEGAL, "name": "Acme SAS"},
-                           "office": {"id": office_id, "name": office}, **business},
+        "businessDetail": {
+            "legalEntity": {"id": LEGAL, "name": "Acme SAS"},
+            "office": {"id": office_id, "name": office},
+            **business,
+        },
     }
 
 
 def filled() -> ReferenceDirectory:
     directory = ReferenceDirectory()
-    directory.add([
-        detail(PARIS_HQ, "Paris HQ", department={"id": "d-1", "name": "Legal"}),
-        detail(PARIS_OFFICE, "Paris Office", costCenter={"id": "c-1", "name": "4600 Legal"}),
-        detail(ZURICH, "Zürich Office"),
-        detail(PARIS_HQ, "Paris HQ"),  # seen again: nothing new
-    ])
+    directory.add(
+        [
+            detail(PARIS_HQ, "Paris HQ", department={"id": "d-1", "name": "Legal"}),
+            detail(PARIS_OFFICE, "Paris Office", costCenter={"id": "c-1", "name": "4600 Legal"}),
+            detail(ZURICH, "Zürich Office"),
+            detail(PARIS_HQ, "Paris HQ"),  # seen again: nothing new
+        ]
+    )
     return directory
 
 
@@ -99,9 +104,14 @@ def test_resolve_ids_names_and_parts_of_names():
 def test_rows_with_references_and_models():
     directory = ReferenceDirectory()
     row = SimpleNamespace(references=(("offices", PARIS_HQ, "Paris HQ"),))
-    model = SimpleNamespace(business_detail=SimpleNamespace(
-        legal_entity=SimpleNamespace(id=LEGAL, name="Acme SAS"), office=None, department=None,
-        cost_center=SimpleNamespace(id="c-9", name="9000 Ops")))
+    model = SimpleNamespace(
+        business_detail=SimpleNamespace(
+            legal_entity=SimpleNamespace(id=LEGAL, name="Acme SAS"),
+            office=None,
+            department=None,
+            cost_center=SimpleNamespace(id="c-9", name="9000 Ops"),
+        )
+    )
     assert directory.add([row, model]) == 3
     assert directory.search("cost_centers", "ops") == [("9000 Ops", "c-9")]
     assert references_of({"businessDetail": {"office": {"id": "x"}}}) == ()  # no name: nothing to pick by

@@ -21,11 +21,15 @@ def _errors(model, data) -> dict:
 
 
 def test_email_date_required_and_enum_in_words():
-    errors = _errors(m.UserPersonalInfo, {
-        "email": "nope", "dob": {"iso8601": "22/02/1990"},
-        "identityDocs": [{"passport": {"docId": "X1"}}],
-        "phoneNumbers": [{"type": "FAX"}],
-    })
+    errors = _errors(
+        m.UserPersonalInfo,
+        {
+            "email": "nope",
+            "dob": {"iso8601": "22/02/1990"},
+            "identityDocs": [{"passport": {"docId": "X1"}}],
+            "phoneNumbers": [{"type": "FAX"}],
+        },
+    )
     assert errors[("email",)] == "not an email address"
     assert errors[("dob", "iso8601")] == "a date as YYYY-MM-DD"
     assert errors[("identityDocs", 0, "passport", "issueCountry")] == "required"
@@ -35,23 +39,27 @@ def test_email_date_required_and_enum_in_words():
 
 def test_enum_values_are_listed_readably():
     assert one_of(["MOBILE", "LANDLINE"]) == "one of: MOBILE, LANDLINE"
-    assert agent_text("Input should be 'UNKNOWN_TYPE', 'MOBILE' or 'LANDLINE'") == \
-        "one of: UNKNOWN_TYPE, MOBILE, LANDLINE"
+    assert (
+        agent_text("Input should be 'UNKNOWN_TYPE', 'MOBILE' or 'LANDLINE'") == "one of: UNKNOWN_TYPE, MOBILE, LANDLINE"
+    )
     # the sandbox's (and a strict server's) wording of an enum refusal
     assert agent_text("expected one of UNKNOWN_TYPE, MOBILE, LANDLINE") == "one of: UNKNOWN_TYPE, MOBILE, LANDLINE"
     long = one_of(f"V{i}" for i in range(40))
     assert long.endswith("…") and long.count(",") <= 13
 
 
-@pytest.mark.parametrize("text, words", [
-    ("Field required", REQUIRED),
-    ("email: String should match pattern '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$'", NOT_EMAIL),
-    ("String should match pattern '^\\d{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$'", DATE),
-    ("Input should be a valid integer, unable to parse string as an integer", "a whole number"),
-    ("Input should be a valid boolean", "yes or no"),
-    ("must not be null (leave it out instead)", "leave it empty instead of null"),
-    ("cannot tell which item this is", "cannot tell which item this is"),  # ours: kept as it is
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("Field required", REQUIRED),
+        ("email: String should match pattern '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$'", NOT_EMAIL),
+        ("String should match pattern '^\\d{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$'", DATE),
+        ("Input should be a valid integer, unable to parse string as an integer", "a whole number"),
+        ("Input should be a valid boolean", "yes or no"),
+        ("must not be null (leave it out instead)", "leave it empty instead of null"),
+        ("cannot tell which item this is", "cannot tell which item this is"),  # ours: kept as it is
+    ],
+)
 def test_text_from_servers_and_pydantic(text, words):
     assert agent_text(text, "email") == words
 
@@ -76,12 +84,21 @@ def test_validation_error_becomes_field_errors_in_words():
 
 
 def test_server_400_messages_in_words_at_their_fields():
-    error = ApiError(400, error_messages=[
-        {"errorCode": "INVALID_FIELD", "message": "email: String should match pattern '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$'",
-         "errorParameters": [{"name": "email", "value": "x"}]},
-        {"errorCode": "MISSING_FIELD", "message": "phoneNumbers[0].type: Field required",
-         "errorParameters": [{"name": "phoneNumbers[0].type", "value": ""}]},
-    ])
+    error = ApiError(
+        400,
+        error_messages=[
+            {
+                "errorCode": "INVALID_FIELD",
+                "message": "email: String should match pattern '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$'",
+                "errorParameters": [{"name": "email", "value": "x"}],
+            },
+            {
+                "errorCode": "MISSING_FIELD",
+                "message": "phoneNumbers[0].type: Field required",
+                "errorParameters": [{"name": "phoneNumbers[0].type", "value": ""}],
+            },
+        ],
+    )
     got = [(e.path, e.message) for e in field_errors_from_api(error, section("personal"))]
     assert got == [(("email",), NOT_EMAIL), (("phoneNumbers", 0, "type"), REQUIRED)]
 

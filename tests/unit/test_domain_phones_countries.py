@@ -13,8 +13,13 @@ def test_a_typed_number_fills_the_structured_fields():
     item, error = fill_phone({"type": "LANDLINE", "zzFuture": 1}, "+44 20 7946 0000")
     assert error is None
     assert item == {
-        "type": "LANDLINE", "zzFuture": 1, "countryCode": 44, "nationalNumber": 2079460000,
-        "isoCountryCode": "GB", "rawInput": "+44 20 7946 0000", "countryCodeSource": "FROM_NUMBER_WITH_PLUS_SIGN",
+        "type": "LANDLINE",
+        "zzFuture": 1,
+        "countryCode": 44,
+        "nationalNumber": 2079460000,
+        "isoCountryCode": "GB",
+        "rawInput": "+44 20 7946 0000",
+        "countryCodeSource": "FROM_NUMBER_WITH_PLUS_SIGN",
     }
     assert validation_errors(m.PhoneNumber, item) == []  # the spec's schema takes it
 
@@ -43,7 +48,9 @@ def test_invalid_numbers_say_why_and_leave_the_item_alone():
 def test_phone_text_shows_what_was_typed_or_formats_the_fields():
     assert phone_text({"rawInput": "+1 (415) 555-0100", "countryCode": 1}) == "+1 (415) 555-0100"
     assert phone_text({"countryCode": 44, "nationalNumber": 2079460000, "extension": "9"}) == "+44 20 7946 0000 x9"
-    assert phone_text({"countryCode": 39, "nationalNumber": 612345678, "italianLeadingZero": True}) == "+39 06 1234 5678"
+    assert (
+        phone_text({"countryCode": 39, "nationalNumber": 612345678, "italianLeadingZero": True}) == "+39 06 1234 5678"
+    )
     assert phone_text({}) == "" and phone_text(None) == ""
 
 

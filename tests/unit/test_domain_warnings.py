@@ -43,8 +43,12 @@ def only(doc: dict, **kw):
 
 
 def test_nothing_to_say_about_a_plain_profile():
-    assert warnings_for(PERSONAL, personal(dob={"iso8601": "1980-02-03"},
-                                           identityDocs=[passport("2030-01-01")]), today=TODAY) == []
+    assert (
+        warnings_for(
+            PERSONAL, personal(dob={"iso8601": "1980-02-03"}, identityDocs=[passport("2030-01-01")]), today=TODAY
+        )
+        == []
+    )
 
 
 def test_passport_expiring_within_six_months_names_it_masked_with_its_date_and_distance():
@@ -55,12 +59,15 @@ def test_passport_expiring_within_six_months_names_it_masked_with_its_date_and_d
     assert "X1234" not in w.message
 
 
-@pytest.mark.parametrize("expiry,expected", [
-    ("2027-02-01", ["doc_expires_soon"]),   # exactly six months: still soon
-    ("2027-02-02", []),                     # a day later: fine
-    ("2026-08-01", ["doc_expires_soon"]),   # today: valid through the day, so soon, not expired
-    ("2026-07-31", ["doc_expired"]),        # yesterday
-])
+@pytest.mark.parametrize(
+    "expiry,expected",
+    [
+        ("2027-02-01", ["doc_expires_soon"]),  # exactly six months: still soon
+        ("2027-02-02", []),  # a day later: fine
+        ("2026-08-01", ["doc_expires_soon"]),  # today: valid through the day, so soon, not expired
+        ("2026-07-31", ["doc_expired"]),  # yesterday
+    ],
+)
 def test_expiry_edges(expiry, expected):
     assert codes(personal(identityDocs=[passport(expiry)])) == expected
 
@@ -77,8 +84,12 @@ def test_expires_today_and_in_days_read_naturally():
 
 
 def test_identity_document_without_expiry():
-    doc = personal(identityDocs=[{"ktn": {"number": "15123456", "issueCountry": "US"}},
-                                 {"nationalDoc": {"docId": "12345678Z", "issueCountry": "ES", "type": "DNI"}}])
+    doc = personal(
+        identityDocs=[
+            {"ktn": {"number": "15123456", "issueCountry": "US"}},
+            {"nationalDoc": {"docId": "12345678Z", "issueCountry": "ES", "type": "DNI"}},
+        ]
+    )
     w = only(doc)
     assert w.code == "doc_no_expiry"
     assert w.path == ("identityDocs", 1, "nationalDoc")  # a KTN has no expiry in the spec: nothing to say
@@ -96,13 +107,16 @@ def test_visa_expiry_counts_like_a_passport():
     assert w.message.startswith("Immigration document US ••••4567 expires on 2026-09-01, in 1 month")
 
 
-@pytest.mark.parametrize("traveler,differs", [
-    ({"given": "Ada", "family1": "Quill"}, None),
-    ({"given": "ADA", "family1": "quill"}, None),                               # case
-    ({"given": "Ada", "family1": "Quill", "middle": "May"}, None),              # middle on one side only
-    ({"given": "Adam", "family1": "Quill"}, ("travelerName", "given")),
-    ({"given": "Ada", "family1": "Quil"}, ("travelerName", "family1")),
-])
+@pytest.mark.parametrize(
+    "traveler,differs",
+    [
+        ({"given": "Ada", "family1": "Quill"}, None),
+        ({"given": "ADA", "family1": "quill"}, None),  # case
+        ({"given": "Ada", "family1": "Quill", "middle": "May"}, None),  # middle on one side only
+        ({"given": "Adam", "family1": "Quill"}, ("travelerName", "given")),
+        ({"given": "Ada", "family1": "Quil"}, ("travelerName", "family1")),
+    ],
+)
 def test_name_on_tickets_against_the_legal_name(traveler, differs):
     found = warnings_for(PERSONAL, personal(travelerName=traveler), today=TODAY)
     assert [w.path for w in found] == ([differs] if differs else [])
@@ -112,14 +126,18 @@ def test_name_mismatch_says_which_part_and_no_value():
     w = only(personal(travelerName={"given": "Adam", "family1": "Quil"}))
     assert w.code == "name_mismatch"
     assert w.path == ("travelerName",)
-    assert w.message == ("Name on tickets differs from the legal name in the given name and family name: "
-                         "tickets must match the passport.")
+    assert w.message == (
+        "Name on tickets differs from the legal name in the given name and family name: "
+        "tickets must match the passport."
+    )
     assert "Adam" not in w.message and "Quil" not in w.message
 
 
 def test_icao_and_accent_spellings_are_the_same_name():
-    doc = {"name": {"given": "Jürgen", "family1": "O'Brien-Núñez"},
-           "travelerName": {"given": "JUERGEN", "family1": "OBRIEN NUNEZ"}}
+    doc = {
+        "name": {"given": "Jürgen", "family1": "O'Brien-Núñez"},
+        "travelerName": {"given": "JUERGEN", "family1": "OBRIEN NUNEZ"},
+    }
     assert codes(doc) == []
     doc["travelerName"]["given"] = "Jurgen"
     assert codes(doc) == []
@@ -129,13 +147,16 @@ def test_no_name_on_tickets_is_nothing_to_compare():
     assert codes(personal()) == []
 
 
-@pytest.mark.parametrize("dob,expected", [
-    ("2026-08-02", ["dob_future"]),
-    ("2026-08-01", []),            # born today
-    ("1906-08-01", []),            # exactly 120 years
-    ("1906-07-31", ["dob_too_old"]),
-    ("1980-13-01", []),            # not a date: validation says so, not a warning
-])
+@pytest.mark.parametrize(
+    "dob,expected",
+    [
+        ("2026-08-02", ["dob_future"]),
+        ("2026-08-01", []),  # born today
+        ("1906-08-01", []),  # exactly 120 years
+        ("1906-07-31", ["dob_too_old"]),
+        ("1980-13-01", []),  # not a date: validation says so, not a warning
+    ],
+)
 def test_date_of_birth_edges(dob, expected):
     assert codes(personal(dob={"iso8601": dob})) == expected
 
@@ -162,9 +183,15 @@ def test_duplicate_email_from_the_lookup():
 
 def test_rules_follow_the_section_model_not_the_screen():
     # the business section has an email of its own (the work email): the same rule, its label
-    w = warnings_for(section("business"), {"email": "ada@corp.example"}, today=TODAY,
-                     lookups=Lookups(emails={"ada@corp.example": ("Bea Stone",)}))
-    assert [(x.code, x.message) for x in w] == [("duplicate_email", "Another user (Bea Stone) already has this work email.")]
+    w = warnings_for(
+        section("business"),
+        {"email": "ada@corp.example"},
+        today=TODAY,
+        lookups=Lookups(emails={"ada@corp.example": ("Bea Stone",)}),
+    )
+    assert [(x.code, x.message) for x in w] == [
+        ("duplicate_email", "Another user (Bea Stone) already has this work email.")
+    ]
     # sections without such fields: nothing, whatever the document holds
     assert warnings_for(section("roles"), {"dob": {"iso8601": "2100-01-01"}}, today=TODAY) == []
 
@@ -187,18 +214,19 @@ def test_email_lookup_body_and_other_owners():
     assert body["userStatusFilter"] == "ALL"
     with pytest.raises(ValueError):
         email_lookup_body("a@b.c")
-    answer = {"users": [
-        {"userId": {"id": "me"}, "personalDetail": {"name": {"given": "Ada", "family1": "Quill"}}},
-        {"userId": {"id": "u2"}, "personalDetail": {"name": {"given": "Bea", "family1": "Stone"}}},
-        {"userId": {"id": "u3"}},
-    ]}
+    answer = {
+        "users": [
+            {"userId": {"id": "me"}, "personalDetail": {"name": {"given": "Ada", "family1": "Quill"}}},
+            {"userId": {"id": "u2"}, "personalDetail": {"name": {"given": "Bea", "family1": "Stone"}}},
+            {"userId": {"id": "u3"}},
+        ]
+    }
     assert other_owners(answer, "me") == ("Bea Stone", "u3")
     assert other_owners({"users": "junk"}) == ()
 
 
 def test_email_lookup_body_is_a_valid_list_request(conforms):
-    conforms(email_lookup_body("ada@example.org", tmc_id="6d4f9b2c-0000-4000-8000-000000000001"),
-             "ListUsersV3Request")
+    conforms(email_lookup_body("ada@example.org", tmc_id="6d4f9b2c-0000-4000-8000-000000000001"), "ListUsersV3Request")
 
 
 def test_emails_to_look_up_follow_the_rule():

@@ -139,8 +139,12 @@ def test_names_resolve_to_ids_through_the_directory():
 
     hq, other_hq, zurich = ("11111111-1111-4111-8111-11111111111" + c for c in "123")
     directory = ReferenceDirectory()
-    directory.add([{"businessDetail": {"office": {"id": i, "name": n}}}
-                   for i, n in ((hq, "Paris HQ"), (other_hq, "Paris HQ"), (zurich, "Zürich Office"))])
+    directory.add(
+        [
+            {"businessDetail": {"office": {"id": i, "name": n}}}
+            for i, n in ((hq, "Paris HQ"), (other_hq, "Paris HQ"), (zurich, "Zürich Office"))
+        ]
+    )
     q, errors = parse_query('office:"paris hq",zurich dept:Legal x').resolved(directory)
     assert q.offices == (hq, other_hq, zurich)
     assert errors == ["no department named 'Legal': no departments seen yet (scroll the list, or use its ID)"]

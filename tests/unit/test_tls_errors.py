@@ -43,14 +43,20 @@ async def no_sleep(_: float) -> None:
         (verify_failed("Hostname mismatch, certificate is not valid for 'api.example.com'"), "Hostname mismatch"),
         (verify_failed("self-signed certificate"), "self-signed certificate"),
         # no ssl exception kept as the cause: the message still tells
-        (httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed (_ssl.c:1000)"),
-         "certificate verify failed"),
+        (
+            httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed (_ssl.c:1000)"),
+            "certificate verify failed",
+        ),
     ],
 )
 async def test_certificate_failures_are_named_and_not_retried(error, detail):
     transport = Always(error)
-    client = UsersClient("https://api.example.com", token="t0k3n", transport=httpx.MockTransport(transport),
-                         retry_policy=RetryPolicy(retries=3, sleep=no_sleep))
+    client = UsersClient(
+        "https://api.example.com",
+        token="t0k3n",
+        transport=httpx.MockTransport(transport),
+        retry_policy=RetryPolicy(retries=3, sleep=no_sleep),
+    )
     async with client:
         with pytest.raises(TlsError) as caught:
             await client.get_user_roles(UID)
@@ -66,8 +72,12 @@ async def test_certificate_failures_are_named_and_not_retried(error, detail):
 
 async def test_a_refused_connection_is_still_a_connection_error():
     transport = Always(httpx.ConnectError("[Errno 111] Connection refused"))
-    client = UsersClient("https://api.example.com", token="t", transport=httpx.MockTransport(transport),
-                         retry_policy=RetryPolicy(retries=1, sleep=no_sleep))
+    client = UsersClient(
+        "https://api.example.com",
+        token="t",
+        transport=httpx.MockTransport(transport),
+        retry_policy=RetryPolicy(retries=1, sleep=no_sleep),
+    )
     async with client:
         with pytest.raises(ApiConnectionError) as caught:
             await client.get_user_roles(UID)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from tui.domain.edits import Edit, EditKind, edits_from
 from tui.domain.items import describe_item, item_root
@@ -55,7 +56,7 @@ class DiffLine:
 
     @property
     def change(self) -> str:
-        """"changed" / "added" / "removed" (added / removed also for object fields)."""
+        """ "changed" / "added" / "removed" (added / removed also for object fields)."""
         if self.kind == "add" or (self.kind == "set" and self.old is ABSENT):
             return "added"
         if self.kind == "remove" or (self.kind == "set" and self.new is ABSENT):
@@ -80,7 +81,6 @@ class DiffLine:
         if self.change == "removed":
             return f"- {where}: {self.old_text(reveal)}"
         return f"~ {where}: {self.old_text(reveal)} {ARROW} {self.new_text(reveal)}"
-
 
     def _item_line(self, reveal: bool) -> str:
         """``+ phone LANDLINE +44 20 7946 0000``, ``~ passport GB ••••1234: expiry 2026-02-22 → 2031-02-22``."""
@@ -114,14 +114,15 @@ def _line(edit: Edit, section: Any | None, docs: tuple[Any, ...] = ()) -> DiffLi
         masked = masked or item != item_clear
         if len(edit.path) > len(root):
             field = section.label(edit.path).lower()
-    return DiffLine(edit.path, edit.old, edit.new, edit.kind, masked, old, new, section.label(edit.path),
-                    item, item_clear, field)
+    return DiffLine(
+        edit.path, edit.old, edit.new, edit.kind, masked, old, new, section.label(edit.path), item, item_clear, field
+    )
 
 
 def _item_value(edit: Edit, root: Path, docs: tuple[Any, ...]) -> Any:
     if len(edit.path) <= len(root):  # the item itself: what was added / removed
         value = edit.new if edit.old is ABSENT else edit.old
-        return get(value, root[len(edit.path):]) if len(root) > len(edit.path) else value
+        return get(value, root[len(edit.path) :]) if len(root) > len(edit.path) else value
     for doc in docs:  # a field inside it: the item as it was (else as it is now)
         value = get(doc, root) if doc is not None else ABSENT
         if value is not ABSENT:
@@ -129,8 +130,9 @@ def _item_value(edit: Edit, root: Path, docs: tuple[Any, ...]) -> Any:
     return ABSENT
 
 
-def lines_from_edits(edits: Iterable[Edit], section: Any | None = None, base: Any = None,
-                     edited: Any = None) -> list[DiffLine]:
+def lines_from_edits(
+    edits: Iterable[Edit], section: Any | None = None, base: Any = None, edited: Any = None
+) -> list[DiffLine]:
     """Lines for ``edits``; with the documents (``base``, ``edited``), lines inside a list item
     name the item by its fields (the section's item-summary hint)."""
     docs = tuple(d for d in (base, edited) if d is not None)

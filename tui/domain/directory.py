@@ -40,8 +40,12 @@ _KIND_INFO: dict[str, tuple[str, str, str]] = {
 }
 KINDS: tuple[str, ...] = tuple(_KIND_INFO)
 KIND_LABELS: dict[str, tuple[str, str]] = {kind: (one, many) for kind, (_, one, many) in _KIND_INFO.items()}
-_MODEL_ATTRS = {"legal_entities": "legal_entity", "offices": "office", "departments": "department",
-                "cost_centers": "cost_center"}
+_MODEL_ATTRS = {
+    "legal_entities": "legal_entity",
+    "offices": "office",
+    "departments": "department",
+    "cost_centers": "cost_center",
+}
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 

@@ -85,5 +85,3 @@ def _short(v: Any) -> str:
         return _short(inner[0]) if inner else "…"
     text = " ".join(str(v).split())
     return text if len(text) <= 32 else text[:31] + "…"
-
-

@@ -14,7 +14,8 @@ server's 400 placement and the toasts all go through here.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from tui.domain.paths import Path
 
@@ -122,8 +123,12 @@ def agent_message(err: Mapping[str, Any]) -> str:
         return f"at least {_count(ctx.get('min_length'), 'item')}"
     if kind == "too_long":
         return f"at most {_count(ctx.get('max_length'), 'item')}"
-    for name, words in (("greater_than", "more than"), ("greater_than_equal", "at least"),
-                        ("less_than", "less than"), ("less_than_equal", "at most")):
+    for name, words in (
+        ("greater_than", "more than"),
+        ("greater_than_equal", "at least"),
+        ("less_than", "less than"),
+        ("less_than_equal", "at most"),
+    ):
         if kind == name:
             return f"{words} {next(iter(ctx.values()), '')}".strip()
     if kind in ("union_tag_invalid", "union_tag_not_found"):
@@ -134,11 +139,15 @@ def agent_message(err: Mapping[str, Any]) -> str:
 
 # pydantic's and servers' own phrasings, as they come in text (server 400s quote them)
 _TEXT_RULES: tuple[tuple[re.Pattern[str], Any], ...] = (
-    (re.compile(r"^field required$|^missing$|^required$|is required$|must not be (empty|blank)$", re.I),
-     lambda m: REQUIRED),
+    (
+        re.compile(r"^field required$|^missing$|^required$|is required$|must not be (empty|blank)$", re.I),
+        lambda m: REQUIRED,
+    ),
     (re.compile(r"^string should match pattern '(.*)'$", re.I | re.S), lambda m: _pattern_message(m.group(1))),
-    (re.compile(r"^(?:input should be|expected)(?: one of)? ((?:'[^']*'(?:, | or )?)+)$", re.I),
-     lambda m: one_of(re.findall(r"'([^']*)'", m.group(1)))),
+    (
+        re.compile(r"^(?:input should be|expected)(?: one of)? ((?:'[^']*'(?:, | or )?)+)$", re.I),
+        lambda m: one_of(re.findall(r"'([^']*)'", m.group(1))),
+    ),
     (re.compile(r"^expected one of:? (.+)$", re.I), lambda m: one_of(v.strip() for v in m.group(1).split(","))),
     (re.compile(r"^input should be a valid integer", re.I), lambda m: WHOLE_NUMBER),
     (re.compile(r"^input should be a valid number", re.I), lambda m: NUMBER),
@@ -163,7 +172,7 @@ def agent_text(text: str, path_text: str = "") -> str:
     ``"<path>: "`` repeating the field it is shown next to goes)."""
     text = " ".join(str(text).split())
     if path_text and text.startswith(path_text + ": "):
-        text = text[len(path_text) + 2:]
+        text = text[len(path_text) + 2 :]
     if text in _OURS or text.startswith("one of: "):
         return text
     for pattern, make in _TEXT_RULES:

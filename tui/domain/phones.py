@@ -28,8 +28,15 @@ NOT_A_PHONE = "not a phone number"
 NEEDS_COUNTRY = "start with + and the country code, e.g. +44 20 7946 0000"
 
 STRUCTURED_KEYS = (
-    "countryCode", "nationalNumber", "extension", "isoCountryCode", "italianLeadingZero",
-    "numberOfLeadingZeros", "rawInput", "countryCodeSource", "preferredDomesticCarrierCode",
+    "countryCode",
+    "nationalNumber",
+    "extension",
+    "isoCountryCode",
+    "italianLeadingZero",
+    "numberOfLeadingZeros",
+    "rawInput",
+    "countryCodeSource",
+    "preferredDomesticCarrierCode",
 )
 """The keys a typed number fills (the spec's PhoneNumber fields but ``type``)."""
 

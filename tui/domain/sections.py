@@ -20,9 +20,15 @@ if TYPE_CHECKING:  # pydantic (and the models) load on first use, not before the
 __all__ = ["FormHint", "Section", "SECTIONS", "section", "editable_sections", "humanize"]
 
 _ACRONYMS = {
-    "id": "ID", "dob": "Date of birth", "ktn": "KTN", "url": "URL", "iso8601": "ISO 8601",
+    "id": "ID",
+    "dob": "Date of birth",
+    "ktn": "KTN",
+    "url": "URL",
+    "iso8601": "ISO 8601",
     # the Name schema's keys, as an agent says them
-    "family1": "Family name", "family2": "Second family name", "given": "Given name",
+    "family1": "Family name",
+    "family2": "Second family name",
+    "given": "Given name",
     "middle": "Middle name",
 }
 
@@ -179,7 +185,13 @@ class Section:
 
 _WRAPPER_KEYS = {"iso8601"}
 
-_DOCS = ("passport", "docId"), ("nationalDoc", "docId"), ("immigrationDoc", "docId"), ("ktn", "number"), ("redress", "number")
+_DOCS = (
+    ("passport", "docId"),
+    ("nationalDoc", "docId"),
+    ("immigrationDoc", "docId"),
+    ("ktn", "number"),
+    ("redress", "number"),
+)
 
 _COMMON_LABELS = (
     ("email", "Email"),
@@ -196,20 +208,41 @@ _COMMON_LABELS = (
 _PHONE = FormHint(primary=("type",), noun="phone", names=("type",), phone=True, countries=("isoCountryCode",))
 _ADDRESS = FormHint(
     primary=("addressLines", "locality", "postalCode", "administrativeArea", "regionCode", "description", "isDefault"),
-    noun="address", names=("description", "addressLines", "locality", "regionCode"), countries=("regionCode",),
+    noun="address",
+    names=("description", "addressLines", "locality", "regionCode"),
+    countries=("regionCode",),
 )
 _DOC_DATES = ("expiryDate", "issuedDate")
-_PASSPORT = FormHint(primary=("docId", "issueCountry") + _DOC_DATES + ("nationalityCountry",), noun="passport",
-                     names=("issueCountry", "docId"), countries=("issueCountry", "nationalityCountry"))
-_NATIONAL_DOC = FormHint(primary=("docId", "issueCountry") + _DOC_DATES + ("type",), noun="national ID",
-                         names=("issueCountry", "docId"), countries=("issueCountry",))
-_IMMIGRATION_DOC = FormHint(primary=("docId", "type", "issueCountry") + _DOC_DATES + ("nationalityCountry",),
-                            noun="immigration document", names=("type", "issueCountry", "docId"),
-                            countries=("issueCountry", "nationalityCountry"))
-_KTN = FormHint(primary=("number", "issueCountry"), noun="known traveler number", names=("issueCountry", "number"),
-                countries=("issueCountry",))
-_REDRESS = FormHint(primary=("number", "issueCountry"), noun="redress number", names=("issueCountry", "number"),
-                    countries=("issueCountry",))
+_PASSPORT = FormHint(
+    primary=("docId", "issueCountry") + _DOC_DATES + ("nationalityCountry",),
+    noun="passport",
+    names=("issueCountry", "docId"),
+    countries=("issueCountry", "nationalityCountry"),
+)
+_NATIONAL_DOC = FormHint(
+    primary=("docId", "issueCountry") + _DOC_DATES + ("type",),
+    noun="national ID",
+    names=("issueCountry", "docId"),
+    countries=("issueCountry",),
+)
+_IMMIGRATION_DOC = FormHint(
+    primary=("docId", "type", "issueCountry") + _DOC_DATES + ("nationalityCountry",),
+    noun="immigration document",
+    names=("type", "issueCountry", "docId"),
+    countries=("issueCountry", "nationalityCountry"),
+)
+_KTN = FormHint(
+    primary=("number", "issueCountry"),
+    noun="known traveler number",
+    names=("issueCountry", "number"),
+    countries=("issueCountry",),
+)
+_REDRESS = FormHint(
+    primary=("number", "issueCountry"),
+    noun="redress number",
+    names=("issueCountry", "number"),
+    countries=("issueCountry",),
+)
 _LOYALTY = FormHint(primary=("issuedBy", "id", "type", "tier", "appliedTo"), noun="loyalty", names=("issuedBy", "id"))
 
 SECTIONS: tuple[Section, ...] = (
@@ -223,24 +256,47 @@ SECTIONS: tuple[Section, ...] = (
         model_name="UserPersonalInfo",
         masked_paths=tuple(("identityDocs", WILDCARD) + d for d in _DOCS) + (("dob",),),
         field_order=(
-            "name", "travelerName", "title", "email", "phoneNumbers", "dob", "gender", "nationality",
-            "preferredLanguage", "preferredPronoun", "addresses", "identityDocs", "emergencyContact",
+            "name",
+            "travelerName",
+            "title",
+            "email",
+            "phoneNumbers",
+            "dob",
+            "gender",
+            "nationality",
+            "preferredLanguage",
+            "preferredPronoun",
+            "addresses",
+            "identityDocs",
+            "emergencyContact",
             "profilePicture",
         ),
         form_hints=(
-            ("phoneNumbers[*]", _PHONE), ("emergencyContact.phoneNumbers[*]", _PHONE), ("addresses[*]", _ADDRESS),
-            ("identityDocs[*].passport", _PASSPORT), ("identityDocs[*].nationalDoc", _NATIONAL_DOC),
-            ("identityDocs[*].immigrationDoc", _IMMIGRATION_DOC), ("identityDocs[*].ktn", _KTN),
+            ("phoneNumbers[*]", _PHONE),
+            ("emergencyContact.phoneNumbers[*]", _PHONE),
+            ("addresses[*]", _ADDRESS),
+            ("identityDocs[*].passport", _PASSPORT),
+            ("identityDocs[*].nationalDoc", _NATIONAL_DOC),
+            ("identityDocs[*].immigrationDoc", _IMMIGRATION_DOC),
+            ("identityDocs[*].ktn", _KTN),
             ("identityDocs[*].redress", _REDRESS),
-            ("emergencyContactInfo.userOrgId.tmcInfo.secondaryServiceProviderTmcs[*]",
-             FormHint(noun="TMC", names=("supplier", "travelType"))),
+            (
+                "emergencyContactInfo.userOrgId.tmcInfo.secondaryServiceProviderTmcs[*]",
+                FormHint(noun="TMC", names=("supplier", "travelType")),
+            ),
         ),
-        labels=_COMMON_LABELS + (
-            ("travelerName", "Name on tickets"), ("identityDocs", "Identity documents"),
-            ("name.preferred", "Preferred name"), ("travelerName.preferred", "Preferred name"),
-            ("addresses[*].regionCode", "Country"), ("addresses[*].administrativeArea", "Region / state"),
-            ("addresses[*].locality", "City / town"), ("addresses[*].isDefault", "Default address"),
-            ("identityDocs[*].passport.docId", "Passport number"), ("identityDocs[*].passport.expiryDate", "Expiry"),
+        labels=_COMMON_LABELS
+        + (
+            ("travelerName", "Name on tickets"),
+            ("identityDocs", "Identity documents"),
+            ("name.preferred", "Preferred name"),
+            ("travelerName.preferred", "Preferred name"),
+            ("addresses[*].regionCode", "Country"),
+            ("addresses[*].administrativeArea", "Region / state"),
+            ("addresses[*].locality", "City / town"),
+            ("addresses[*].isDefault", "Default address"),
+            ("identityDocs[*].passport.docId", "Passport number"),
+            ("identityDocs[*].passport.expiryDate", "Expiry"),
             ("identityDocs[*].passport.issuedDate", "Issue date"),
         ),
     ),
@@ -253,9 +309,22 @@ SECTIONS: tuple[Section, ...] = (
         put_method="update_business_info",
         model_name="BusinessInfo",
         field_order=(
-            "employeeId", "designation", "email", "phoneNumbers", "organizationRef", "legalEntityRef",
-            "departmentRef", "costCenterRef", "officeRef", "gradeRef", "managerRef", "countryCode",
-            "workerType", "accountingCode", "authorizerEmail", "designatedApproverRefs",
+            "employeeId",
+            "designation",
+            "email",
+            "phoneNumbers",
+            "organizationRef",
+            "legalEntityRef",
+            "departmentRef",
+            "costCenterRef",
+            "officeRef",
+            "gradeRef",
+            "managerRef",
+            "countryCode",
+            "workerType",
+            "accountingCode",
+            "authorizerEmail",
+            "designatedApproverRefs",
             "companySpecifiedAttributes",
         ),
         form_hints=(
@@ -274,14 +343,25 @@ SECTIONS: tuple[Section, ...] = (
         put_method="update_travel_preferences",
         model_name="TravelPreferences",
         form_hints=(
-            ("preferences.airPref.airlinePrefs[*]", FormHint(noun="airline preference", names=("airlines", "flightType"))),
-            ("preferences.airPref.seatLocationPrefs[*]", FormHint(noun="seat preference", names=("position", "cabins"))),
+            (
+                "preferences.airPref.airlinePrefs[*]",
+                FormHint(noun="airline preference", names=("airlines", "flightType")),
+            ),
+            (
+                "preferences.airPref.seatLocationPrefs[*]",
+                FormHint(noun="seat preference", names=("position", "cabins")),
+            ),
             ("preferences.airPref.preferredAirports[*]", FormHint(noun="airport", names=("label", "airportCode"))),
             ("preferences.railCards[*]", FormHint(noun="rail card", names=("vendor", "name", "cardNumber"))),
-            ("preferences.railPref.preferredRailStations[*]",
-             FormHint(noun="station", names=("label", "stationCode", "stationName"), countries=("countryCode",))),
+            (
+                "preferences.railPref.preferredRailStations[*]",
+                FormHint(noun="station", names=("label", "stationCode", "stationName"), countries=("countryCode",)),
+            ),
             ("preferences.carPref.vendors[*]", FormHint(noun="car vendor", names=("name", "code"))),
-            ("preferences.hotelPref.hotelParentChains[*]", FormHint(noun="hotel chain", names=("chainName", "chainCode"))),
+            (
+                "preferences.hotelPref.hotelParentChains[*]",
+                FormHint(noun="hotel chain", names=("chainName", "chainCode")),
+            ),
             ("preferences.hotelPref.hotelBrands[*]", FormHint(noun="hotel brand", names=("brandName", "brandCode"))),
         ),
     ),
@@ -316,7 +396,10 @@ SECTIONS: tuple[Section, ...] = (
         model_name="RolesConfig",
         form_hints=(
             ("roles[*]", FormHint(noun="role", names=("roleType",))),
-            ("roles[*].roleMetadata.travelArrangerMetadata.arrangerFor[*]", FormHint(noun="arranged for", names=("userId",))),
+            (
+                "roles[*].roleMetadata.travelArrangerMetadata.arrangerFor[*]",
+                FormHint(noun="arranged for", names=("userId",)),
+            ),
             ("roles[*].metadata.arrangerFor[*]", FormHint(noun="arranged for", names=("userId",))),
         ),
     ),

@@ -50,8 +50,15 @@ from tui.domain.masking import mask_value
 from tui.domain.paths import WILDCARD, Path, get
 
 __all__ = [
-    "ProfileWarning", "Lookups", "RULES", "warnings_for", "emails_to_look_up", "add_months", "email_lookup_body",
-    "other_owners", "email_owners",
+    "ProfileWarning",
+    "Lookups",
+    "RULES",
+    "warnings_for",
+    "emails_to_look_up",
+    "add_months",
+    "email_lookup_body",
+    "other_owners",
+    "email_owners",
 ]
 
 SOON_MONTHS = 6
@@ -176,22 +183,40 @@ def _check_expiry(ctx: _Context, path: Path, value: Any) -> Iterator[ProfileWarn
         if expiry is None:
             continue  # not a date: the form's validation says so
         if expiry < ctx.today:
-            yield ProfileWarning("doc_expired", at, f"{name} expired on {expiry.isoformat()}, "
-                                                    f"{_distance(ctx.today, expiry)}.")
+            yield ProfileWarning(
+                "doc_expired", at, f"{name} expired on {expiry.isoformat()}, {_distance(ctx.today, expiry)}."
+            )
         elif expiry <= add_months(ctx.today, SOON_MONTHS):
-            yield ProfileWarning("doc_expires_soon", at, f"{name} expires on {expiry.isoformat()}, "
-                                                         f"{_distance(ctx.today, expiry)}.")
+            yield ProfileWarning(
+                "doc_expires_soon", at, f"{name} expires on {expiry.isoformat()}, {_distance(ctx.today, expiry)}."
+            )
 
 
 # --- names ----------------------------------------------------------------------------------
 
-_ICAO = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa",
-                       "œ": "oe", "þ": "th", "ð": "d", "đ": "d", "ł": "l", "ı": "i"})
+_ICAO = str.maketrans(
+    {
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+        "ß": "ss",
+        "æ": "ae",
+        "ø": "oe",
+        "å": "aa",
+        "œ": "oe",
+        "þ": "th",
+        "ð": "d",
+        "đ": "d",
+        "ł": "l",
+        "ı": "i",
+    }
+)
 
 
 def _spellings(name: str) -> set[str]:
     """The ways a ticket may spell ``name``: ICAO (``ü`` -> ``ue``) and accents dropped, in
     letters and digits only, case-folded."""
+
     def letters(text: str) -> str:
         return "".join(ch for ch in unicodedata.normalize("NFKD", text) if ch.isalnum() and ord(ch) < 128)
 
@@ -226,9 +251,11 @@ def _check_names(ctx: _Context, path: Path, value: Any) -> Iterator[ProfileWarni
     which = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     where = path + (differ[0],) if len(differ) == 1 else path
     ticket_label = ctx.section.label(path)
-    yield ProfileWarning("name_mismatch", where,
-                         f"{ticket_label} differs from the legal name in the {which}: "
-                         "tickets must match the passport.")
+    yield ProfileWarning(
+        "name_mismatch",
+        where,
+        f"{ticket_label} differs from the legal name in the {which}: tickets must match the passport.",
+    )
 
 
 # --- date of birth --------------------------------------------------------------------------
@@ -261,14 +288,19 @@ def _check_email(ctx: _Context, path: Path, value: Any) -> Iterator[ProfileWarni
     yield ProfileWarning("duplicate_email", path, f"{who} this {ctx.section.label(path).lower()}.")
 
 
-def email_lookup_body(email: str, *, tmc_id: str | None = None, company_id: str | None = None,
-                      limit: int = 5) -> dict[str, Any]:
+def email_lookup_body(
+    email: str, *, tmc_id: str | None = None, company_id: str | None = None, limit: int = 5
+) -> dict[str, Any]:
     """The ``POST /v3/users/list`` body that finds the users with ``email`` (active or not)."""
     if (tmc_id is None) == (company_id is None):
         raise ValueError("exactly one of tmc_id or company_id is needed to look up an email")
     owner = {"tmcId": {"id": tmc_id}} if tmc_id is not None else {"companyId": {"id": company_id}}
-    return {**owner, "userStatusFilter": "ALL", "filters": [{"emails": [email.strip()]}],
-            "pagination": {"offset": 0, "limit": limit}}
+    return {
+        **owner,
+        "userStatusFilter": "ALL",
+        "filters": [{"emails": [email.strip()]}],
+        "pagination": {"offset": 0, "limit": limit},
+    }
 
 
 def other_owners(answer: Any, exclude_user_id: str | None = None) -> tuple[str, ...]:
@@ -289,8 +321,14 @@ def other_owners(answer: Any, exclude_user_id: str | None = None) -> tuple[str, 
     return tuple(out)
 
 
-async def email_owners(backend: ProfileBackend, email: str, *, tmc_id: str | None = None,
-                       company_id: str | None = None, exclude_user_id: str | None = None) -> tuple[str, ...] | None:
+async def email_owners(
+    backend: ProfileBackend,
+    email: str,
+    *,
+    tmc_id: str | None = None,
+    company_id: str | None = None,
+    exclude_user_id: str | None = None,
+) -> tuple[str, ...] | None:
     """The other users that have ``email``, asked through ``backend.list_users`` (the TMC's
     users when a TMC is given, else the company's); None when neither is known."""
     if not tmc_id and not company_id:
@@ -309,8 +347,9 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def warnings_for(section: Any, doc: Any, *, today: date | None = None,
-                 lookups: Lookups | None = None) -> list[ProfileWarning]:
+def warnings_for(
+    section: Any, doc: Any, *, today: date | None = None, lookups: Lookups | None = None
+) -> list[ProfileWarning]:
     """The warnings of ``doc`` (a ``section``'s JSON), in document order of the rules."""
     ctx = _Context(section, doc, today or date.today(), lookups or Lookups())
     out: list[ProfileWarning] = []

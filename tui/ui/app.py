@@ -34,7 +34,8 @@ from tui.domain.directory import Directories, ReferenceDirectory
 from tui.ui.backend import ClientFactory, default_client_factory
 from tui.ui.list_model import UserRow
 from tui.ui.messages import OpenUser
-from tui.ui.textual_fixes import CommandPalette, install as install_textual_fixes
+from tui.ui.textual_fixes import CommandPalette
+from tui.ui.textual_fixes import install as install_textual_fixes
 from tui.ui.themes import FALLBACK_THEME, bundled_themes_dir, load_themes
 
 if TYPE_CHECKING:  # (annotations only: the form widgets load with the first form)
@@ -125,7 +126,9 @@ class SpotnanaApp(App[None]):
         if settings.keymap:
             unknown = sorted(set(settings.keymap) - known_binding_ids())
             if unknown:
-                self.startup_notes.append((f"keymap: unknown binding ids {', '.join(unknown)} (see ? for ids)", "warning"))
+                self.startup_notes.append(
+                    (f"keymap: unknown binding ids {', '.join(unknown)} (see ? for ids)", "warning")
+                )
             self.set_keymap(settings.keymap)
 
     def _set_initial_theme(self, name: str) -> None:
@@ -146,8 +149,12 @@ class SpotnanaApp(App[None]):
         theme = self.current_theme
         self.stylesheet.set_variables(self.get_css_variables())
         self.update_classes(
-            {**{c: False for c in self.classes if c.startswith("-theme-")}, f"-theme-{theme.name}": True,
-             "-dark-mode": theme.dark, "-light-mode": not theme.dark},
+            {
+                **{c: False for c in self.classes if c.startswith("-theme-")},
+                f"-theme-{theme.name}": True,
+                "-dark-mode": theme.dark,
+                "-light-mode": not theme.dark,
+            },
             update=False,
         )
         refresh_filter(self.ansi_theme)
@@ -194,7 +201,7 @@ class SpotnanaApp(App[None]):
         if client is not None and hasattr(client, "aclose"):
             try:
                 await client.aclose()
-            except Exception:  # noqa: BLE001 - closing must not fail the app
+            except Exception:
                 pass
 
     async def use_session_token(self, token: str) -> None:
@@ -216,7 +223,9 @@ class SpotnanaApp(App[None]):
         if users is not None:
             users.start_query()
         severity = "warning" if env.is_production else "information"
-        self.notify(f"Now in {'PRODUCTION ' if env.is_production else ''}environment {env.display_name}", severity=severity)
+        self.notify(
+            f"Now in {'PRODUCTION ' if env.is_production else ''}environment {env.display_name}", severity=severity
+        )
 
     def _users_screen(self) -> Any:
         from tui.ui.screens.users import UsersScreen
@@ -242,7 +251,7 @@ class SpotnanaApp(App[None]):
             from tui.ui.screens.profile import ProfileScreen
 
             screen: Screen = ProfileScreen.from_app(self, row, detail)
-        except Exception as exc:  # noqa: BLE001 - never a traceback on Enter
+        except Exception as exc:
             from tui.ui.screens.user_detail import UserDetailScreen
 
             self.log_error("profile screen", exc)
@@ -355,8 +364,9 @@ class SpotnanaApp(App[None]):
             self.leave_unsaved(run)
 
     def _switch_to(self, name: str) -> None:
-        self.leave_unsaved(lambda: self.run_worker(self.switch_environment(name), name="switch-environment",
-                                                   exit_on_error=False))
+        self.leave_unsaved(
+            lambda: self.run_worker(self.switch_environment(name), name="switch-environment", exit_on_error=False)
+        )
 
     # -- unexpected failures -------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -373,13 +383,23 @@ class SpotnanaApp(App[None]):
         what = worker.name or "a background task"
         where = type(worker.node).__name__
         if error is not None:
-            log.error("worker %s on %s failed: %s: %s", what, where, type(error).__name__, error,
-                      exc_info=(type(error), error, error.__traceback__))
+            log.error(
+                "worker %s on %s failed: %s: %s",
+                what,
+                where,
+                type(error).__name__,
+                error,
+                exc_info=(type(error), error, error.__traceback__),
+            )
         else:
             log.error("worker %s on %s failed", what, where)
         detail = f"{type(error).__name__}: {str(error)[:160]}" if error is not None else "unknown error"
-        self.notify(f"Something went wrong ({what}: {detail}). Your edits are kept; the log has the details.",
-                    title="Unexpected error", severity="error", timeout=12)
+        self.notify(
+            f"Something went wrong ({what}: {detail}). Your edits are kept; the log has the details.",
+            title="Unexpected error",
+            severity="error",
+            timeout=12,
+        )
 
     def action_config_path(self) -> None:
         self.notify(str(self.settings.config_file), title="Config file", timeout=10)
@@ -403,18 +423,27 @@ class SpotnanaApp(App[None]):
                     f"Use {env.display_name} for every request from now on",
                     lambda n=name: self._switch_to(n),
                 )
-        yield SystemCommand("Enter a token for this session", "After a 401: use another bearer token (memory only)",
-                            lambda: self._users_action("enter_token"))
+        yield SystemCommand(
+            "Enter a token for this session",
+            "After a 401: use another bearer token (memory only)",
+            lambda: self._users_action("enter_token"),
+        )
         yield SystemCommand("Switch theme", "Choose a colour theme", self.action_change_theme)
         yield SystemCommand("Refresh", "Fetch the user list again", lambda: self._users_action("refresh"))
-        yield SystemCommand("Toggle inactive users", "Show or hide inactive users", lambda: self._users_action("toggle_inactive"))
-        yield SystemCommand("Sort by name: flip order", "Ascending / descending", lambda: self._users_action("toggle_sort"))
+        yield SystemCommand(
+            "Toggle inactive users", "Show or hide inactive users", lambda: self._users_action("toggle_inactive")
+        )
+        yield SystemCommand(
+            "Sort by name: flip order", "Ascending / descending", lambda: self._users_action("toggle_sort")
+        )
         yield SystemCommand("Filters", "Open the filter panel", lambda: self._users_action("filters"))
         yield SystemCommand("Copy user ID", "Copy the highlighted user's ID", lambda: self._users_action("copy_id"))
         yield SystemCommand("Copy email", "Copy the highlighted user's email", lambda: self._users_action("copy_email"))
         yield SystemCommand("Keys", "List every key of this screen", self.action_help)
         yield SystemCommand("Config path", "Show where the config file is", self.action_config_path)
-        yield SystemCommand("Screenshot", "Save an SVG screenshot", lambda: self.set_timer(0.1, self.deliver_screenshot))
+        yield SystemCommand(
+            "Screenshot", "Save an SVG screenshot", lambda: self.set_timer(0.1, self.deliver_screenshot)
+        )
         yield SystemCommand("Quit", "Quit the app", self.action_quit_app)
 
 

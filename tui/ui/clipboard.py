@@ -21,14 +21,18 @@ async def load_tmux_buffer(value: str, timeout: float = TMUX_TIMEOUT) -> str | N
     None when it worked, else a one-line reason."""
     try:
         process = await asyncio.create_subprocess_exec(
-            "tmux", "load-buffer", "-",
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+            "tmux",
+            "load-buffer",
+            "-",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
         )
     except OSError as exc:
         return f"tmux could not be run ({exc.strerror or type(exc).__name__})"
     try:
         _, err = await asyncio.wait_for(process.communicate(value.encode()), timeout)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         process.kill()
         await process.wait()
         return f"tmux did not answer within {timeout:g}s"

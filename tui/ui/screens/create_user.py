@@ -161,9 +161,15 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="create_user.cancel"),
     ]
 
-    def __init__(self, backend: ProfileBackend, env: Any = "", audit: AuditLog | None = None,
-                 defaults: dict[str, str] | None = None, like: Any = None,
-                 today: Callable[[], date] = date.today) -> None:
+    def __init__(
+        self,
+        backend: ProfileBackend,
+        env: Any = "",
+        audit: AuditLog | None = None,
+        defaults: dict[str, str] | None = None,
+        like: Any = None,
+        today: Callable[[], date] = date.today,
+    ) -> None:
         super().__init__()
         self.backend = backend
         self.env = env
@@ -198,9 +204,12 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
                         yield Label(f"{f.label}{' *' if f.required else ''}", classes="create-label")
                         default = self.defaults.get(f.key, "")
                         if f.choices:
-                            yield Select([(c, c) for c in f.choices], id=f"field-{f.key}",
-                                         prompt="(none)" if not f.required else f"Choose a {f.label.lower()}",
-                                         value=default if default in f.choices else Select.NULL)
+                            yield Select(
+                                [(c, c) for c in f.choices],
+                                id=f"field-{f.key}",
+                                prompt="(none)" if not f.required else f"Choose a {f.label.lower()}",
+                                value=default if default in f.choices else Select.NULL,
+                            )
                         else:
                             yield Input(default, id=f"field-{f.key}", placeholder=f.label)
                         yield Static("", classes="create-error", id=f"error-{f.key}")
@@ -265,14 +274,17 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         email = str(personal.get("email") or "").strip().lower()
         if email and "@" in email and email not in self._owners:
             try:
-                owners = await email_owners(self.backend, email, tmc_id=getattr(self.env, "tmc_id", None),
-                                            company_id=getattr(self.env, "company_id", None))
+                owners = await email_owners(
+                    self.backend,
+                    email,
+                    tmc_id=getattr(self.env, "tmc_id", None),
+                    company_id=getattr(self.env, "company_id", None),
+                )
             except SpotnanaError:
                 owners = None  # no lookup, no warning: the server still has the last word
             if owners is not None:
                 self._owners[email] = owners
-        found = warnings_for(section("personal"), personal, today=self.today(),
-                             lookups=Lookups(emails=self._owners))
+        found = warnings_for(section("personal"), personal, today=self.today(), lookups=Lookups(emails=self._owners))
         self.query_one("#create-warnings", WarningsBanner).show(found)
         return found
 
@@ -335,11 +347,17 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         if self.audit is None:
             return
         fields = [format_path(f.path) for f in FIELDS if has(body, f.path)]
-        self.audit.record(environment=self.env_name, user_id=user_id, section=None, action="create",
-                          result=result, fields=fields,  # type: ignore[arg-type]
-                          status=getattr(exc, "status", None),
-                          debug_identifier=getattr(exc, "debug_identifier", None),
-                          message=safe_error_text(exc))
+        self.audit.record(
+            environment=self.env_name,
+            user_id=user_id,
+            section=None,
+            action="create",
+            result=result,
+            fields=fields,  # type: ignore[arg-type]
+            status=getattr(exc, "status", None),
+            debug_identifier=getattr(exc, "debug_identifier", None),
+            message=safe_error_text(exc),
+        )
 
 
 def open_create_user(app: Any, open_profile: bool = True, like: Any = None) -> None:

@@ -73,10 +73,12 @@ class HelpScreen(ModalScreen[None]):
                     table.add_row(key, takes, "(search box)")
             yield table
             if self.typed_filters:
-                yield Static("Typed filters go in the search box (/), with free text; names may be part of a name. "
-                             "Sort is by name only (s flips A→Z / Z→A): the API sorts by nothing else.",
-                             id="help-search")
-            yield Static("Remap in the config file: [keymap] \"binding id\" = \"key\" · Esc closes", id="help-foot")
+                yield Static(
+                    "Typed filters go in the search box (/), with free text; names may be part of a name. "
+                    "Sort is by name only (s flips A→Z / Z→A): the API sorts by nothing else.",
+                    id="help-search",
+                )
+            yield Static('Remap in the config file: [keymap] "binding id" = "key" · Esc closes', id="help-foot")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -69,9 +69,18 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
     # actions that must not fire while the agent types in a text field
     _NOT_WHILE_TYPING = {"edit_json", "prev_tab", "next_tab", "reload", "deactivate", "activate", "tab"}
 
-    def __init__(self, backend: ProfileBackend, env: Any, audit: AuditLog | None, user_id: str, *,
-                 row: Any = None, detail: dict | None = None, sections: tuple[Section, ...] = SECTIONS,
-                 today: Callable[[], date] = date.today) -> None:
+    def __init__(
+        self,
+        backend: ProfileBackend,
+        env: Any,
+        audit: AuditLog | None,
+        user_id: str,
+        *,
+        row: Any = None,
+        detail: dict | None = None,
+        sections: tuple[Section, ...] = SECTIONS,
+        today: Callable[[], date] = date.today,
+    ) -> None:
         super().__init__(id="profile")
         self.today = today  # the day warnings (document expiry, date of birth) count from
         self.backend = backend
@@ -88,8 +97,14 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
     @classmethod
     def from_app(cls, app: Any, row: Any, detail: dict | None = None) -> ProfileScreen:
         """For the list screen's Enter: the app's backend, environment and audit file."""
-        return cls(app.backend, app.env, AuditLog(audit_path(getattr(app, "settings", None))),
-                   row.user_id, row=row, detail=detail)
+        return cls(
+            app.backend,
+            app.env,
+            AuditLog(audit_path(getattr(app, "settings", None))),
+            row.user_id,
+            row=row,
+            detail=detail,
+        )
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -101,9 +116,15 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
                 title = f"{n} {section.title}" if n <= 9 else section.title
                 with TabPane(title, id=pane_id(section)):
                     editor = SectionEditor(self.backend, section, self.user_id, AuditTrail(self.audit, self.env_name))
-                    yield SectionPane(section, editor, self, target_name=target, today=self.today,
-                                      email_owners=self.email_owners if self._lookup_scope() else None,
-                                      id=f"pane-{section.key}")
+                    yield SectionPane(
+                        section,
+                        editor,
+                        self,
+                        target_name=target,
+                        today=self.today,
+                        email_owners=self.email_owners if self._lookup_scope() else None,
+                        id=f"pane-{section.key}",
+                    )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -140,7 +161,7 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
             self.profile = await self.backend.get_user(self.user_id)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # noqa: BLE001 - the header keeps the list's facts
+        except Exception as exc:
             header.show(header_facts(self.user_id, None, self.row, self.detail), note=f"Could not load the user: {exc}")
             return
         self._show_header()
@@ -175,10 +196,19 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
         return await email_owners(self.backend, email, exclude_user_id=self.user_id, **self._lookup_scope())
 
     # -- what a save asks the agent (SaveDialogs) ------------------------------------------
-    async def confirm_diff(self, section: Section, lines: list[DiffLine], target: str, on_reveal: Reveal,
-                           warnings: Sequence[ProfileWarning] = ()) -> bool:
-        return bool(await self.app.push_screen_wait(
-            DiffConfirmScreen(section, lines, target=target, on_reveal=on_reveal, warnings=warnings)))
+    async def confirm_diff(
+        self,
+        section: Section,
+        lines: list[DiffLine],
+        target: str,
+        on_reveal: Reveal,
+        warnings: Sequence[ProfileWarning] = (),
+    ) -> bool:
+        return bool(
+            await self.app.push_screen_wait(
+                DiffConfirmScreen(section, lines, target=target, on_reveal=on_reveal, warnings=warnings)
+            )
+        )
 
     async def decide_conflict(self, section: Section, merge: MergeResult, on_reveal: Reveal) -> ConflictDecision | None:
         return await self.app.push_screen_wait(ConflictScreen(section, merge, on_reveal=on_reveal))
@@ -195,7 +225,7 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
         if action in ("save", "edit_json"):
             try:
                 return self.pane().section.editable  # hidden on read-only tabs
-            except Exception:  # noqa: BLE001 - not composed yet
+            except Exception:
                 return True
         return True
 
@@ -234,9 +264,16 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
                 pane.discard()
                 then()
 
-        self.app.push_screen(ConfirmScreen(
-            f"You changed the {pane.section.noun} and did not save. Leave and drop those changes?",
-            title="Unsaved changes", yes="Drop changes", no="Stay", danger=True), answer)
+        self.app.push_screen(
+            ConfirmScreen(
+                f"You changed the {pane.section.noun} and did not save. Leave and drop those changes?",
+                title="Unsaved changes",
+                yes="Drop changes",
+                no="Stay",
+                danger=True,
+            ),
+            answer,
+        )
 
     def action_tab(self, n: int) -> None:
         if 1 <= n <= len(self.sections):
@@ -279,9 +316,16 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
                 self.app.pop_screen()
 
         names = ", ".join(p.section.noun for p in dirty)
-        self.app.push_screen(ConfirmScreen(
-            f"Unsaved changes to {names}. Leave this profile and drop them?",
-            title="Unsaved changes", yes="Drop changes", no="Stay", danger=True), answer)
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Unsaved changes to {names}. Leave this profile and drop them?",
+                title="Unsaved changes",
+                yes="Drop changes",
+                no="Stay",
+                danger=True,
+            ),
+            answer,
+        )
 
     # -- deactivate / activate -------------------------------------------------------------
     def action_deactivate(self) -> None:
@@ -293,23 +337,30 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
     def _set_active(self, active: bool) -> None:
         name = header_facts(self.user_id, self.profile, self.row, self.detail)["name"]
         verb = "Activate" if active else "Deactivate"
-        question = (f"{verb} {name} ({self.user_id}) in {self.env_name or 'this environment'}?"
-                    + ("" if active else " They will no longer be able to sign in or book."))
+        question = f"{verb} {name} ({self.user_id}) in {self.env_name or 'this environment'}?" + (
+            "" if active else " They will no longer be able to sign in or book."
+        )
 
         def answer(yes: bool | None) -> None:
             if yes:
                 self.run_worker(self._send_active(active), group="active", exit_on_error=False)
 
-        self.app.push_screen(ConfirmScreen(question, title=f"{verb} user", yes=verb, no="Cancel",
-                                           danger=not active), answer)
+        self.app.push_screen(
+            ConfirmScreen(question, title=f"{verb} user", yes=verb, no="Cancel", danger=not active), answer
+        )
 
     async def _send_active(self, active: bool) -> None:
         action = "activate" if active else "deactivate"
         try:
             await self.backend.set_active(self.user_id, active)
         except SpotnanaError as exc:
-            self._audit(action, "error", status=getattr(exc, "status", None),
-                        debug_identifier=getattr(exc, "debug_identifier", None), message=safe_error_text(exc))
+            self._audit(
+                action,
+                "error",
+                status=getattr(exc, "status", None),
+                debug_identifier=getattr(exc, "debug_identifier", None),
+                message=safe_error_text(exc),
+            )
             self.notify(f"Could not {action} the user: {exc}", severity="error", timeout=10)
             return
         self._audit(action, "ok")
@@ -318,5 +369,6 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
 
     def _audit(self, action: str, result: str, **extra: Any) -> None:
         if self.audit is not None:
-            self.audit.record(environment=self.env_name, user_id=self.user_id, section=None,
-                              action=action, result=result, **extra)  # type: ignore[arg-type]
+            self.audit.record(
+                environment=self.env_name, user_id=self.user_id, section=None, action=action, result=result, **extra
+            )  # type: ignore[arg-type]

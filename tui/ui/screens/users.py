@@ -199,7 +199,7 @@ class UsersScreen(ReportsWorkerErrors, Screen):
             accepted = self.model.accept(generation, page, rows, total)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a visible state
+        except Exception as exc:
             self.spot.log_error("list users", exc)
             env = self.spot.env
             scope = ("tmc_id", env.tmc_id) if env.tmc_id else ("company_id", env.company_id or "")
@@ -418,8 +418,11 @@ class UsersScreen(ReportsWorkerErrors, Screen):
             if failed is None:
                 self.notify(f"{done} to the clipboard (OSC 52) and the tmux buffer: {value}", title="Clipboard")
             else:
-                self.notify(f"{done} to the clipboard (OSC 52): {value}; not to the tmux buffer: {failed}",
-                            title="Clipboard", severity="warning")
+                self.notify(
+                    f"{done} to the clipboard (OSC 52): {value}; not to the tmux buffer: {failed}",
+                    title="Clipboard",
+                    severity="warning",
+                )
 
         self.run_worker(to_tmux(), group="copy", exit_on_error=False)
 

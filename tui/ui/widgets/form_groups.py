@@ -7,7 +7,8 @@ the first time it is expanded, so even the biggest section mounts quickly.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from textual.widget import Widget
 from textual.widgets import Collapsible, Select, Static
@@ -30,8 +31,15 @@ def ordered_children(spec: FieldSpec, order: tuple[str, ...] = ()) -> list[Field
     return [by_key[k] for k in first] + [c for c in spec.children if c.key not in first]
 
 
-def build_children(host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False,
-                   order: tuple[str, ...] = (), expanded: Callable[[FieldSpec], bool] | None = None) -> list[Widget]:
+def build_children(
+    host: FormHost,
+    spec: FieldSpec,
+    rel: Path,
+    *,
+    read_only: bool = False,
+    order: tuple[str, ...] = (),
+    expanded: Callable[[FieldSpec], bool] | None = None,
+) -> list[Widget]:
     """The widgets of an object's fields. The section's form hint for the object (if any) puts
     its primary fields first, in its order, and the rest under a collapsed "More" group; a
     phone's number comes first, typed as one."""
@@ -64,8 +72,9 @@ def _hint(host: FormHost, rel: Path) -> FormHint | None:
     return lookup(host.full(rel)) if lookup is not None else None
 
 
-def build_field(host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False,
-                expanded: bool = False) -> Widget | None:
+def build_field(
+    host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False, expanded: bool = False
+) -> Widget | None:
     """The widget for one field; None for a deprecated field the document does not have."""
     value = host.state.get(rel)
     if spec.deprecated:
@@ -87,8 +96,15 @@ def build_field(host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool =
             return JsonField(host, spec, rel)
         inline = _inline_child(spec)
         if inline is not None:
-            return FieldRow(host, inline, rel + (inline.key,), read_only=read_only,
-                            label=host.label_for(spec, rel), owner=spec, owner_rel=rel)
+            return FieldRow(
+                host,
+                inline,
+                rel + (inline.key,),
+                read_only=read_only,
+                label=host.label_for(spec, rel),
+                owner=spec,
+                owner_rel=rel,
+            )
         return ObjectGroup(host, spec, rel, read_only=read_only, collapsed=not expanded)
     if kind in ("object_list", "union_list"):
         if value is not ABSENT and value is not None and not isinstance(value, list):
@@ -123,8 +139,9 @@ class FormGroup(Collapsible):
     FormGroup .group-note { color: $foreground 50%; height: auto; }
     """
 
-    def __init__(self, host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False,
-                 collapsed: bool = True) -> None:
+    def __init__(
+        self, host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False, collapsed: bool = True
+    ) -> None:
         self.host = host
         self.spec = spec
         self.rel = rel
@@ -187,8 +204,16 @@ class ObjectGroup(FormGroup):
 class MoreGroup(FormGroup):
     """The fields of an object that its form hint does not put up front, collapsed as "More"."""
 
-    def __init__(self, host: FormHost, spec: FieldSpec, rel: Path, fields: tuple[FieldSpec, ...], *,
-                 read_only: bool = False, expanded: Callable[[FieldSpec], bool] | None = None) -> None:
+    def __init__(
+        self,
+        host: FormHost,
+        spec: FieldSpec,
+        rel: Path,
+        fields: tuple[FieldSpec, ...],
+        *,
+        read_only: bool = False,
+        expanded: Callable[[FieldSpec], bool] | None = None,
+    ) -> None:
         self.fields = fields
         self._expanded = expanded
         super().__init__(host, spec, rel, read_only=read_only, collapsed=True)
@@ -211,8 +236,13 @@ class MoreGroup(FormGroup):
     def _build(self) -> list[Widget]:
         out = []
         for child in self.fields:
-            widget = build_field(self.host, child, self.rel + (child.key,), read_only=self.read_only,
-                                 expanded=bool(self._expanded and self._expanded(child)))
+            widget = build_field(
+                self.host,
+                child,
+                self.rel + (child.key,),
+                read_only=self.read_only,
+                expanded=bool(self._expanded and self._expanded(child)),
+            )
             if widget is not None:
                 out.append(widget)
         return out

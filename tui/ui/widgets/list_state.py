@@ -15,9 +15,9 @@ __all__ = ["ListState"]
 _HINTS = {
     "auth": "Press ctrl+k to enter a token for this session (kept in memory only), or r to retry.",
     "tls": "The server's certificate was not accepted: check the base URL's host name, or the CA bundle"
-           " (SSL_CERT_FILE), then press r.",
+    " (SSL_CERT_FILE), then press r.",
     "scope": "Fix tmc_id / company_id of this environment in the config file (or --tmc-id / --company-id),"
-             " or switch environment (ctrl+p).",
+    " or switch environment (ctrl+p).",
     "forbidden": "This account may not list these users. Press r to retry or switch environment (ctrl+p).",
     "connection": "The server could not be reached. Press r to retry.",
     "timeout": "Press r to retry.",
@@ -63,7 +63,9 @@ class ListState(Vertical):
 
     def show_empty(self, has_query: bool) -> None:
         hint = "Esc clears the search and filters." if has_query else "Press r to refresh."
-        self._show("No users match", "Nothing was found for this search and these filters.", hint, retry=False, kind="empty")
+        self._show(
+            "No users match", "Nothing was found for this search and these filters.", hint, retry=False, kind="empty"
+        )
 
     def show_error(self, error: PageError) -> None:
         title = ERROR_TITLES.get(error.kind, "Error")

@@ -164,7 +164,7 @@ class ObjectList(Vertical):
             if hinted:
                 text = describe_item(section, root, shown, reveal=True)
                 noun = item_noun(section, root, shown)
-                return text[len(noun):].strip() if text.startswith(noun) else text
+                return text[len(noun) :].strip() if text.startswith(noun) else text
         return " · ".join(summarize(self.spec, shown))
 
     def refresh_mark(self) -> None:

@@ -28,8 +28,15 @@ from typing import Any
 from textual.app import SuspendNotSupported
 
 __all__ = [
-    "editor_command", "editor_problem", "run_editor", "parse_edited", "with_header", "with_note", "strip_header",
-    "EditorRun", "HEADER",
+    "editor_command",
+    "editor_problem",
+    "run_editor",
+    "parse_edited",
+    "with_header",
+    "with_note",
+    "strip_header",
+    "EditorRun",
+    "HEADER",
 ]
 
 HEADER = "//"
@@ -87,7 +94,7 @@ def _run_suspended(app: Any, argv: list[str]) -> int:
     with app.suspend():
         try:
             code = _run_blocking(argv, False)
-        except BaseException as exc:  # noqa: BLE001 - re-raised below, after resuming
+        except BaseException as exc:
             failure = exc
     if failure is not None:
         raise failure

@@ -30,8 +30,8 @@ from tui.domain.editing import CommitResult, SectionEditor
 from tui.domain.editor_doc import editor_note, mask_for_editor, unmask_from_editor
 from tui.domain.edits import ApplyError, EditSet, edits_from, json_equal
 from tui.domain.masking import redact_text
-from tui.domain.messages import by_field, fields_to_fix
 from tui.domain.merge import ConflictDecision, MergeResult
+from tui.domain.messages import by_field, fields_to_fix
 from tui.domain.paths import Path
 from tui.domain.sections import Section
 from tui.domain.warnings import Lookups, ProfileWarning, emails_to_look_up, warnings_for
@@ -56,11 +56,18 @@ EmailOwners = Callable[[str], Awaitable["tuple[str, ...] | None"]]
 class SaveDialogs(Protocol):
     """What a save asks the agent (the screen that hosts the pane shows the dialogs)."""
 
-    async def confirm_diff(self, section: Section, lines: list[DiffLine], target: str, on_reveal: Reveal,
-                           warnings: Sequence[ProfileWarning] = ()) -> bool: ...
+    async def confirm_diff(
+        self,
+        section: Section,
+        lines: list[DiffLine],
+        target: str,
+        on_reveal: Reveal,
+        warnings: Sequence[ProfileWarning] = (),
+    ) -> bool: ...
 
-    async def decide_conflict(self, section: Section, merge: MergeResult,
-                              on_reveal: Reveal) -> ConflictDecision | None: ...
+    async def decide_conflict(
+        self, section: Section, merge: MergeResult, on_reveal: Reveal
+    ) -> ConflictDecision | None: ...
 
 
 class SectionPane(ReportsWorkerErrors, Vertical):
@@ -86,9 +93,17 @@ class SectionPane(ReportsWorkerErrors, Vertical):
             self.pane = pane
             self.dirty = dirty
 
-    def __init__(self, section: Section, editor: SectionEditor, dialogs: SaveDialogs, *, target_name: str = "",
-                 today: Callable[[], date] = date.today, email_owners: EmailOwners | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        section: Section,
+        editor: SectionEditor,
+        dialogs: SaveDialogs,
+        *,
+        target_name: str = "",
+        today: Callable[[], date] = date.today,
+        email_owners: EmailOwners | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.section = section
         self.editor = editor
@@ -142,13 +157,17 @@ class SectionPane(ReportsWorkerErrors, Vertical):
             base = await self.editor.load()
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # noqa: BLE001 - any failure becomes the pane's error state
+        except Exception as exc:
             self.state = "error"
             err = classify_error(exc)
-            self._status(Text.assemble(
-                (f"Could not load {self.section.noun}: {ERROR_TITLES.get(err.kind, 'error')}\n", "bold"),
-                err.message, "\nPress Retry (or r) to try again.",
-            ), error=True)
+            self._status(
+                Text.assemble(
+                    (f"Could not load {self.section.noun}: {ERROR_TITLES.get(err.kind, 'error')}\n", "bold"),
+                    err.message,
+                    "\nPress Retry (or r) to try again.",
+                ),
+                error=True,
+            )
             return
         await self._show(base)
 
@@ -197,12 +216,12 @@ class SectionPane(ReportsWorkerErrors, Vertical):
 
     def _show_warnings(self) -> None:
         found = self.warnings()
-        missing = [e for e in emails_to_look_up(self.section, self.form.value if self.form else None)
-                   if e not in self._owners]
+        missing = [
+            e for e in emails_to_look_up(self.section, self.form.value if self.form else None) if e not in self._owners
+        ]
         if missing and self.email_owners is not None and missing != self._looking_up:
             self._looking_up = missing
-            self.run_worker(partial(self._look_up, missing), group="warn-lookup", exclusive=True,
-                            exit_on_error=False)
+            self.run_worker(partial(self._look_up, missing), group="warn-lookup", exclusive=True, exit_on_error=False)
         self.query_one("#pane-warnings", WarningsBanner).show(found)
         if self.form is not None:
             self.form.set_warnings(found)
@@ -243,7 +262,7 @@ class SectionPane(ReportsWorkerErrors, Vertical):
         for email in emails:
             try:
                 owners = await owners_of(email)
-            except Exception:  # noqa: BLE001 - no lookup, no warning: never an error for the agent
+            except Exception:
                 log.info("email lookup for the %s warnings failed", self.section.key, exc_info=True)
                 return
             if owners is not None:
@@ -266,7 +285,7 @@ class SectionPane(ReportsWorkerErrors, Vertical):
                 self.notify(f"{fields_to_fix(problems)} before saving.", title=self.section.title, severity="error")
                 return
             await self._confirm_and_commit(edited)
-        except Exception as exc:  # noqa: BLE001 - a bug must not cost the agent the edits
+        except Exception as exc:
             self._unexpected("save", exc)
         finally:
             self.busy = False
@@ -293,8 +312,12 @@ class SectionPane(ReportsWorkerErrors, Vertical):
                 text = run.text
                 if run.returncode != 0:
                     self._draft = (strip_header(text), current)
-                    self.notify(f"The editor exited with status {run.returncode}: nothing was used. "
-                                "Press e to reopen your text.", title="Editor", severity="warning")
+                    self.notify(
+                        f"The editor exited with status {run.returncode}: nothing was used. "
+                        "Press e to reopen your text.",
+                        title="Editor",
+                        severity="warning",
+                    )
                     return
                 doc, error = parse_edited(text)
                 if doc is None and error is None:
@@ -312,15 +335,19 @@ class SectionPane(ReportsWorkerErrors, Vertical):
             self._draft = (strip_header(text), current)
             if await self._confirm_and_commit(doc):
                 self._draft = None
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self._unexpected("edit", exc)
         finally:
             self.busy = False
 
     def _unexpected(self, what: str, exc: Exception) -> None:
         log.exception("%s of %s failed", what, self.section.key)
-        self.notify(f"Could not {what} {self.section.noun}: {type(exc).__name__}: {str(exc)[:200]}. "
-                    "Your edits are kept.", title=self.section.title, severity="error", timeout=12)
+        self.notify(
+            f"Could not {what} {self.section.noun}: {type(exc).__name__}: {str(exc)[:200]}. Your edits are kept.",
+            title=self.section.title,
+            severity="error",
+            timeout=12,
+        )
 
     async def _confirm_and_commit(self, edited: Any) -> bool:
         """Diff -> confirm -> commit. True once sent (or nothing to send)."""
@@ -328,8 +355,9 @@ class SectionPane(ReportsWorkerErrors, Vertical):
         if not lines:
             self.notify(f"No changes to {self.section.noun}.", title=self.section.title)
             return True
-        if not await self.dialogs.confirm_diff(self.section, lines, self.target_name, self._record_reveal,
-                                               warnings=self.warnings(edited)):
+        if not await self.dialogs.confirm_diff(
+            self.section, lines, self.target_name, self._record_reveal, warnings=self.warnings(edited)
+        ):
             self.editor.record_cancel(edited)
             self.notify("Nothing was sent; your edits are kept.", title=self.section.title)
             return False
@@ -380,8 +408,11 @@ class SectionPane(ReportsWorkerErrors, Vertical):
         typed = self._typed_since(shown)
         self.editor.base = copy.deepcopy(fresh)
         kept = self._show_copy(fresh, typed=typed)
-        self.notify(f"Your edits were dropped; showing the server's {self.section.noun}."
-                    + (f" Kept what you typed since: {', '.join(kept)}." if kept else ""), title=self.section.title)
+        self.notify(
+            f"Your edits were dropped; showing the server's {self.section.noun}."
+            + (f" Kept what you typed since: {', '.join(kept)}." if kept else ""),
+            title=self.section.title,
+        )
         return True
 
     def _after_commit(self, result: CommitResult, shown: Any, what: str) -> bool:
@@ -391,12 +422,18 @@ class SectionPane(ReportsWorkerErrors, Vertical):
             kept = self._show_copy(result.base, result.pending, typed)
             if kept:
                 note = f" What you typed during the save is kept as pending edits: {', '.join(kept)}."
-                self._status(Text.assemble(("Pending: ", "bold"), f"{', '.join(kept)} (typed during the save). "
-                                           "Ctrl+S saves them."))
+                self._status(
+                    Text.assemble(
+                        ("Pending: ", "bold"), f"{', '.join(kept)} (typed during the save). Ctrl+S saves them."
+                    )
+                )
         if result.status == "ok":
             if result.refetch_failed:
-                self.notify(f"Saved ({what}), but re-reading failed: showing what was sent.{note}",
-                            title=self.section.title, severity="warning")
+                self.notify(
+                    f"Saved ({what}), but re-reading failed: showing what was sent.{note}",
+                    title=self.section.title,
+                    severity="warning",
+                )
             else:
                 merged = result.merge.server_changes if result.merge is not None else ()
                 if merged:
@@ -406,31 +443,48 @@ class SectionPane(ReportsWorkerErrors, Vertical):
             self.post_message(self.Saved(self, result))
             return True
         if result.status == "no_changes":
-            self.notify(f"Nothing left to send: the {self.section.noun} show the server's values.{note}",
-                        title=self.section.title)
+            self.notify(
+                f"Nothing left to send: the {self.section.noun} show the server's values.{note}",
+                title=self.section.title,
+            )
             return True
         if result.status == "overtaken":
-            self._status(Text.assemble(("Another change landed during the save. ", "bold"),
-                                       "; ".join(result.landed) + ". Your edits are shown again: Ctrl+S to review "
-                                       "and send them."), error=True, retry=False)
-            self.notify(f"{result.message[:1].upper()}{result.message[1:]}. Your edits are kept to apply again.",
-                        title=self.section.title, severity="warning", timeout=15)
+            self._status(
+                Text.assemble(
+                    ("Another change landed during the save. ", "bold"),
+                    "; ".join(result.landed) + ". Your edits are shown again: Ctrl+S to review and send them.",
+                ),
+                error=True,
+                retry=False,
+            )
+            self.notify(
+                f"{result.message[:1].upper()}{result.message[1:]}. Your edits are kept to apply again.",
+                title=self.section.title,
+                severity="warning",
+                timeout=15,
+            )
             self.post_message(self.Saved(self, result))
             return False
         if result.status == "conflict":
-            self.notify("The section kept changing on the server: nothing was sent. Try again.",
-                        title=self.section.title, severity="error")
+            self.notify(
+                "The section kept changing on the server: nothing was sent. Try again.",
+                title=self.section.title,
+                severity="error",
+            )
             return False
         if result.field_errors:
             self._show_field_errors([(e.path, e.message) for e in result.field_errors])
         error = self._error_text(result.error)
         if result.status == "unknown":
-            self.notify(f"The save may or may not have reached the server ({error}). Your edits are kept; "
-                        "reload (r) to check before saving again.", title=self.section.title, severity="error",
-                        timeout=15)
+            self.notify(
+                f"The save may or may not have reached the server ({error}). Your edits are kept; "
+                "reload (r) to check before saving again.",
+                title=self.section.title,
+                severity="error",
+                timeout=15,
+            )
             return False
-        self.notify(f"Not saved: {error}. Your edits are kept.", title=self.section.title, severity="error",
-                    timeout=12)
+        self.notify(f"Not saved: {error}. Your edits are kept.", title=self.section.title, severity="error", timeout=12)
         return False
 
     def _error_text(self, exc: Any) -> str:

@@ -51,7 +51,9 @@ class ReferenceInput(Input):
         Binding("up", "step(-1)", "Previous match", show=False, id="reference.previous"),
     ]
 
-    def __init__(self, kind: str, directory: ReferenceDirectory, values: tuple[str, ...] = (), **kwargs: object) -> None:
+    def __init__(
+        self, kind: str, directory: ReferenceDirectory, values: tuple[str, ...] = (), **kwargs: object
+    ) -> None:
         self.kind = kind
         self.directory = directory
         self._typed: str | None = None  # what the agent typed before stepping with Up/Down

@@ -32,7 +32,9 @@ class StatusBar(Horizontal):
         self._texts: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static(env_badge_text(self._env), id="env-badge", classes="-production" if self._env.is_production else "")
+        yield Static(
+            env_badge_text(self._env), id="env-badge", classes="-production" if self._env.is_production else ""
+        )
         yield Static("", id="status-counts")
         yield Static("", id="status-right")
         yield Spinner(id="status-spinner")

@@ -55,7 +55,7 @@ def layout_columns(width: int) -> list[Column]:
     widths = [c[2] + spare * c[3] // shares for c in _COLUMNS]
     leftover = max(0, width - gaps - sum(widths))
     widths[0] += leftover  # rounding leftovers go to the name
-    return [Column(key, title, w) for (key, title, _, _), w in zip(_COLUMNS, widths)]
+    return [Column(key, title, w) for (key, title, _, _), w in zip(_COLUMNS, widths, strict=True)]
 
 
 def _fit(text: str, width: int) -> str:
