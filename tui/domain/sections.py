@@ -63,6 +63,8 @@ class Section:
     profile_field: str | None = None
     """When the profile holds one field of the section, not the whole object (the external ID
     is ``"externalId": "..."`` there and ``{"externalId": "..."}`` as a section)."""
+    short_title: str = ""
+    """A tab label for narrow terminals (at most 9 cells); empty: the title is short already."""
 
     def __hash__(self) -> int:
         return hash(self.key)
@@ -137,6 +139,11 @@ class Section:
         else:
             profile.pop(self.profile_key, None)
 
+    @property
+    def tab_title(self) -> str:
+        """The short label (:attr:`short_title`, else :attr:`title`)."""
+        return self.short_title or self.title
+
     def describe(self) -> dict[str, Any]:
         return {"key": self.key, "title": self.title, "path": self.path, "editable": self.editable}
 
@@ -195,6 +202,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         key="travel",
+        short_title="Travel",
         profile_key="travelPreferences",
         title="Travel preferences",
         noun="travel preferences",
@@ -204,6 +212,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         key="membership",
+        short_title="Loyalty",
         profile_key="membershipInfo",
         title="Memberships",
         noun="memberships",
@@ -215,6 +224,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         key="notifications",
+        short_title="Notify",
         profile_key="notificationPreferences",
         title="Notifications",
         noun="notification preferences",
@@ -232,6 +242,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         key="external_id",
+        short_title="Ext ID",
         profile_key="externalId",
         profile_field="externalId",
         title="External ID",
@@ -243,6 +254,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         key="travel_arrangers",
+        short_title="Arrangers",
         profile_key="travelArrangers",
         title="Travel arrangers",
         noun="travel arrangers",
@@ -253,6 +265,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         key="policies",
+        short_title="Policy",
         title="Applicable policies",
         noun="applicable policies",
         get_method="get_user_applicable_policies",

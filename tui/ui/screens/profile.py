@@ -16,7 +16,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, TabbedContent, TabPane, TextArea
+from textual.widgets import Input, TabbedContent, TabPane, TextArea
 
 from tui.api.errors import SpotnanaError
 from tui.domain.audit import AuditLog
@@ -30,8 +30,10 @@ from tui.ui.audit_path import audit_path
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.conflict import ConflictScreen
 from tui.ui.screens.diff_confirm import DiffConfirmScreen
+from tui.ui.widgets.fit_footer import FitFooter
 from tui.ui.widgets.profile_header import ProfileHeader, header_facts
 from tui.ui.widgets.profile_section import Reveal, SectionPane
+from tui.ui.widgets.tab_labels import fit_tab_labels
 
 __all__ = ["ProfileScreen"]
 
@@ -48,6 +50,7 @@ class ProfileScreen(Screen):
     DEFAULT_CSS = """
     ProfileScreen #profile-tabs { height: 1fr; }
     ProfileScreen TabPane { padding: 0; height: 1fr; }
+    ProfileScreen.-compact-tabs #profile-tabs Tab { padding: 0 0 0 1; }
     """
 
     BINDINGS = [
@@ -78,6 +81,9 @@ class ProfileScreen(Screen):
         self.sections = tuple(sections)
         self.profile: dict | None = None
         self._active = pane_id(self.sections[0])
+        self._dirty: set[str] = set()
+        self.tab_form = "wide"
+        """Which tab labels are shown: "wide", "short" or "compact" (tui.ui.widgets.tab_labels)."""
 
     @classmethod
     def from_app(cls, app: Any, row: Any, detail: dict | None = None) -> ProfileScreen:
@@ -90,13 +96,13 @@ class ProfileScreen(Screen):
         production = bool(getattr(self.env, "is_production", False))
         yield ProfileHeader(self.user_id, self.env_name, production, id="profile-header")
         target = getattr(self.row, "name", "") or ""
+        labels = self._fit_labels(self.app.size.width)
         with TabbedContent(id="profile-tabs", initial=self._active):
-            for n, section in enumerate(self.sections, start=1):
-                title = f"{n} {section.title}" if n <= 9 else section.title
-                with TabPane(title, id=pane_id(section)):
+            for section, label in zip(self.sections, labels, strict=True):
+                with TabPane(label, id=pane_id(section)):
                     editor = SectionEditor(self.backend, section, self.user_id, AuditTrail(self.audit, self.env_name))
                     yield SectionPane(section, editor, self, target_name=target, id=f"pane-{section.key}")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one(ProfileHeader).show(header_facts(self.user_id, None, self.row, self.detail))
@@ -153,11 +159,25 @@ class ProfileScreen(Screen):
         self._show_header()
 
     def on_section_pane_dirty_changed(self, event: SectionPane.DirtyChanged) -> None:
-        section = event.pane.section
-        n = self.sections.index(section) + 1
-        title = f"{n} {section.title}" if n <= 9 else section.title
-        tab = self.query_one(TabbedContent).get_tab(pane_id(section))
-        tab.label = f"{title} •" if event.dirty else title
+        self._dirty = (self._dirty | {event.pane.section.key}) if event.dirty else (self._dirty - {event.pane.section.key})
+        self._relabel()
+
+    # -- tab labels that fit (full titles when wide enough, short ones else) --------------
+    def _fit_labels(self, width: int) -> list[Any]:
+        fit = fit_tab_labels(self.sections, width, frozenset(self._dirty))
+        self.set_class(fit.form == "compact", "-compact-tabs")
+        self.tab_form = fit.form
+        return fit.labels
+
+    def _relabel(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        for section, label in zip(self.sections, self._fit_labels(self.size.width or self.app.size.width), strict=True):
+            tab = tabs.get_tab(pane_id(section))
+            if tab.label != label:
+                tab.label = label
+
+    def on_resize(self) -> None:
+        self._relabel()
 
     # -- what a save asks the agent (SaveDialogs) ------------------------------------------
     async def confirm_diff(self, section: Section, lines: list[DiffLine], target: str, on_reveal: Reveal) -> bool:
