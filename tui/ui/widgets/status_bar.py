@@ -1,4 +1,7 @@
-"""The bottom line: which environment (production is unmistakable), counts, sort, activity."""
+"""The bottom line: which environment (production is unmistakable), counts, sort, activity.
+
+The counts ("showing X–Y of N · row R") always keep their room; the sort/status text on the
+right gives way first on a narrow terminal."""
 
 from __future__ import annotations
 
@@ -22,8 +25,8 @@ class StatusBar(Horizontal):
     DEFAULT_CSS = """
     StatusBar { height: 1; }
     StatusBar > #env-badge { width: auto; }
-    StatusBar > #status-counts { width: 1fr; padding: 0 1; }
-    StatusBar > #status-right { width: auto; padding: 0 1; }
+    StatusBar > #status-counts { width: auto; padding: 0 1; }
+    StatusBar > #status-right { width: 1fr; height: 1; padding: 0 1; text-align: right; }
     """
 
     def __init__(self, env: Environment, *, id: str | None = None) -> None:
