@@ -1,7 +1,8 @@
 """Create a user (``POST /v2/users``) from the fields the API needs: persona, the traveler's
 name and email, and the business refs (organization, legal entity). Optional: external ID, tier.
 
-``ctrl+s`` / Create checks the fields (next to each one), asks for a confirm, sends, records
+``ctrl+s`` / Create checks the fields (next to each one), asks for a confirm (which warns when
+another user already has the email: the list API's ``emails`` filter), sends, records
 the result in the audit log and dismisses with the new user's ID (None when cancelled).
 A 400 from the server is shown next to the field it names.
 
@@ -13,6 +14,7 @@ highlighted row: "same company as ..."), still editable; else the environment's 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +37,10 @@ from tui.ui.list_model import UserRow
 from tui.ui.messages import OpenUser
 from tui.ui.screens.confirm import ConfirmScreen
 
-__all__ = ["CreateUserScreen", "CreateField", "FIELDS", "build_body", "defaults_like", "open_create_user"]
+__all__ = ["CreateUserScreen", "CreateField", "FIELDS", "build_body", "defaults_like", "duplicate_warning",
+           "open_create_user"]
+
+log = logging.getLogger("tui.ui")
 
 
 @dataclass(frozen=True)
@@ -133,23 +138,40 @@ def _key_for(path: Path) -> str:
     return best
 
 
+def duplicate_warning(same: list[UserRow] | None) -> str:
+    """The confirm step's line about users that already have the email ("" when none)."""
+    if same is None:
+        return "Could not check whether another user has this email."
+    if not same:
+        return ""
+    names = ", ".join(f"{r.name}{'' if r.active else ' (inactive)'}" for r in same[:3])
+    more = f" and {len(same) - 3} more" if len(same) > 3 else ""
+    users = "1 user already has" if len(same) == 1 else f"{len(same)} users already have"
+    return f"{users} this email: {names}{more}. Create another one anyway?"
+
+
 class CreateUserScreen(ModalScreen[str | None]):
     DEFAULT_CSS = """
     CreateUserScreen { align: center middle; }
     CreateUserScreen > #create-dialog {
-        width: 80; max-width: 96%; height: auto; max-height: 94%;
-        border: thick $primary; background: $surface; padding: 0 1;
+        width: 80; max-width: 100%; height: auto; max-height: 100%;
+        border: round $primary; background: $surface; padding: 0 1;
     }
-    CreateUserScreen #create-fields { height: auto; max-height: 30; }
-    CreateUserScreen .create-row { height: auto; layout: grid; grid-size: 2; grid-columns: 20 1fr; }
-    CreateUserScreen .create-label { height: 3; content-align: left middle; padding-top: 1; }
-    CreateUserScreen .create-error { column-span: 2; color: $error; padding-left: 20; height: auto; display: none; }
+    CreateUserScreen #create-fields { height: auto; max-height: 16; }
+    CreateUserScreen .create-row { height: auto; layout: grid; grid-size: 2; grid-columns: 18 1fr; }
+    CreateUserScreen .create-label { height: 1; }
+    CreateUserScreen .create-error { column-span: 2; color: $error; padding-left: 18; height: auto; display: none; }
     CreateUserScreen .create-row.-error .create-error { display: block; }
     CreateUserScreen .create-row.-error .create-label { color: $error; }
+    CreateUserScreen #create-warnings { color: $warning; height: auto; }
+    CreateUserScreen #create-warnings.-empty { display: none; }
     CreateUserScreen #create-message { color: $error; height: auto; }
+    CreateUserScreen #create-message.-empty { display: none; }
     CreateUserScreen #create-hint { color: $text-muted; height: auto; }
-    CreateUserScreen #create-buttons { height: auto; align-horizontal: right; margin-top: 1; }
-    CreateUserScreen Button { margin-left: 2; }
+    CreateUserScreen #create-foot { height: 1; margin-top: 1; }
+    CreateUserScreen #create-keys { width: 1fr; color: $text-muted; }
+    CreateUserScreen #create-buttons { width: auto; height: 1; }
+    CreateUserScreen Button { margin-left: 2; min-width: 8; width: auto; }
     """
 
     BINDINGS = [
@@ -188,16 +210,21 @@ class CreateUserScreen(ModalScreen[str | None]):
                         yield Label(f"{f.label}{' *' if f.required else ''}", classes="create-label")
                         default = self.defaults.get(f.key, "")
                         if f.choices:
-                            yield Select([(c, c) for c in f.choices], id=f"field-{f.key}",
+                            yield Select([(c, c) for c in f.choices], id=f"field-{f.key}", compact=True,
                                          prompt="(none)" if not f.required else f"Choose a {f.label.lower()}",
                                          value=default if default in f.choices else Select.NULL)
                         else:
-                            yield Input(default, id=f"field-{f.key}", placeholder=f.label)
+                            yield Input(default, id=f"field-{f.key}", placeholder=f.label, compact=True,
+                                        select_on_focus=False)
                         yield Static("", classes="create-error", id=f"error-{f.key}")
-            yield Static("", id="create-message")
-            with Horizontal(id="create-buttons"):
-                yield Button("Create (ctrl+s)", id="create", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+            # domain warnings about the new user (tui/domain/warnings.py) go here
+            yield Static("", id="create-warnings", classes="-empty", markup=False)
+            yield Static("", id="create-message", classes="-empty", markup=False)
+            with Horizontal(id="create-foot"):
+                yield Static("tab next field · ctrl+s create · esc cancel", id="create-keys")
+                with Horizontal(id="create-buttons"):
+                    yield Button("Create", id="create", variant="primary", compact=True)
+                    yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#field-persona").focus()
@@ -226,7 +253,10 @@ class CreateUserScreen(ModalScreen[str | None]):
             self.query_one(f"#row-{f.key}").set_class(bool(text), "-error")
             self.query_one(f"#error-{f.key}", Static).update(f"⚠ {text}" if text else "")
         general = [m for k, m in problems.items() if k not in {f.key for f in FIELDS}]
-        self.query_one("#create-message", Static).update("\n".join(filter(None, [message, *general])))
+        text = "\n".join(filter(None, [message, *general]))
+        box = self.query_one("#create-message", Static)
+        box.update(text)
+        box.set_class(not text, "-empty")
 
     # -- actions ---------------------------------------------------------------------------
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -254,7 +284,12 @@ class CreateUserScreen(ModalScreen[str | None]):
         body = build_body(values)
         who = f"{values['given'].strip()} {values['family'].strip()} <{values['email'].strip()}>"
         question = f"Create {who} as {values['persona']} in {self.env_name or 'this environment'}?"
-        if not await self.app.push_screen_wait(ConfirmScreen(question, title="Create user", yes="Create", no="Back")):
+        same = await self._users_with_email(values["email"].strip())
+        warning = duplicate_warning(same)
+        if warning:
+            question = f"⚠ {warning}\n\n{question}"
+        if not await self.app.push_screen_wait(ConfirmScreen(question, title="Create user", yes="Create", no="Back",
+                                                             danger=bool(same))):
             return
         self.sending = True
         try:
@@ -272,6 +307,23 @@ class CreateUserScreen(ModalScreen[str | None]):
         self._audit(new_id or None, body, "ok")
         self.notify(f"Created {who}" + (f": {new_id}" if new_id else ""), title="New user")
         self.dismiss(new_id or None)
+
+    async def _users_with_email(self, email: str) -> list[UserRow] | None:
+        """Users (active or not) that already have ``email``, through the list API's
+        ``emails`` filter; None when the lookup failed (the create still may go)."""
+        tmc_id = getattr(self.env, "tmc_id", None)
+        company_id = None if tmc_id else getattr(self.env, "company_id", None)
+        if not email or not (tmc_id or company_id):
+            return []
+        body: dict[str, Any] = {"tmcId": {"id": tmc_id}} if tmc_id else {"companyId": {"id": company_id}}
+        body.update(userStatusFilter="ALL", pagination={"offset": 0, "limit": 10}, filters=[{"emails": [email]}])
+        try:
+            answer = await self.backend.list_users(body)
+        except Exception as exc:  # noqa: BLE001 - a failed lookup never stops the create
+            text = safe_error_text(exc) if isinstance(exc, SpotnanaError) else type(exc).__name__
+            log.warning("duplicate-email lookup failed: %s", text)
+            return None
+        return [UserRow.from_detail(u) for u in answer.get("users") or [] if isinstance(u, dict)]
 
     def _server_problems(self, exc: ApiError) -> dict[str, str]:
         out: dict[str, str] = {}
