@@ -267,8 +267,26 @@ class CreateUserScreen(ModalScreen[str | None]):
             self.action_cancel()
 
     def action_cancel(self) -> None:
-        if not self.sending:
+        """Esc: out of the field first; then close, asking first when something was typed."""
+        if self.sending:
+            return
+        if isinstance(self.focused, (Input, Select)):
+            self.set_focus(None)
+            return
+        if not self._typed():
             self.dismiss(None)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Close the form and drop what you typed?", title="New user",
+                                           yes="Drop", no="Stay", danger=True), answer)
+
+    def _typed(self) -> bool:
+        """Anything in the form beyond its defaults."""
+        return any(v.strip() != (self.defaults.get(k) or "").strip() for k, v in self.values().items())
 
     def action_create(self) -> None:
         if not self.sending:

@@ -82,9 +82,10 @@ class FiltersScreen(ModalScreen[UserQuery | None]):
                     )
                 for attr, label in _ID_LABELS.items():
                     yield Label(label)
-                    yield Input(",".join(getattr(q, attr)), placeholder="id, id, …", id=f"f-{attr}", compact=True)
+                    yield Input(",".join(getattr(q, attr)), placeholder="id, id, …", id=f"f-{attr}", compact=True,
+                                select_on_focus=False)
                 yield Label("Text")
-                yield Input(q.text, placeholder="name, email, …", id="f-text", compact=True)
+                yield Input(q.text, placeholder="name, email, …", id="f-text", compact=True, select_on_focus=False)
             with Horizontal(id="filters-buttons"):
                 yield Button("Apply", id="filters-apply", variant="primary", compact=True)
                 yield Button("Cancel", id="filters-cancel", compact=True)

@@ -6,6 +6,8 @@ saves the tab (validate -> diff -> confirm -> merge with the server's copy -> PU
 ``e`` edits it as JSON in $VISUAL / $EDITOR. ``1``-``9`` and ``[`` / ``]`` change tabs when
 the focus is not in a text field; leaving a tab or the screen with unsaved changes asks first.
 ``D`` / ``A`` deactivate / activate the user (each behind a confirm, audited).
+Esc in a field takes the focus to the tab bar; Esc there leaves the profile (asking first when
+there are edits). Tab from the tab bar goes into the form's first field.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input, TabbedContent, TabPane, TextArea
+from textual import events
+from textual.widgets import Input, Select, Switch, TabbedContent, TabPane, Tabs, TextArea
 
 from tui.api.errors import SpotnanaError
 from tui.domain.audit import AuditLog
@@ -36,6 +39,10 @@ from tui.ui.widgets.profile_section import Reveal, SectionPane
 from tui.ui.widgets.tab_labels import fit_tab_labels
 
 __all__ = ["ProfileScreen"]
+
+
+_FIELDS = (Input, TextArea, Select, Switch)
+"""What Tab from the tab bar looks for first (a group's title is not a field)."""
 
 
 def _is_text_field(widget: Any) -> bool:
@@ -61,7 +68,8 @@ class ProfileScreen(Screen):
         Binding("r,f5", "reload", "Reload", id="profile.reload"),
         Binding("D", "deactivate", "Deactivate", id="profile.deactivate"),
         Binding("A", "activate", "Activate", id="profile.activate"),
-        Binding("escape", "back", "Back", id="profile.back"),
+        Binding("escape", "back", "Back", tooltip="Leave the field first; from the tab bar, the profile",
+                id="profile.back"),
         *[Binding(str(i), f"tab({i})", f"Tab {i}", show=False, id=f"profile.tab_{i}") for i in range(1, 10)],
     ]
 
@@ -272,7 +280,32 @@ class ProfileScreen(Screen):
         else:
             pane.load()
 
+    def on_key(self, event: events.Key) -> None:
+        """Tab from the tab bar goes into the form's first field (not to the form's scroll box)."""
+        if event.key == "tab" and isinstance(self.focused, Tabs):
+            target = self._first_field()
+            if target is not None:
+                event.stop()
+                event.prevent_default()
+                target.focus()
+
+    def _first_field(self) -> Any:
+        pane = self.pane()
+        inside = [w for w in self.focus_chain if pane in w.ancestors]
+        return (next((w for w in inside if isinstance(w, _FIELDS)), None)
+                or next((w for w in inside if not w.is_scrollable), None) or next(iter(inside), None))
+
+    def _leave_field(self) -> bool:
+        """Esc in a field (anything focused inside the tab) first takes the focus to the tab bar."""
+        focused = self.focused
+        if focused is None or isinstance(focused, Tabs) or self.pane() not in focused.ancestors:
+            return False
+        self.query_one(TabbedContent).query_one(Tabs).focus()
+        return True
+
     def action_back(self) -> None:
+        if self._leave_field():
+            return
         dirty = [p for p in self.panes if p.has_changes]
         if not dirty:
             self.app.pop_screen()
