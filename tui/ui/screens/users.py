@@ -41,6 +41,16 @@ async def fetch_page(backend: ProfileBackend, body: dict[str, Any]) -> tuple[lis
     return rows, total if isinstance(total, int) and not isinstance(total, bool) else None
 
 
+def fit_chips(chips: list[str], width: int) -> str:
+    """The chips that fit in ``width`` cells, whole, and "+N more" for the rest."""
+    for n in range(len(chips), 0, -1):
+        more = f"  +{len(chips) - n} more" if n < len(chips) else ""
+        text = "  ".join(chips[:n]) + more
+        if len(text) <= width:
+            return text
+    return f"{len(chips)} filters (f to see them)"
+
+
 class UsersScreen(Screen):
     AUTO_FOCUS = "UserTable"
 
@@ -248,9 +258,14 @@ class UsersScreen(Screen):
         if q.warnings:
             chips.append("⚠ " + q.warnings[0])
         if chips:
-            self.query_one("#chips", Static).update("  ".join(f"[{c}]" for c in chips))
+            box = self.query_one("#chips", Static)
+            width = box.content_region.width or max(self.app.size.width - 2, 20)
+            box.update(fit_chips([f"[{c}]" for c in chips], width), layout=False)
         else:
             self.query_one("#chips", Static).update("type to search · f filters · s sort · ? help")
+
+    def on_resize(self) -> None:
+        self._show_chips()
 
     def on_user_table_highlighted(self, event: UserTable.Highlighted) -> None:
         self._show_counts()

@@ -64,6 +64,21 @@ def _fit(text: str, width: int = SUMMARY_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def fit_summary(parts: list[str], width: int) -> str:
+    """The parts, " · "-joined, that fit in ``width`` cells: a part that does not fit is left
+    out whole (later, shorter ones may still fit); only a first part wider than the row is cut."""
+    shown: list[str] = []
+    used = 0
+    for part in parts:
+        cost = len(part) + (3 if shown else 0)
+        if used + cost <= width:
+            shown.append(part)
+            used += cost
+    if not shown and parts:
+        return _fit(parts[0], width)
+    return " · ".join(shown)
+
+
 class ObjectList(Vertical):
     BINDINGS = [
         Binding("a,insert", "add", "Add", id="list.add"),
@@ -91,6 +106,7 @@ class ObjectList(Vertical):
         self.read_only = read_only or spec.read_only or spec.deprecated
         self._shown_title = ""
         self._shown_error: str | None = None
+        self._shown_width = 0
 
     @property
     def path(self) -> Path:
@@ -133,11 +149,28 @@ class ObjectList(Vertical):
             if self.spec.kind == "union_list":
                 variant = variant_of(self.spec, item)
                 cells.append(variant.label if variant else "?")
-            cells.append(_fit(" · ".join(summarize(self.spec, shown)) or "(empty)"))
+            cells.append(fit_summary(summarize(self.spec, shown), self._summary_width()) or "(empty)")
             table.add_row(*cells, key=str(i))
         if self.items:
             table.move_cursor(row=min(max(row, 0), len(self.items) - 1))
         self.refresh_mark()
+
+    def _summary_width(self) -> int:
+        """Cells for the summary column: the list's width less its border, the mark and kind
+        columns and the table's cell padding (SUMMARY_WIDTH before the first layout)."""
+        width = self.content_region.width
+        if not width:
+            return SUMMARY_WIDTH
+        kind = 0
+        if self.spec.kind == "union_list":
+            kind = max((len(v.label) for v in self.spec.variants), default=8) + 2
+        return max(width - 3 - 2 - kind, 12)
+
+    def on_resize(self) -> None:
+        width = self._summary_width()
+        if width != self._shown_width:
+            self._shown_width = width
+            self.refresh_rows()
 
     def refresh_mark(self) -> None:
         self.set_class(self.host.state.changed(self.rel), "-changed")
