@@ -91,7 +91,7 @@ class ObjectList(Vertical):
     ObjectList > .list-title { height: 1; color: $foreground 80%; }
     ObjectList.-changed > .list-title { color: $warning; text-style: bold; }
     ObjectList.-error > .list-title { color: $error; }
-    ObjectList > DataTable { height: auto; max-height: 8; width: 1fr; background: $surface; }
+    ObjectList > DataTable { height: auto; max-height: 8; width: 1fr; background: $surface; overflow-x: hidden; }
     ObjectList > .list-hint { height: 1; color: $foreground 50%; display: none; }
     ObjectList:focus-within > .list-hint { display: block; }
     ObjectList > .list-error { display: none; color: $error; height: auto; }
@@ -157,14 +157,14 @@ class ObjectList(Vertical):
 
     def _summary_width(self) -> int:
         """Cells for the summary column: the list's width less its border, the mark and kind
-        columns and the table's cell padding (SUMMARY_WIDTH before the first layout)."""
+        columns, the table's cell padding and scrollbar (SUMMARY_WIDTH before the first layout)."""
         width = self.content_region.width
         if not width:
             return SUMMARY_WIDTH
         kind = 0
         if self.spec.kind == "union_list":
             kind = max((len(v.label) for v in self.spec.variants), default=8) + 2
-        return max(width - 3 - 2 - kind, 12)
+        return max(width - 3 - 2 - 2 - kind, 12)  # (and room for a vertical scrollbar)
 
     def on_resize(self) -> None:
         width = self._summary_width()
