@@ -47,8 +47,9 @@ def sandbox_factory() -> Iterator[Callable[..., Sandbox]]:
 @pytest.fixture
 def api(sandbox: Sandbox) -> Iterator[httpx.Client]:
     """An httpx client on the module's sandbox with its bearer token."""
-    with httpx.Client(base_url=sandbox.base_url, timeout=10,
-                      headers={"Authorization": f"Bearer {sandbox.token}"}) as client:
+    with httpx.Client(
+        base_url=sandbox.base_url, timeout=10, headers={"Authorization": f"Bearer {sandbox.token}"}
+    ) as client:
         yield client
 
 
@@ -77,11 +78,14 @@ def conforms(spec: dict) -> Callable[[Any, str], None]:
     def check(instance: Any, schema_name: str) -> None:
         validator = cache.get(schema_name)
         if validator is None:
-            validator = cache[schema_name] = jsonschema_rs.validator_for({
-                "$schema": "https://json-schema.org/draft/2020-12/schema",
-                "$ref": f"#/components/schemas/{schema_name}", "components": components})
-        errors = [f"{'/'.join(map(str, e.instance_path))}: {e.message}"
-                  for e in validator.iter_errors(instance)]
+            validator = cache[schema_name] = jsonschema_rs.validator_for(
+                {
+                    "$schema": "https://json-schema.org/draft/2020-12/schema",
+                    "$ref": f"#/components/schemas/{schema_name}",
+                    "components": components,
+                }
+            )
+        errors = [f"{'/'.join(map(str, e.instance_path))}: {e.message}" for e in validator.iter_errors(instance)]
         assert not errors, f"not a valid {schema_name}:\n" + "\n".join(errors[:10])
 
     return check

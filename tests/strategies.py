@@ -32,7 +32,7 @@ number = st.integers(-(10**6), 10**6) | st.floats(allow_nan=False, allow_infinit
 def from_schema(schemas: dict[str, dict], node: dict, *, depth: int = 0, future: bool = True) -> st.SearchStrategy:
     """A strategy of JSON values valid for ``node`` (plus, with ``future``, newer-server extras)."""
     if "$ref" in node:
-        name = node["$ref"][len(REF):]
+        name = node["$ref"][len(REF) :]
         return st.deferred(lambda: from_schema(schemas, schemas[name], depth=depth + 1, future=future))
     if "oneOf" in node and "properties" not in node:
         return st.one_of(*[from_schema(schemas, alt, depth=depth, future=future) for alt in node["oneOf"]])

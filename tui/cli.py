@@ -42,10 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    p.add_argument("--demo", action="store_true",
-                   help="start an in-process sandbox on a free loopback port and connect to it")
-    p.add_argument("--demo-users", type=int, default=2000, metavar="N",
-                   help="users in the --demo sandbox (default 2000)")
+    p.add_argument(
+        "--demo", action="store_true", help="start an in-process sandbox on a free loopback port and connect to it"
+    )
+    p.add_argument(
+        "--demo-users", type=int, default=2000, metavar="N", help="users in the --demo sandbox (default 2000)"
+    )
     p.add_argument("--demo-seed", type=int, default=42, metavar="S", help="seed of the --demo sandbox (default 42)")
     p.add_argument("--env", metavar="NAME", help="named environment from the config file")
     p.add_argument("--base-url", metavar="URL", help="Users API base URL (overrides the environment's)")
@@ -55,13 +57,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--theme", metavar="NAME", help="theme name (bundled or from the user themes folder)")
     p.add_argument("--config", metavar="FILE", help="config file to use instead of the default one")
     p.add_argument("--page-size", type=int, metavar="N", help="users fetched per page (default 100)")
-    p.add_argument("--insecure", action="store_true",
-                   help="allow a plain http:// base URL to a host other than loopback")
+    p.add_argument(
+        "--insecure", action="store_true", help="allow a plain http:// base URL to a host other than loopback"
+    )
 
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    sb = sub.add_parser("sandbox", help="serve the local sandbox of the Users API on 127.0.0.1",
-                        description="Serve a stateful, seeded sandbox of the Users API on 127.0.0.1. "
-                                    "Prints base_url, token, tmc_id and company_ids, one 'key: value' a line.")
+    sb = sub.add_parser(
+        "sandbox",
+        help="serve the local sandbox of the Users API on 127.0.0.1",
+        description="Serve a stateful, seeded sandbox of the Users API on 127.0.0.1. "
+        "Prints base_url, token, tmc_id and company_ids, one 'key: value' a line.",
+    )
     sb.add_argument("--port", type=int, default=0, help="port (default: a free one)")
     sb.add_argument("--users", type=int, default=1000, metavar="N", help="generated users (default 1000)")
     sb.add_argument("--seed", type=int, default=42, metavar="S", help="seed: the same seed gives the same data")
@@ -69,14 +75,22 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--token", default="sandbox-token", metavar="T", help="bearer token it accepts")
     sb.add_argument("--latency-ms", type=int, default=0, metavar="MS", help="added to every answer")
     sb.add_argument("--error-rate", type=float, default=0.0, metavar="R", help="share of answers that are 500s (0..1)")
-    sb.add_argument("--rate-limit", type=float, default=None, metavar="RPS",
-                    help="requests a second before answering 429 with Retry-After")
+    sb.add_argument(
+        "--rate-limit",
+        type=float,
+        default=None,
+        metavar="RPS",
+        help="requests a second before answering 429 with Retry-After",
+    )
 
     cfg = sub.add_parser("config", help="the config file", description="Show where the config file is, or print it.")
     cfg.add_argument("action", choices=["path", "show"], help="path: print its location; show: print it")
 
-    au = sub.add_parser("audit", help="print the audit log of writes",
-                        description="Print the audit log: every write attempted or done, PII masked.")
+    au = sub.add_parser(
+        "audit",
+        help="print the audit log of writes",
+        description="Print the audit log: every write attempted or done, PII masked.",
+    )
     au.add_argument("--tail", type=int, metavar="N", help="only the last N entries")
     au.add_argument("--json", action="store_true", help="print the raw JSON lines")
     return p
@@ -107,9 +121,16 @@ def _sandbox(args: argparse.Namespace) -> int:
 
     if not 0 <= args.error_rate <= 1:
         raise ValueError("--error-rate must be between 0 and 1")
-    cfg = SandboxConfig(users=args.users, seed=args.seed, port=args.port, token=args.token,
-                        state_file=args.state, latency_ms=args.latency_ms, error_rate=args.error_rate,
-                        rate_limit=args.rate_limit)
+    cfg = SandboxConfig(
+        users=args.users,
+        seed=args.seed,
+        port=args.port,
+        token=args.token,
+        state_file=args.state,
+        latency_ms=args.latency_ms,
+        error_rate=args.error_rate,
+        rate_limit=args.rate_limit,
+    )
     serve_forever(cfg, out=sys.stdout)
     return 0
 
@@ -135,7 +156,7 @@ def _audit(args: argparse.Namespace) -> int:
     settings = load_settings(args.config, create=False)
     entries = AuditLog(settings.paths.audit_file).history()  # an attempt folded into its outcome
     if args.tail:
-        entries = entries[-args.tail:]
+        entries = entries[-args.tail :]
     if not entries:
         print(f"no writes recorded yet ({settings.paths.audit_file})", file=sys.stderr)
     for entry in entries:
@@ -147,8 +168,12 @@ def _app(args: argparse.Namespace) -> int:
     from tui.config import load_settings
 
     overrides = {
-        "env": args.env, "base_url": args.base_url, "tmc_id": args.tmc_id, "company_id": args.company_id,
-        "theme": args.theme, "page_size": args.page_size,
+        "env": args.env,
+        "base_url": args.base_url,
+        "tmc_id": args.tmc_id,
+        "company_id": args.company_id,
+        "theme": args.theme,
+        "page_size": args.page_size,
     }
     if args.demo:
         return _run_demo(args, load_settings(args.config, {"theme": args.theme, "page_size": args.page_size}))
@@ -181,6 +206,7 @@ def _run_demo(args: argparse.Namespace, settings) -> int:
     from tui.ui.run import run_app
 
     with start_sandbox(SandboxConfig(users=args.demo_users, seed=args.demo_seed)) as sb:
-        env = Environment(name="demo", base_url=sb.base_url, tmc_id=sb.tmc_id, auth="none",
-                          label="demo sandbox", token=sb.token)
+        env = Environment(
+            name="demo", base_url=sb.base_url, tmc_id=sb.tmc_id, auth="none", label="demo sandbox", token=sb.token
+        )
         return run_app(settings, env)

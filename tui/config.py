@@ -141,7 +141,7 @@ class Environment:
             token = environ.get(self.token_env, "").strip()
             if not token:
                 raise CredentialsError(
-                    f"environment {self.name!r}: no token in ${self.token_env} (set it, or use auth = \"keyring\")"
+                    f'environment {self.name!r}: no token in ${self.token_env} (set it, or use auth = "keyring")'
                 )
             return Credentials("token", token=token, source=f"${self.token_env}")
         if self.auth == "keyring":
@@ -151,11 +151,11 @@ class Environment:
 
                 token = keyring.get_password(self.keyring_service, user)
             except Exception as exc:  # no backend, locked keyring ...
-                raise CredentialsError(f"environment {self.name!r}: keyring unavailable ({type(exc).__name__})") from None
-            if not token:
                 raise CredentialsError(
-                    f"environment {self.name!r}: no keyring entry {self.keyring_service!r}/{user!r}"
-                )
+                    f"environment {self.name!r}: keyring unavailable ({type(exc).__name__})"
+                ) from None
+            if not token:
+                raise CredentialsError(f"environment {self.name!r}: no keyring entry {self.keyring_service!r}/{user!r}")
             return Credentials("token", token=token, source=f"keyring {self.keyring_service}/{user}")
         if self.auth == "client_credentials":
             cid = environ.get(self.client_id_env, "").strip()
@@ -164,14 +164,19 @@ class Environment:
                 try:
                     import keyring
 
-                    secret = keyring.get_password(self.keyring_service, f"{self.keyring_user or self.name}:client_secret") or ""
+                    secret = (
+                        keyring.get_password(self.keyring_service, f"{self.keyring_user or self.name}:client_secret")
+                        or ""
+                    )
                 except Exception:
                     secret = ""
             if not cid or not secret:
                 raise CredentialsError(
                     f"environment {self.name!r}: set ${self.client_id_env} and ${self.client_secret_env}"
                 )
-            return Credentials("client_credentials", client_id=cid, client_secret=secret, source=f"${self.client_id_env}")
+            return Credentials(
+                "client_credentials", client_id=cid, client_secret=secret, source=f"${self.client_id_env}"
+            )
         raise CredentialsError(f"environment {self.name!r}: unknown auth {self.auth!r}")
 
 
@@ -205,7 +210,7 @@ class Settings:
 
 
 def default_config_text() -> str:
-    return '''# spotnana-tui configuration (TOML).
+    return """# spotnana-tui configuration (TOML).
 # Command-line options and environment variables override what is here:
 #   --env / SPOTNANA_ENV, --base-url / SPOTNANA_BASE_URL, --theme / SPOTNANA_THEME,
 #   SPOTNANA_PAGE_SIZE, SPOTNANA_TMC_ID, SPOTNANA_COMPANY_ID.
@@ -251,7 +256,7 @@ token_env = "SPOTNANA_TOKEN"  # the variable that holds the bearer token
 # Remap any binding by its id ("?" opens the list of ids and keys). Comma-separate several keys.
 # "users.search" = "slash,ctrl+f"
 # "app.quit" = "q"
-'''
+"""
 
 
 _ENV_FIELDS = {
@@ -328,7 +333,12 @@ def load_settings(
     if path is not None:
         config_file = Path(path).expanduser()
         paths = Paths(
-            config_file, config_file.parent, paths.cache_dir, paths.log_dir, config_file.parent / "themes", paths.data_dir
+            config_file,
+            config_file.parent,
+            paths.cache_dir,
+            paths.log_dir,
+            config_file.parent / "themes",
+            paths.data_dir,
         )
     file = paths.config_file
     if not file.exists() and create:
@@ -374,7 +384,10 @@ def load_settings(
     theme = opts.get("theme") or environ.get("SPOTNANA_THEME") or data.get("theme") or DEFAULT_THEME
     page_size = _int(
         opts.get("page_size") or environ.get("SPOTNANA_PAGE_SIZE") or data.get("page_size", 100),
-        "page_size", where, 1, 1000,
+        "page_size",
+        where,
+        1,
+        1000,
     )
     debounce_ms = _int(opts.get("debounce_ms", data.get("debounce_ms", 150)), "debounce_ms", where, 0, 5000)
     status = str(opts.get("default_status") or data.get("default_status") or "all").upper()

@@ -51,8 +51,10 @@ def main() -> None:
     office = sample.office_id
     queries = {
         "first page (ACTIVE, by name)": {},
-        "descending, deep offset 40000": {"sort": {"sortBy": "NAME", "sortOrder": "DESCENDING"},
-                                          "pagination": {"offset": 40_000, "limit": 100}},
+        "descending, deep offset 40000": {
+            "sort": {"sortBy": "NAME", "sortOrder": "DESCENDING"},
+            "pagination": {"offset": 40_000, "limit": 100},
+        },
         "status ALL": {"userStatusFilter": "ALL"},
         "search common 'an'": {"searchText": "an"},
         "search family name": {"searchText": sample.family},
@@ -77,10 +79,13 @@ def main() -> None:
                 t = time.perf_counter()
                 with store.lock:
                     pos = store.index.query(
-                        company=(body.get("companyId") or {}).get("id"), filters=body.get("filters"),
-                        status=body.get("userStatusFilter", "ACTIVE"), search=body.get("searchText", ""),
-                        descending=(body.get("sort") or {}).get("sortOrder") == "DESCENDING")
-                    [store.detail(p) for p in pos[page["offset"]:page["offset"] + page["limit"]]]
+                        company=(body.get("companyId") or {}).get("id"),
+                        filters=body.get("filters"),
+                        status=body.get("userStatusFilter", "ACTIVE"),
+                        search=body.get("searchText", ""),
+                        descending=(body.get("sort") or {}).get("sortOrder") == "DESCENDING",
+                    )
+                    [store.detail(p) for p in pos[page["offset"] : page["offset"] + page["limit"]]]
                 server.append((time.perf_counter() - t) * 1000)
                 store.index._cache.clear()
                 t = time.perf_counter()
@@ -88,16 +93,19 @@ def main() -> None:
                 http.append((time.perf_counter() - t) * 1000)
                 assert resp.status_code == 200, resp.text
             total = resp.json()["pagination"]["totalNumResults"]
-            print(f"{label:34} {total:>8} {statistics.median(server):>10.1f} {pct(server, .95):>7.1f} "
-                  f"{statistics.median(http):>9.1f} {pct(http, .95):>7.1f}")
+            print(
+                f"{label:34} {total:>8} {statistics.median(server):>10.1f} {pct(server, 0.95):>7.1f} "
+                f"{statistics.median(http):>9.1f} {pct(http, 0.95):>7.1f}"
+            )
 
         uid = sample.user_id
         t = time.perf_counter()
         info = client.get(f"/v2/users/{uid}/personal-info").json()
         info["name"] = {**info.get("name", {}), "given": "Benchmarkina"}
         client.put(f"/v2/users/{uid}/personal-info", json=info)
-        found = client.post("/v3/users/list", json={"tmcId": {"id": sb.tmc_id}, "pagination": {},
-                                                    "searchText": "benchmarkina"}).json()
+        found = client.post(
+            "/v3/users/list", json={"tmcId": {"id": sb.tmc_id}, "pagination": {}, "searchText": "benchmarkina"}
+        ).json()
         assert [u["userId"]["id"] for u in found["users"]] == [uid]
         print(f"edit -> GET, PUT, list finds it: {(time.perf_counter() - t) * 1000:.1f} ms")
     print(f"rss_mb_after: {rss_mb():.0f}")

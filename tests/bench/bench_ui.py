@@ -74,7 +74,9 @@ def peak_kb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 """
 
-BARE_MEMORY = PEAK + r"""
+BARE_MEMORY = (
+    PEAK
+    + r"""
 from textual.app import App
 from textual.widgets import DataTable
 class Bare(App):
@@ -91,8 +93,11 @@ class Bare(App):
 Bare().run(headless=True)
 print("PEAK_KB", peak_kb(), flush=True)
 """
+)
 
-APP_MEMORY = PEAK + r"""
+APP_MEMORY = (
+    PEAK
+    + r"""
 import asyncio, json, sys
 cfg = json.loads(sys.argv[1])
 from tui.config import Environment, load_settings
@@ -114,6 +119,7 @@ async def main():
 asyncio.run(main())
 print("PEAK_KB", peak_kb(), flush=True)
 """
+)
 
 
 # Children keep compiled bytecode (in a private folder, not the repo) even when this shell sets
@@ -146,8 +152,32 @@ def _peak_mb(code: str, *args: str) -> float:
 
 # -- search latency (in this process, pilot) ---------------------------------------------------
 
-QUERIES = ["m", "ma", "mar", "mari", "maria", "k", "ke", "ken", "s", "sm", "smi", "smit", "smith",
-           "a", "ah", "ahm", "ahme", "j", "jo", "joh", "john", "l", "li", "lin"]
+QUERIES = [
+    "m",
+    "ma",
+    "mar",
+    "mari",
+    "maria",
+    "k",
+    "ke",
+    "ken",
+    "s",
+    "sm",
+    "smi",
+    "smit",
+    "smith",
+    "a",
+    "ah",
+    "ahm",
+    "ahme",
+    "j",
+    "jo",
+    "joh",
+    "john",
+    "l",
+    "li",
+    "lin",
+]
 
 
 async def _app_latency(cfg: dict, keys: int) -> tuple[list[float], int]:
@@ -198,7 +228,9 @@ async def _bare_latency(keys: int) -> list[float]:
             self.typed = time.monotonic()
             t = self.query_one(DataTable)
             t.clear()
-            t.add_rows([(f"{event.value} {i}", f"u{i}@x.example", f"E{i}", "EMPLOYEE", "HQ", "yes") for i in range(100)])
+            t.add_rows(
+                [(f"{event.value} {i}", f"u{i}@x.example", f"E{i}", "EMPLOYEE", "HQ", "yes") for i in range(100)]
+            )
             self.call_after_refresh(self._mark)
 
         def _mark(self):
@@ -240,8 +272,10 @@ def main() -> int:
         _painted_after(BARE_START), _painted_after(APP_START, arg)  # warm the file cache
         bare = statistics.median(_painted_after(BARE_START) for _ in range(args.runs))
         ours = statistics.median(_painted_after(APP_START, arg) for _ in range(args.runs))
-        print(f"start-up to first page painted: app {ours * 1000:.0f} ms, bare DataTable {bare * 1000:.0f} ms, "
-              f"ratio {ours / bare:.2f}x (target <= 1.3x)")
+        print(
+            f"start-up to first page painted: app {ours * 1000:.0f} ms, bare DataTable {bare * 1000:.0f} ms, "
+            f"ratio {ours / bare:.2f}x (target <= 1.3x)"
+        )
 
         app_runs, bare_runs = [], []
         for _ in range(max(1, args.runs // 2)):
@@ -253,16 +287,20 @@ def main() -> int:
         p95 = statistics.median(_pct(run, 95) for run in beyond)
         b50 = statistics.median(_pct(run, 50) for run in bare_runs)
         b95 = statistics.median(_pct(run, 95) for run in bare_runs)
-        print(f"search keystroke -> repaint beyond the {debounce} ms debounce ({args.users:,} users): "
-              f"p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms (target p95 < 60 ms); "
-              f"bare DataTable refill p50 {b50 * 1000:.1f} ms, p95 {b95 * 1000:.1f} ms; "
-              f"ratio p50 {p50 / b50:.1f}x, p95 {p95 / b95:.1f}x")
+        print(
+            f"search keystroke -> repaint beyond the {debounce} ms debounce ({args.users:,} users): "
+            f"p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms (target p95 < 60 ms); "
+            f"bare DataTable refill p50 {b50 * 1000:.1f} ms, p95 {b95 * 1000:.1f} ms; "
+            f"ratio p50 {p50 / b50:.1f}x, p95 {p95 / b95:.1f}x"
+        )
 
         runs = max(1, args.runs // 2)
         mem = statistics.median(_peak_mb(APP_MEMORY, arg) for _ in range(runs))
         bare_mem = statistics.median(_peak_mb(BARE_MEMORY) for _ in range(runs))
-        print(f"peak memory after scrolling 10,000 users: app {mem:.0f} MB, bare DataTable with 10,000 rows "
-              f"{bare_mem:.0f} MB, ratio {mem / bare_mem:.2f}x (target < 200 MB)")
+        print(
+            f"peak memory after scrolling 10,000 users: app {mem:.0f} MB, bare DataTable with 10,000 rows "
+            f"{bare_mem:.0f} MB, ratio {mem / bare_mem:.2f}x (target < 200 MB)"
+        )
     return 0
 
 

@@ -22,21 +22,29 @@ answering 404 for random ids (404 for unknown ids is tested in tests/sandbox).
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, settings
-
 import schemathesis
+from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
-    content_type_conformance, negative_data_rejection, positive_data_acceptance, response_schema_conformance,
+    content_type_conformance,
+    negative_data_rejection,
+    positive_data_acceptance,
+    response_schema_conformance,
     status_code_conformance,
 )
+
 from tests import specdata
 from tui.sandbox import SandboxConfig, start_sandbox
 
 pytestmark = pytest.mark.contract
 
-POSITIVE_CHECKS = [not_a_server_error, status_code_conformance, positive_data_acceptance,
-                   content_type_conformance, response_schema_conformance]
+POSITIVE_CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    positive_data_acceptance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 NEGATIVE_CHECKS = [not_a_server_error, negative_data_rejection]
 MAX_EXAMPLES = 20  # per operation and mode; the contract tests stay well under a minute on 2 cores
 
@@ -75,8 +83,9 @@ def _negatable(ctx) -> bool:
 def _schema(spec_path, sb, mode: str):
     uid = next(r.user_id for r in map(sb.store.row, range(len(sb.store.index))) if r.is_active)
     schema = schemathesis.openapi.from_path(spec_path)
-    schema.config.update(base_url=sb.base_url, headers={"Authorization": f"Bearer {sb.token}"},
-                         parameters={"path.userId": uid})
+    schema.config.update(
+        base_url=sb.base_url, headers={"Authorization": f"Bearer {sb.token}"}, parameters={"path.userId": uid}
+    )
     schema.config.generation.update(modes=[mode], max_examples=MAX_EXAMPLES, deterministic=True)
     schema.config.phases.coverage.enabled = False  # its boundary-case sweep takes minutes here
     return schema
@@ -97,15 +106,13 @@ negative = schemathesis.pytest.from_fixture("negative_schema").include(func=_neg
 
 
 @positive.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_operation_conforms(case):
     case.call_and_validate(checks=POSITIVE_CHECKS)
 
 
 @negative.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_invalid_requests_are_rejected(case, conforms):
     response = case.call_and_validate(checks=NEGATIVE_CHECKS)
     if 400 <= response.status_code < 500:

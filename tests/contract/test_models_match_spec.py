@@ -82,9 +82,25 @@ def test_models_have_every_property_required_flag_and_enum_of_the_spec() -> None
 
 def test_every_schema_the_issue_names_is_exported() -> None:
     names = [
-        "UserPersonalInfo", "BusinessInfo", "TravelPreferences", "MembershipInfo", "LoyaltyInfo",
-        "NotificationPreferences", "RoleConfig", "RolesConfig", "ExternalIdObject", "UserProfile",
-        "UserCreateRequest", "UserUpdateRequest", "UserDetail", "ListUsersV3Request", "ListUsersV3Response",
-        "ErrorResponse", "OAuthTokenRequest", "OAuthTokenResponse", "IdentityDocument", "RailCard",
+        "UserPersonalInfo",
+        "BusinessInfo",
+        "TravelPreferences",
+        "MembershipInfo",
+        "LoyaltyInfo",
+        "NotificationPreferences",
+        "RoleConfig",
+        "RolesConfig",
+        "ExternalIdObject",
+        "UserProfile",
+        "UserCreateRequest",
+        "UserUpdateRequest",
+        "UserDetail",
+        "ListUsersV3Request",
+        "ListUsersV3Response",
+        "ErrorResponse",
+        "OAuthTokenRequest",
+        "OAuthTokenResponse",
+        "IdentityDocument",
+        "RailCard",
     ]
     assert [n for n in names if not hasattr(m, n)] == []

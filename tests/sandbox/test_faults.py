@@ -15,8 +15,7 @@ def sb(sandbox_factory):
 
 @pytest.fixture
 def client(sb):
-    with httpx.Client(base_url=sb.base_url, timeout=5,
-                      headers={"Authorization": f"Bearer {sb.token}"}) as c:
+    with httpx.Client(base_url=sb.base_url, timeout=5, headers={"Authorization": f"Bearer {sb.token}"}) as c:
         yield c
 
 
@@ -61,8 +60,7 @@ def test_injected_slow_exceeds_client_timeout(sb):
     sb.faults.slow_seconds = 1.0
     sb.faults.inject("slow")
     with pytest.raises(httpx.TimeoutException):
-        httpx.get(f"{sb.base_url}/v2/users/{a_user(sb)}", timeout=0.3,
-                  headers={"Authorization": f"Bearer {sb.token}"})
+        httpx.get(f"{sb.base_url}/v2/users/{a_user(sb)}", timeout=0.3, headers={"Authorization": f"Bearer {sb.token}"})
 
 
 def test_unknown_fault_kind_rejected(sb):
@@ -95,8 +93,7 @@ def test_error_rate_is_seeded_and_live(sb, client):
 
 def test_error_rate_from_config(sandbox_factory):
     sb = sandbox_factory(users=10, error_rate=1.0)
-    resp = httpx.get(f"{sb.base_url}/v2/users/{a_user(sb)}",
-                     headers={"Authorization": f"Bearer {sb.token}"})
+    resp = httpx.get(f"{sb.base_url}/v2/users/{a_user(sb)}", headers={"Authorization": f"Bearer {sb.token}"})
     assert resp.status_code == 500
 
 
@@ -108,8 +105,7 @@ def test_latency(sandbox_factory):
 
 
 def test_admin_faults_endpoint(sb, client):
-    resp = httpx.post(f"{sb.base_url}/_sandbox/faults",
-                      json={"inject": {"kind": 503, "count": 1}, "latency_ms": 0})
+    resp = httpx.post(f"{sb.base_url}/_sandbox/faults", json={"inject": {"kind": 503, "count": 1}, "latency_ms": 0})
     assert resp.status_code == 200 and resp.json()["pending"] == [503]
     assert client.get(f"/v2/users/{a_user(sb)}").status_code == 503
     assert httpx.post(f"{sb.base_url}/_sandbox/faults", json={"inject": {"kind": "nope"}}).status_code == 400
@@ -121,9 +117,11 @@ def test_request_log(sb, client):
     client.get(f"/v2/users/{uid}/personal-info")
     client.put(f"/v2/users/{uid}/external-id", json={"externalId": "X1"})
     client.get("/v2/users/not-a-user")
-    assert sb.requests == [("GET", f"/v2/users/{uid}/personal-info", 200),
-                           ("PUT", f"/v2/users/{uid}/external-id", 200),
-                           ("GET", "/v2/users/not-a-user", 404)]
+    assert sb.requests == [
+        ("GET", f"/v2/users/{uid}/personal-info", 200),
+        ("PUT", f"/v2/users/{uid}/external-id", 200),
+        ("GET", "/v2/users/not-a-user", 404),
+    ]
     logged = httpx.get(f"{sb.base_url}/_sandbox/requests").json()["requests"]
     assert logged == [list(r) for r in sb.requests]
     httpx.delete(f"{sb.base_url}/_sandbox/requests")

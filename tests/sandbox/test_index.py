@@ -12,18 +12,32 @@ FAMILY = ["Smith", "Garcia", "Anders", "Wu", "Nakamura", "Lee"]
 
 def make_rows(n: int, seed: int = 3) -> list[Row]:
     r = random.Random(seed)
-    return [Row(index=i, user_id=f"00000000-0000-4000-8000-{i:012d}", given=r.choice(GIVEN),
-                family=r.choice(FAMILY), email=f"u{i}@{r.choice(['acme', 'globex'])}.example",
-                external_id=f"X-{i:05d}", employee_id=f"E{i}" if i % 3 else "",
-                persona=r.choice(["EMPLOYEE", "GUEST"]), is_active=i % 7 != 0)
-            for i in range(n)]
+    return [
+        Row(
+            index=i,
+            user_id=f"00000000-0000-4000-8000-{i:012d}",
+            given=r.choice(GIVEN),
+            family=r.choice(FAMILY),
+            email=f"u{i}@{r.choice(['acme', 'globex'])}.example",
+            external_id=f"X-{i:05d}",
+            employee_id=f"E{i}" if i % 3 else "",
+            persona=r.choice(["EMPLOYEE", "GUEST"]),
+            is_active=i % 7 != 0,
+        )
+        for i in range(n)
+    ]
 
 
 def brute(rows: list[Row], search: str, status: str = "ALL") -> list[int]:
     def hay(r: Row) -> str:
         return "\x00".join((f"{r.given} {r.family}".strip(), r.email, r.external_id, r.employee_id)).lower()
-    ok = [r for r in rows if all(t in hay(r).replace("\n", " ") for t in search.lower().split())
-          and (status == "ALL" or r.is_active == (status == "ACTIVE"))]
+
+    ok = [
+        r
+        for r in rows
+        if all(t in hay(r).replace("\n", " ") for t in search.lower().split())
+        and (status == "ALL" or r.is_active == (status == "ACTIVE"))
+    ]
     ok.sort(key=lambda r: (sort_name(f"{r.given} {r.family}".strip()), r.index))
     return [r.index for r in ok]
 
@@ -31,8 +45,22 @@ def brute(rows: list[Row], search: str, status: str = "ALL") -> list[int]:
 def test_search_matches_brute_force_for_many_tokens():
     rows = make_rows(800)
     index = UserIndex(rows)
-    for token in ["a", "an", "ana", "anand", "ANDERS", "x-0001", "e1", "globex", "u79@",
-                  "jo john", "zz", "0", "smith acme", "é"]:
+    for token in [
+        "a",
+        "an",
+        "ana",
+        "anand",
+        "ANDERS",
+        "x-0001",
+        "e1",
+        "globex",
+        "u79@",
+        "jo john",
+        "zz",
+        "0",
+        "smith acme",
+        "é",
+    ]:
         for status in ("ALL", "ACTIVE", "INACTIVE"):
             assert index.query(search=token, status=status) == brute(rows, token, status), token
 

@@ -20,10 +20,16 @@ ROLES = ["TRAVEL_ARRANGER", "COMPANY_ADMIN"]
 
 def org_rows(n: int, seed: int = 5) -> list[Row]:
     r = random.Random(seed)
-    return [dataclasses.replace(row, office_id=r.choice(OFFICES), company_id=r.choice(COMPANIES),
-                                tier=r.choice([None, "SEAT1A"]),
-                                roles=tuple(x for x in ROLES if r.random() < 0.2))
-            for row in make_rows(n, seed)]
+    return [
+        dataclasses.replace(
+            row,
+            office_id=r.choice(OFFICES),
+            company_id=r.choice(COMPANIES),
+            tier=r.choice([None, "SEAT1A"]),
+            roles=tuple(x for x in ROLES if r.random() < 0.2),
+        )
+        for row in make_rows(n, seed)
+    ]
 
 
 # Request key -> the row's values for it (independent of the index's own mapping)
@@ -41,19 +47,21 @@ def matches(row: Row, flt: dict) -> bool:
     for key, vals in flt.items():
         if not vals:
             continue
-        want = {v["id"] if isinstance(v, dict) else (v.lower() if key == "emails" else v)
-                for v in vals}
+        want = {v["id"] if isinstance(v, dict) else (v.lower() if key == "emails" else v) for v in vals}
         if not FIELDS[key](row) & want:
             return False
     return True
 
 
 def brute(rows: list[Row], company=None, filters=None, status="ACTIVE", search="") -> list[int]:
-    ok = [r for r in rows
-          if (company is None or r.company_id == company)
-          and (not filters or any(matches(r, f) for f in filters))
-          and (status == "ALL" or r.is_active == (status == "ACTIVE"))
-          and all(t in search_key(r) for t in search.lower().split())]
+    ok = [
+        r
+        for r in rows
+        if (company is None or r.company_id == company)
+        and (not filters or any(matches(r, f) for f in filters))
+        and (status == "ALL" or r.is_active == (status == "ACTIVE"))
+        and all(t in search_key(r) for t in search.lower().split())
+    ]
     ok.sort(key=lambda r: (sort_name(f"{r.given} {r.family}".strip()), r.index))
     return [r.index for r in ok]
 
@@ -98,21 +106,32 @@ def test_cached_filters_match_brute_force_through_edits(monkeypatch, small):
     for step in range(40):
         if step % 5 == 0:  # create
             pos = len(rows)
-            row = Row(index=pos, user_id=f"00000000-0000-4000-8000-9{pos:011d}", given="Ana",
-                      family=rng.choice(["Zed", "Aa", "Mo"]), email=f"new{pos}@acme.example",
-                      persona=rng.choice(["EMPLOYEE", "GUEST"]), office_id=rng.choice(OFFICES),
-                      company_id=rng.choice(COMPANIES), tier=rng.choice([None, "SEAT1A"]),
-                      roles=tuple(x for x in ROLES if rng.random() < 0.3),
-                      is_active=rng.random() < 0.8)
+            row = Row(
+                index=pos,
+                user_id=f"00000000-0000-4000-8000-9{pos:011d}",
+                given="Ana",
+                family=rng.choice(["Zed", "Aa", "Mo"]),
+                email=f"new{pos}@acme.example",
+                persona=rng.choice(["EMPLOYEE", "GUEST"]),
+                office_id=rng.choice(OFFICES),
+                company_id=rng.choice(COMPANIES),
+                tier=rng.choice([None, "SEAT1A"]),
+                roles=tuple(x for x in ROLES if rng.random() < 0.3),
+                is_active=rng.random() < 0.8,
+            )
             assert index.append(row) == pos
             rows.append(row)
         else:  # move office / persona / company, (de)activate, change roles
             pos = rng.randrange(len(rows))
             old = rows[pos]
             new = dataclasses.replace(
-                old, office_id=rng.choice(OFFICES), persona=rng.choice(["EMPLOYEE", "GUEST"]),
+                old,
+                office_id=rng.choice(OFFICES),
+                persona=rng.choice(["EMPLOYEE", "GUEST"]),
                 company_id=rng.choice(COMPANIES) if step % 3 == 0 else old.company_id,
-                is_active=rng.random() < 0.6, roles=tuple(x for x in ROLES if rng.random() < 0.3))
+                is_active=rng.random() < 0.6,
+                roles=tuple(x for x in ROLES if rng.random() < 0.3),
+            )
             index.update(pos, old, new)
             rows[pos] = new
         check(index, rows)

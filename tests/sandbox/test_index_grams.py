@@ -10,16 +10,40 @@ from tests.sandbox.test_index import make_rows
 from tui.sandbox.index import Row, UserIndex, search_key, sort_name
 from tui.sandbox.index_grams import GramSnapshot, bits_to_flags, flags_to_bits
 
-TOKENS = ["a", "an", "na", "ana", "smith", "e", "@", "x-0", "0", "00", "globex", "é", "jo",
-          "an smith", "a e", "li lee", "zz", "u1", "ch", "\x00"]
+TOKENS = [
+    "a",
+    "an",
+    "na",
+    "ana",
+    "smith",
+    "e",
+    "@",
+    "x-0",
+    "0",
+    "00",
+    "globex",
+    "é",
+    "jo",
+    "an smith",
+    "a e",
+    "li lee",
+    "zz",
+    "u1",
+    "ch",
+    "\x00",
+]
 
 
-def brute(rows: list[Row], search: str = "", status: str = "ALL", persona: str | None = None,
-          descending: bool = False) -> list[int]:
-    ok = [r for r in rows
-          if all(t in search_key(r) for t in search.lower().split())
-          and (status == "ALL" or r.is_active == (status == "ACTIVE"))
-          and (persona is None or r.persona == persona)]
+def brute(
+    rows: list[Row], search: str = "", status: str = "ALL", persona: str | None = None, descending: bool = False
+) -> list[int]:
+    ok = [
+        r
+        for r in rows
+        if all(t in search_key(r) for t in search.lower().split())
+        and (status == "ALL" or r.is_active == (status == "ACTIVE"))
+        and (persona is None or r.persona == persona)
+    ]
     ok.sort(key=lambda r: (sort_name(f"{r.given} {r.family}".strip()), r.index))
     out = [r.index for r in ok]
     return out[::-1] if descending else out
@@ -29,8 +53,9 @@ def check_all(index: UserIndex, rows: list[Row]) -> None:
     for token in TOKENS:
         for status in ("ALL", "ACTIVE", "INACTIVE"):
             assert index.query(search=token, status=status) == brute(rows, token, status), token
-        assert (index.query(search=token, status="ACTIVE", descending=True)
-                == brute(rows, token, "ACTIVE", descending=True)), token
+        assert index.query(search=token, status="ACTIVE", descending=True) == brute(
+            rows, token, "ACTIVE", descending=True
+        ), token
         got = index.query(search=token, status="ALL", filters=[{"personas": ["EMPLOYEE"]}])
         assert got == brute(rows, token, "ALL", persona="EMPLOYEE"), token
 
@@ -62,19 +87,27 @@ def test_queries_match_brute_force_through_edits_appends_and_rebuild():
     for step in range(60):
         if step % 4 == 0:  # create
             pos = len(rows)
-            row = Row(index=pos, user_id=f"00000000-0000-4000-8000-9{pos:011d}",
-                      given=rng.choice(names), family=rng.choice(names),
-                      email=f"new{pos}@zed.example", persona=rng.choice(["EMPLOYEE", "GUEST"]),
-                      is_active=rng.random() < 0.7)
+            row = Row(
+                index=pos,
+                user_id=f"00000000-0000-4000-8000-9{pos:011d}",
+                given=rng.choice(names),
+                family=rng.choice(names),
+                email=f"new{pos}@zed.example",
+                persona=rng.choice(["EMPLOYEE", "GUEST"]),
+                is_active=rng.random() < 0.7,
+            )
             assert index.append(row) == pos
             rows.append(row)
         else:  # edit name, email, status or persona
             pos = rng.randrange(len(rows))
             old = rows[pos]
-            new = dataclasses.replace(old, given=rng.choice(names + [old.given]),
-                                      email=rng.choice([old.email, f"edit{step}@acme.example"]),
-                                      is_active=rng.random() < 0.8,
-                                      persona=rng.choice(["EMPLOYEE", "GUEST"]))
+            new = dataclasses.replace(
+                old,
+                given=rng.choice(names + [old.given]),
+                email=rng.choice([old.email, f"edit{step}@acme.example"]),
+                is_active=rng.random() < 0.8,
+                persona=rng.choice(["EMPLOYEE", "GUEST"]),
+            )
             index.update(pos, old, new)
             rows[pos] = new
         if step % 10 == 9:
@@ -104,8 +137,10 @@ def test_names_sort_casefolded_without_accents():
     assert sort_name("Céline Dion") == "celine dion"
     assert sort_name("ÉVA") == "eva"
     assert sort_name("Straße") == "strasse"
-    rows = [Row(index=i, user_id=f"u{i}", given=g, family="X")
-            for i, g in enumerate(["Cynthia", "Céline", "celia", "Zoe", "Émile"])]
+    rows = [
+        Row(index=i, user_id=f"u{i}", given=g, family="X")
+        for i, g in enumerate(["Cynthia", "Céline", "celia", "Zoe", "Émile"])
+    ]
     index = UserIndex(rows)
     got = [rows[p].given for p in index.query(status="ALL")]
     assert got == ["celia", "Céline", "Cynthia", "Émile", "Zoe"]

@@ -69,8 +69,11 @@ def a_value(sb, key: str) -> str:
                 if v:
                     counts[v] = counts.get(v, 0) + 1
     assert counts, f"the seed gives no active user a {key}"
-    return max(counts, key=lambda v: (counts[v], v)) if key not in ("userIds", "emails", "externalIds") \
+    return (
+        max(counts, key=lambda v: (counts[v], v))
+        if key not in ("userIds", "emails", "externalIds")
         else sorted(counts)[len(counts) // 2]
+    )
 
 
 def test_default_lists_active_users_sorted_by_name(api, sandbox, conforms):
@@ -80,8 +83,10 @@ def test_default_lists_active_users_sorted_by_name(api, sandbox, conforms):
     got = [u["userId"]["id"] for u in resp.json()["users"]]
     assert got == oracle(sandbox, lambda r: True)
     assert all(u["isActive"] for u in resp.json()["users"])
-    names = [f'{u["personalDetail"]["name"]["given"]} {u["personalDetail"]["name"]["family1"]}'.lower()
-             for u in resp.json()["users"]]
+    names = [
+        f"{u['personalDetail']['name']['given']} {u['personalDetail']['name']['family1']}".lower()
+        for u in resp.json()["users"]
+    ]
     assert names == sorted(names, key=sort_name)
 
 
@@ -114,8 +119,9 @@ def test_search_text_case_insensitive(api, sandbox, attr):
     got = ids(api, sandbox, searchText=needle.swapcase())
     assert target.user_id in got
     n = needle.lower()
-    assert got == oracle(sandbox, lambda r: any(
-        n in (v or "").lower() for v in (name_of(r), r.email, r.external_id, r.employee_id)))
+    assert got == oracle(
+        sandbox, lambda r: any(n in (v or "").lower() for v in (name_of(r), r.email, r.external_id, r.employee_id))
+    )
 
 
 def test_search_full_name_and_no_match(api, sandbox):
@@ -144,8 +150,9 @@ def test_fields_and_inside_filter_or_across_filters(api, sandbox):
     both = ids(api, sandbox, filters=[{"personas": [persona], "tiers": [tier]}])
     assert both == oracle(sandbox, lambda r: r.persona == persona and (r.tier or "BASIC") == tier)
     either = ids(api, sandbox, filters=[{"personas": [persona], "tiers": [tier]}, {"officeIds": [{"id": office}]}])
-    assert either == oracle(sandbox, lambda r: (r.persona == persona and (r.tier or "BASIC") == tier)
-                            or r.office_id == office)
+    assert either == oracle(
+        sandbox, lambda r: (r.persona == persona and (r.tier or "BASIC") == tier) or r.office_id == office
+    )
     assert set(both) < set(either)
 
 
@@ -154,8 +161,13 @@ def test_filter_and_search_combine(api, sandbox):
     target = next(r for r in rows(sandbox) if r.is_active and r.persona == persona)
     got = ids(api, sandbox, searchText=target.family, filters=[{"personas": [persona]}])
     assert target.user_id in got
-    assert got == oracle(sandbox, lambda r: r.persona == persona and target.family.lower() in
-                         "\x00".join((name_of(r), r.email, r.external_id, r.employee_id)).lower())
+    assert got == oracle(
+        sandbox,
+        lambda r: (
+            r.persona == persona
+            and target.family.lower() in "\x00".join((name_of(r), r.email, r.external_id, r.employee_id)).lower()
+        ),
+    )
 
 
 def test_empty_filter_matches_all(api, sandbox):
@@ -203,13 +215,16 @@ def test_unknown_scope_is_404(api, sandbox):
     assert resp.status_code == 404
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"pagination": {"limit": 0}}, "pagination.limit"),
-    ({"pagination": {"offset": "1"}}, "pagination.offset"),
-    ({"userStatusFilter": "SOMETIMES"}, "userStatusFilter"),
-    ({"sort": {"sortBy": "NAME", "sortOrder": "SIDEWAYS"}}, "sort.sortOrder"),
-    ({"filters": [{"emails": "a@b.c"}]}, "filters[0].emails"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"pagination": {"limit": 0}}, "pagination.limit"),
+        ({"pagination": {"offset": "1"}}, "pagination.offset"),
+        ({"userStatusFilter": "SOMETIMES"}, "userStatusFilter"),
+        ({"sort": {"sortBy": "NAME", "sortOrder": "SIDEWAYS"}}, "sort.sortOrder"),
+        ({"filters": [{"emails": "a@b.c"}]}, "filters[0].emails"),
+    ],
+)
 def test_bad_list_request_names_the_field(api, sandbox, conforms, body, field):
     resp = post(api, sandbox, **body)
     assert resp.status_code == 400
@@ -219,15 +234,17 @@ def test_bad_list_request_names_the_field(api, sandbox, conforms, body, field):
 
 
 def test_list_requires_token(sandbox):
-    resp = httpx.post(f"{sandbox.base_url}/v3/users/list",
-                      json={"tmcId": {"id": sandbox.tmc_id}, "pagination": {}})
+    resp = httpx.post(f"{sandbox.base_url}/v3/users/list", json={"tmcId": {"id": sandbox.tmc_id}, "pagination": {}})
     assert resp.status_code == 401
 
 
 def test_query_users_by_identifier(api, sandbox, conforms):
     target = next(r for r in rows(sandbox) if r.is_active and r.external_id)
-    for params in ({"email": target.email.upper()}, {"externalId": target.external_id},
-                   {"employeeId": target.employee_id}):
+    for params in (
+        {"email": target.email.upper()},
+        {"externalId": target.external_id},
+        {"employeeId": target.employee_id},
+    ):
         resp = api.get("/v2/users", params={"tmcId": sandbox.tmc_id, **params})
         assert resp.status_code == 200
         conforms(resp.json(), "UserSummaryList")
@@ -255,9 +272,14 @@ def test_index_follows_edits(sandbox_factory):
         assert api.put(f"/v2/users/{target.user_id}/business-info", json=business).status_code == 204
         assert ids(api, sb, searchText="zyzzyva@corp") == [target.user_id]
         assert target.user_id not in ids(api, sb, searchText=old)
-        assert ids(api, sb, searchText=old) == oracle(sb, lambda r: all(
-            t in f"{name_of(r)} {r.email} {r.external_id} {r.employee_id} {' '.join(getattr(r, 'other_emails', ()))}".lower()
-            for t in old.lower().split()))
+        assert ids(api, sb, searchText=old) == oracle(
+            sb,
+            lambda r: all(
+                t
+                in f"{name_of(r)} {r.email} {r.external_id} {r.employee_id} {' '.join(getattr(r, 'other_emails', ()))}".lower()
+                for t in old.lower().split()
+            ),
+        )
         assert ids(api, sb)[0] == target.user_id  # re-sorted by the new name
         assert ids(api, sb, sort={"sortBy": "NAME", "sortOrder": "DESCENDING"})[-1] == target.user_id
 
@@ -269,10 +291,16 @@ def test_index_follows_edits(sandbox_factory):
 
         company = sb.company_ids[0]
         legal = sb.store.seeder.companies[0].legal_entities[0]["id"]
-        body = {"persona": "GUEST", "externalId": "NEW-EXT-1",
-                "personalInfo": {"name": {"given": "Newbie", "family1": "Created"}, "email": "newbie@example.com"},
-                "businessInfo": {"organizationRef": {"id": company}, "legalEntityRef": {"id": legal},
-                                 "designation": "Intern"}}
+        body = {
+            "persona": "GUEST",
+            "externalId": "NEW-EXT-1",
+            "personalInfo": {"name": {"given": "Newbie", "family1": "Created"}, "email": "newbie@example.com"},
+            "businessInfo": {
+                "organizationRef": {"id": company},
+                "legalEntityRef": {"id": legal},
+                "designation": "Intern",
+            },
+        }
         created = api.post("/v2/users", json=body)
         assert created.status_code == 201
         new_id = created.json()["id"]

@@ -9,7 +9,7 @@ from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from tui.sandbox.faults import REQUEST_LOG_SIZE, Faults, FaultMiddleware, RequestLog
+from tui.sandbox.faults import REQUEST_LOG_SIZE, FaultMiddleware, Faults, RequestLog
 
 
 def _active_user(sb) -> str:
@@ -27,9 +27,13 @@ def test_log_over_http_is_oldest_first_with_the_path_as_requested(sandbox_factor
         httpx.get(f"{sb.base_url}/v2/users/{uid}")  # no token
         c.get("/v2/nowhere")
         c.get("/_sandbox/faults")  # admin requests are not logged
-    expected = [["GET", f"/v2/users/{uid}/roles", 200], ["PUT", f"/v2/users/{uid}/external-id", 200],
-                ["PUT", f"/v2/users/{uid}/external-id", 400], ["GET", f"/v2/users/{uid}", 401],
-                ["GET", "/v2/nowhere", 404]]
+    expected = [
+        ["GET", f"/v2/users/{uid}/roles", 200],
+        ["PUT", f"/v2/users/{uid}/external-id", 200],
+        ["PUT", f"/v2/users/{uid}/external-id", 400],
+        ["GET", f"/v2/users/{uid}", 401],
+        ["GET", "/v2/nowhere", 404],
+    ]
     got = httpx.get(f"{sb.base_url}/_sandbox/requests")
     assert got.status_code == 200
     assert got.json() == {"requests": expected}

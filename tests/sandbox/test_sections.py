@@ -39,8 +39,7 @@ def test_get_put_get_is_byte_identical(api, uid, conforms, slug):
     first = api.get(f"/v2/users/{uid}/{slug}")
     assert first.status_code == 200
     conforms(first.json(), schema)
-    put = api.put(f"/v2/users/{uid}/{slug}", content=first.content,
-                  headers={"content-type": "application/json"})
+    put = api.put(f"/v2/users/{uid}/{slug}", content=first.content, headers={"content-type": "application/json"})
     assert put.status_code == status, put.text
     second = api.get(f"/v2/users/{uid}/{slug}")
     assert second.content == first.content
@@ -67,17 +66,22 @@ def test_unknown_fields_survive(api, uid):
 def test_put_stores_exactly_what_was_sent(api, uid):
     body = {"preferences": [{"zzUnknownPref": True}], "zz": 1.0}
     assert api.put(f"/v2/users/{uid}/notification-preferences", json=body).status_code == 200
-    assert api.get(f"/v2/users/{uid}/notification-preferences").text == '{"preferences":[{"zzUnknownPref":true}],"zz":1.0}'
+    assert (
+        api.get(f"/v2/users/{uid}/notification-preferences").text == '{"preferences":[{"zzUnknownPref":true}],"zz":1.0}'
+    )
 
 
-@pytest.mark.parametrize("slug, body, field", [
-    ("personal-info", {"name": {"given": 5, "family1": "X"}}, "name.given"),
-    ("personal-info", {"name": {"given": "X"}}, "name.family1"),
-    ("personal-info", {"phoneNumbers": [{"countryCode": "44"}]}, "phoneNumbers[0].countryCode"),
-    ("business-info", {"legalEntityRef": {"id": "not-a-uuid"}}, "organizationRef"),
-    ("external-id", {"externalId": 12}, "externalId"),
-    ("roles", {}, "roles"),
-])
+@pytest.mark.parametrize(
+    "slug, body, field",
+    [
+        ("personal-info", {"name": {"given": 5, "family1": "X"}}, "name.given"),
+        ("personal-info", {"name": {"given": "X"}}, "name.family1"),
+        ("personal-info", {"phoneNumbers": [{"countryCode": "44"}]}, "phoneNumbers[0].countryCode"),
+        ("business-info", {"legalEntityRef": {"id": "not-a-uuid"}}, "organizationRef"),
+        ("external-id", {"externalId": 12}, "externalId"),
+        ("roles", {}, "roles"),
+    ],
+)
 def test_invalid_body_is_400_naming_the_field(api, uid, conforms, slug, body, field):
     before = api.get(f"/v2/users/{uid}/{slug}").content
     resp = api.put(f"/v2/users/{uid}/{slug}", json=body)
@@ -93,18 +97,25 @@ def test_invalid_body_is_400_naming_the_field(api, uid, conforms, slug, body, fi
 
 @pytest.mark.parametrize("raw", [b"{not json", b"", b"[1, 2]", b'{"externalId": NaN}'])
 def test_malformed_body_is_400(api, uid, conforms, raw):
-    resp = api.put(f"/v2/users/{uid}/external-id", content=raw,
-                   headers={"content-type": "application/json"})
+    resp = api.put(f"/v2/users/{uid}/external-id", content=raw, headers={"content-type": "application/json"})
     assert resp.status_code == 400
     conforms(resp.json(), "ErrorResponse")
 
 
-@pytest.mark.parametrize("method, path", [
-    ("GET", "/v2/users/{u}"), ("PUT", "/v2/users/{u}"), ("DELETE", "/v2/users/{u}"),
-    ("POST", "/v2/users/{u}/activate"), ("GET", "/v2/users/{u}/personal-info"),
-    ("PUT", "/v2/users/{u}/roles"), ("GET", "/v2/users/{u}/travel-arrangers"),
-    ("GET", "/v2/users/{u}/favorites"), ("GET", "/v3/users/{u}/rbac-info"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/v2/users/{u}"),
+        ("PUT", "/v2/users/{u}"),
+        ("DELETE", "/v2/users/{u}"),
+        ("POST", "/v2/users/{u}/activate"),
+        ("GET", "/v2/users/{u}/personal-info"),
+        ("PUT", "/v2/users/{u}/roles"),
+        ("GET", "/v2/users/{u}/travel-arrangers"),
+        ("GET", "/v2/users/{u}/favorites"),
+        ("GET", "/v3/users/{u}/rbac-info"),
+    ],
+)
 def test_unknown_user_is_404(api, conforms, method, path):
     body = {"roles": []} if method == "PUT" else None
     resp = api.request(method, path.format(u=NOBODY), json=body)
@@ -114,14 +125,25 @@ def test_unknown_user_is_404(api, conforms, method, path):
 
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic x"}])
-@pytest.mark.parametrize("method, path", [
-    ("GET", "/v2/users/{u}"), ("GET", "/v2/users/{u}/personal-info"), ("PUT", "/v2/users/{u}/roles"),
-    ("DELETE", "/v2/users/{u}"), ("GET", "/v2/users"), ("POST", "/v2/users"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/v2/users/{u}"),
+        ("GET", "/v2/users/{u}/personal-info"),
+        ("PUT", "/v2/users/{u}/roles"),
+        ("DELETE", "/v2/users/{u}"),
+        ("GET", "/v2/users"),
+        ("POST", "/v2/users"),
+    ],
+)
 def test_missing_or_wrong_token_is_401(sandbox, uid, conforms, headers, method, path):
     before = len([r for r in sandbox.requests if r[0] != "GET"])
-    resp = httpx.request(method, sandbox.base_url + path.format(u=uid), headers=headers,
-                         json={"roles": []} if method in ("PUT", "POST") else None)
+    resp = httpx.request(
+        method,
+        sandbox.base_url + path.format(u=uid),
+        headers=headers,
+        json={"roles": []} if method in ("PUT", "POST") else None,
+    )
     assert resp.status_code == 401
     conforms(resp.json(), "ErrorResponse")
     assert sandbox.store.is_active(uid)
@@ -151,9 +173,11 @@ def test_delete_deactivates_and_activate_restores(api, uid):
 def test_create_user(api, sandbox, conforms):
     company = sandbox.store.seeder.companies[0]
     body: dict[str, Any] = {
-        "persona": "EMPLOYEE", "tier": "SEAT1A", "externalId": "CREATED-42", "zzTopLevel": "kept",
-        "personalInfo": {"name": {"given": "Cora", "family1": "Created"}, "email": "cora@example.com",
-                         "zzInner": 1},
+        "persona": "EMPLOYEE",
+        "tier": "SEAT1A",
+        "externalId": "CREATED-42",
+        "zzTopLevel": "kept",
+        "personalInfo": {"name": {"given": "Cora", "family1": "Created"}, "email": "cora@example.com", "zzInner": 1},
         "businessInfo": {"organizationRef": {"id": company.id}, "legalEntityRef": company.legal_entities[0]},
         "roles": [{"roleType": "COMPANY_ADMIN"}],
     }
@@ -182,8 +206,12 @@ def test_create_requires_persona(api, conforms):
 
 def test_full_update(api, uid):
     profile = api.get(f"/v2/users/{uid}").json()
-    body = {"persona": profile["persona"], "businessInfo": profile["businessInfo"],
-            "externalId": "FULL-UPDATE-1", "zzNew": [1]}
+    body = {
+        "persona": profile["persona"],
+        "businessInfo": profile["businessInfo"],
+        "externalId": "FULL-UPDATE-1",
+        "zzNew": [1],
+    }
     body["businessInfo"] = {**body["businessInfo"], "designation": "Full Updater"}
     assert api.put(f"/v2/users/{uid}", json=body).status_code == 200
     after = api.get(f"/v2/users/{uid}").json()
@@ -216,7 +244,9 @@ def test_favorites(api, uid, conforms):
     listed = api.get(base).json()
     conforms(listed, "ListFavoritesResponse")
     assert [f["favorite"]["displayName"] for f in listed["favorites"]] == ["Grand Hotel", "SFO"]
-    assert [f["favorite"]["type"] for f in api.get(base, params={"types": "AIRPORT"}).json()["favorites"]] == ["AIRPORT"]
+    assert [f["favorite"]["type"] for f in api.get(base, params={"types": "AIRPORT"}).json()["favorites"]] == [
+        "AIRPORT"
+    ]
     assert len(api.get(base, params={"query": "grand"}).json()["favorites"]) == 1
     fav = a.json()["favorite"]["favoriteId"]
     assert api.delete(f"{base}/{fav}").status_code == 200

@@ -14,19 +14,51 @@ from tui.sandbox.seed import LOCALE_OF, Seeder
 from tui.sandbox.seed_travel import ENUMS
 
 SECTION_SCHEMAS = {
-    "personalInfo": "UserPersonalInfo", "businessInfo": "BusinessInfo", "travelPreferences": "TravelPreferences",
-    "membershipInfo": "MembershipInfo", "notificationPreferences": "NotificationPreferences",
-    "roles": "RolesConfig", "travelArrangers": "UserTravelArrangers", "applicablePolicies": "UserApplicablePolicies",
-    "createdAt": "DateTimeLocal", "lastUpdatedAt": "DateTimeLocal", "contractingTmcRef": "Reference",
-    "bookingTmcRef": "Reference", "stealthMode": "StealthMode", "relativeOf": "RelativeOf",
+    "personalInfo": "UserPersonalInfo",
+    "businessInfo": "BusinessInfo",
+    "travelPreferences": "TravelPreferences",
+    "membershipInfo": "MembershipInfo",
+    "notificationPreferences": "NotificationPreferences",
+    "roles": "RolesConfig",
+    "travelArrangers": "UserTravelArrangers",
+    "applicablePolicies": "UserApplicablePolicies",
+    "createdAt": "DateTimeLocal",
+    "lastUpdatedAt": "DateTimeLocal",
+    "contractingTmcRef": "Reference",
+    "bookingTmcRef": "Reference",
+    "stealthMode": "StealthMode",
+    "relativeOf": "RelativeOf",
     "adhocUserInfo": "AdhocUserInfo",
 }
 SCALARS = {"userId", "persona", "tier", "isActive", "externalId"}
-PROFILE_KEYS = {"id", "personalInfo", "businessInfo", "persona", "isActive", "tier", "stealthMode", "relativeOf",
-                "travelPreferences", "membershipInfo", "notificationPreferences", "travelArrangers",
-                "adhocUserInfo", "externalId", "contractingTmcRef", "bookingTmcRef"}
-UPDATE_KEYS = {"personalInfo", "businessInfo", "persona", "tier", "travelPreferences", "membershipInfo",
-               "notificationPreferences", "externalId"}
+PROFILE_KEYS = {
+    "id",
+    "personalInfo",
+    "businessInfo",
+    "persona",
+    "isActive",
+    "tier",
+    "stealthMode",
+    "relativeOf",
+    "travelPreferences",
+    "membershipInfo",
+    "notificationPreferences",
+    "travelArrangers",
+    "adhocUserInfo",
+    "externalId",
+    "contractingTmcRef",
+    "bookingTmcRef",
+}
+UPDATE_KEYS = {
+    "personalInfo",
+    "businessInfo",
+    "persona",
+    "tier",
+    "travelPreferences",
+    "membershipInfo",
+    "notificationPreferences",
+    "externalId",
+}
 
 
 @cache
@@ -55,7 +87,7 @@ def test_same_seed_same_data():
     for i in (0, 1, 57, 200, 399):
         assert a.summary(i) == b.summary(i)
         assert a.profile(i) == b.profile(i)
-        assert a.profile(i) == a.profile(i)   # no hidden state between calls
+        assert a.profile(i) == a.profile(i)  # no hidden state between calls
 
 
 def test_different_seeds_differ():
@@ -80,7 +112,7 @@ def test_out_of_range_and_tiny_sandboxes():
     with pytest.raises(IndexError):
         s.summary(-1)
     assert sum(c.size for c in s.companies) == 10
-    for i in range(10):   # tiny companies still give consistent profiles
+    for i in range(10):  # tiny companies still give consistent profiles
         assert s.profile(i)["userId"] == s.summary(i).user_id
     assert Seeder(3, 0).companies and sum(c.size for c in Seeder(3, 0).companies) == 0
 
@@ -92,7 +124,11 @@ def test_summary_and_profile_agree():
         row, p = sd.summary(i), profile(7, 500, i)
         assert row.index == i and p["userId"] == row.user_id
         assert (p["persona"], p["tier"], p["isActive"], p["externalId"]) == (
-            row.persona, row.tier, row.is_active, row.external_id)
+            row.persona,
+            row.tier,
+            row.is_active,
+            row.external_id,
+        )
         pi, bi = p["personalInfo"], p["businessInfo"]
         assert (pi["name"]["given"], pi["name"]["family1"], pi["email"]) == (row.given, row.family, row.email)
         assert bi["organizationRef"] == {"id": row.company_id, "name": row.organization_name}
@@ -125,7 +161,7 @@ def test_managers_belong_to_the_same_company_and_form_a_tree():
         managed += 1
         boss = sd.summary(row.manager_index)
         assert boss.company_id == row.company_id
-        assert row.manager_index < i                 # no cycles
+        assert row.manager_index < i  # no cycles
         assert boss.persona == "EMPLOYEE" and boss.is_active
     assert managed > sd.n_users * 0.6
     ceos = [sd.summary(c.first_index) for c in sd.companies if c.size]
@@ -153,14 +189,20 @@ def test_travel_arrangers_match_arranger_roles():
 def _validator_for(name: str):
     jsonschema_rs = pytest.importorskip("jsonschema_rs")
     return jsonschema_rs.validator_for(
-        {"$schema": "https://json-schema.org/draft/2020-12/schema", "$ref": f"#/components/schemas/{name}",
-         "components": {"schemas": specdata.load()["components"]["schemas"]}},
-        validate_formats=True)
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$ref": f"#/components/schemas/{name}",
+            "components": {"schemas": specdata.load()["components"]["schemas"]},
+        },
+        validate_formats=True,
+    )
 
 
 def _errors(name: str, payload) -> list[str]:
-    return [f"{name} /{'/'.join(map(str, e.instance_path))}: {e.message[:200]}"
-            for e in _validator_for(name).iter_errors(payload)]
+    return [
+        f"{name} /{'/'.join(map(str, e.instance_path))}: {e.message[:200]}"
+        for e in _validator_for(name).iter_errors(payload)
+    ]
 
 
 @pytest.mark.parametrize("seed", [7, 1234])
@@ -231,14 +273,16 @@ def test_variety_in_500_users():
     assert {r.tier for r in rows} == {"BASIC", "SEAT1A"}
     assert 0.04 <= sum(not r.is_active for r in rows) / n <= 0.14
     assert Counter(r.persona for r in rows)["EMPLOYEE"] / n > 0.75
-    assert 0.02 < sum(bool(r.roles) for r in rows) / n < 0.25       # most users hold no role
-    assert {"TRAVEL_ARRANGER", "COMPANY_ADMIN", "COMPANY_REPORT_ADMIN",
-            "COMPANY_TRAVEL_ARRANGER"} <= {x for r in rows for x in r.roles}
+    assert 0.02 < sum(bool(r.roles) for r in rows) / n < 0.25  # most users hold no role
+    assert {"TRAVEL_ARRANGER", "COMPANY_ADMIN", "COMPANY_REPORT_ADMIN", "COMPANY_TRAVEL_ARRANGER"} <= {
+        x for r in rows for x in r.roles
+    }
     docs = Counter(next(iter(d)) for p in profiles for d in p["personalInfo"].get("identityDocs", ()))
     assert set(docs) == {"passport", "immigrationDoc", "redress", "ktn", "nationalDoc"}
     assert all(len(d) == 1 for p in profiles for d in p["personalInfo"].get("identityDocs", ()))
-    locales = Counter(sd.name_of(sd.company_of(r.index), r.index - sd.company_of(r.index).first_index)[0].code
-                      for r in rows)
+    locales = Counter(
+        sd.name_of(sd.company_of(r.index), r.index - sd.company_of(r.index).first_index)[0].code for r in rows
+    )
     assert len(locales) >= 8, locales
     assert len({r.company_id for r in rows}) >= 3
     assert len({r.office_id for r in rows}) >= 8 and len({r.department_id for r in rows}) >= 12
@@ -246,8 +290,17 @@ def test_variety_in_500_users():
     for key in ("airPref", "railPref", "railCards", "carPref", "hotelPref", "preferredCurrency"):
         assert sum(key in x for x in prefs) >= 10, key
     air_keys = {k for x in prefs for k in x.get("airPref", {})}
-    assert air_keys == {"airlinePrefs", "alliancePref", "farePref", "homeAirport", "mealPref", "numStopPref",
-                        "seatAmenityPref", "seatLocationPrefs", "preferredAirports"}
+    assert air_keys == {
+        "airlinePrefs",
+        "alliancePref",
+        "farePref",
+        "homeAirport",
+        "mealPref",
+        "numStopPref",
+        "seatAmenityPref",
+        "seatLocationPrefs",
+        "preferredAirports",
+    }
     loyalty = {m["type"] for p in profiles for m in p["membershipInfo"]["membershipInfos"]}
     assert loyalty == {"AIR", "HOTEL", "CAR", "RAIL"}
     assert sum(bool(p["notificationPreferences"]["preferences"]) for p in profiles) > 100
@@ -282,16 +335,26 @@ def test_index_of_round_trip():
     assert sd.index_of("0" + uid[1:] if uid[0] != "0" else "1" + uid[1:]) is None
     assert sd.index_of("not-a-uuid") is None and sd.index_of("") is None
     assert sd.index_of("00000000-0000-4000-8000-00000000zzzz") is None
-    assert Seeder(7, 10).index_of(Seeder(7, 100).user_id(50)) is None   # beyond n_users
-    assert Seeder(8, 500).index_of(uid) is None                         # another seed
+    assert Seeder(7, 10).index_of(Seeder(7, 100).user_id(50)) is None  # beyond n_users
+    assert Seeder(8, 500).index_of(uid) is None  # another seed
 
 
 def test_the_spec_check_is_not_vacuous():
     good = profile(7, 500, 0)["personalInfo"]
     assert not _errors("UserPersonalInfo", good)
-    two_kinds = {"identityDocs": [{"passport": {"docId": "X1", "expiryDate": {"iso8601": "2030-01-01"},
-                                                "issueCountry": "US", "nationalityCountry": "US"},
-                                   "ktn": {"number": "1", "issueCountry": "US"}}]}
+    two_kinds = {
+        "identityDocs": [
+            {
+                "passport": {
+                    "docId": "X1",
+                    "expiryDate": {"iso8601": "2030-01-01"},
+                    "issueCountry": "US",
+                    "nationalityCountry": "US",
+                },
+                "ktn": {"number": "1", "issueCountry": "US"},
+            }
+        ]
+    }
     assert _errors("UserPersonalInfo", two_kinds)
     assert _errors("RolesConfig", {"roles": [{"roleType": "TRAVELER"}]})
     assert _errors("Reference", {"id": "not-a-uuid"})

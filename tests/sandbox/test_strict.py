@@ -48,11 +48,14 @@ def a_company(sandbox) -> dict:
 
 
 # -- enums ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("change, field", [
-    ({"gender": "BANANA"}, "gender"),
-    ({"preferredPronoun": "ZE_ZIR"}, "preferredPronoun"),
-    ({"phoneNumbers": [{"countryCode": 1, "nationalNumber": 5550100, "type": "PAGER_X"}]}, "phoneNumbers[0].type"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"gender": "BANANA"}, "gender"),
+        ({"preferredPronoun": "ZE_ZIR"}, "preferredPronoun"),
+        ({"phoneNumbers": [{"countryCode": 1, "nationalNumber": 5550100, "type": "PAGER_X"}]}, "phoneNumbers[0].type"),
+    ],
+)
 def test_personal_info_enum_outside_the_spec_is_400_naming_the_path(api, uid, conforms, change, field):
     before = api.get(f"/v2/users/{uid}/personal-info")
     resp = api.put(f"/v2/users/{uid}/personal-info", json={**before.json(), **change})
@@ -79,18 +82,30 @@ def test_persona_outside_the_spec_is_400_on_create_and_update(api, sandbox, uid,
     update = api.put(f"/v2/users/{uid}", json={"persona": "ALIEN", "businessInfo": profile["businessInfo"]})
     assert refused(update, conforms) == ["persona"]
     phone = {"countryCode": 1, "nationalNumber": 5550100, "type": "PAGER_X"}
-    nested = api.put(f"/v2/users/{uid}", json={"persona": profile["persona"], "businessInfo": profile["businessInfo"],
-                                               "personalInfo": {**profile["personalInfo"], "phoneNumbers": [phone]}})
+    nested = api.put(
+        f"/v2/users/{uid}",
+        json={
+            "persona": profile["persona"],
+            "businessInfo": profile["businessInfo"],
+            "personalInfo": {**profile["personalInfo"], "phoneNumbers": [phone]},
+        },
+    )
     assert refused(nested, conforms) == ["personalInfo.phoneNumbers[0].type"]
     assert api.get(f"/v2/users/{uid}").json() == profile
 
 
-@pytest.mark.parametrize("slug, body, field", [
-    ("business-info", {"workerType": "ROBOT"}, "workerType"),
-    ("roles", {"roles": [{"roleType": "OVERLORD"}]}, "roles[0].roleType"),
-    ("notification-preferences", {"preferences": [{"notificationType": "CARRIER_PIGEON"}]},
-     "preferences[0].notificationType"),
-])
+@pytest.mark.parametrize(
+    "slug, body, field",
+    [
+        ("business-info", {"workerType": "ROBOT"}, "workerType"),
+        ("roles", {"roles": [{"roleType": "OVERLORD"}]}, "roles[0].roleType"),
+        (
+            "notification-preferences",
+            {"preferences": [{"notificationType": "CARRIER_PIGEON"}]},
+            "preferences[0].notificationType",
+        ),
+    ],
+)
 def test_other_sections_refuse_unlisted_enum_values(api, sandbox, uid, conforms, slug, body, field):
     if slug == "business-info":
         body = {**api.get(f"/v2/users/{uid}/business-info").json(), **body}
@@ -106,8 +121,9 @@ def test_a_value_already_stored_at_the_path_round_trips(api, sandbox, uid, confo
     assert api.get(f"/v2/users/{uid}/personal-info").json() == info
     other = api.put(f"/v2/users/{uid}/personal-info", json={**info, "gender": "ANOTHER_UNKNOWN"})
     assert refused(other, conforms) == ["gender"]
-    elsewhere = api.put(f"/v2/users/{uid}/personal-info",
-                        json={**info, "preferredPronoun": "GENDER_FROM_A_NEWER_SERVER"})
+    elsewhere = api.put(
+        f"/v2/users/{uid}/personal-info", json={**info, "preferredPronoun": "GENDER_FROM_A_NEWER_SERVER"}
+    )
     assert refused(elsewhere, conforms) == ["preferredPronoun"]  # held, but at another path
 
 
@@ -128,8 +144,10 @@ def test_full_update_accepts_what_the_profile_holds(api, sandbox, uid):
 
 
 def test_list_filters_refuse_unlisted_enum_values(api, sandbox, conforms):
-    resp = api.post("/v3/users/list", json={"tmcId": {"id": sandbox.tmc_id}, "pagination": {},
-                                            "filters": [{"personas": ["EMPLOYEE", "ALIEN"]}]})
+    resp = api.post(
+        "/v3/users/list",
+        json={"tmcId": {"id": sandbox.tmc_id}, "pagination": {}, "filters": [{"personas": ["EMPLOYEE", "ALIEN"]}]},
+    )
     assert refused(resp, conforms) == ["filters[0].personas[1]"]
 
 
@@ -167,29 +185,35 @@ def test_integral_floats_are_integers_and_are_stored_as_sent(api, uid):
 
 
 def test_integral_float_pagination(api, sandbox):
-    resp = api.post("/v3/users/list", json={"tmcId": {"id": sandbox.tmc_id},
-                                            "pagination": {"offset": 2.0, "limit": 5.0}})
+    resp = api.post(
+        "/v3/users/list", json={"tmcId": {"id": sandbox.tmc_id}, "pagination": {"offset": 2.0, "limit": 5.0}}
+    )
     assert resp.status_code == 200 and len(resp.json()["users"]) == 5
     whole = api.post("/v3/users/list", json={"tmcId": {"id": sandbox.tmc_id}, "pagination": {"offset": 0, "limit": 7}})
     assert resp.json()["users"] == whole.json()["users"][2:7]
 
 
-@pytest.mark.parametrize("page, field", [
-    ({"offset": 2**31}, "pagination.offset"),
-    ({"offset": -1}, "pagination.offset"),
-    ({"limit": 2**31}, "pagination.limit"),
-    ({"limit": 1e10}, "pagination.limit"),
-    ({"limit": -(2**31) - 1}, "pagination.limit"),
-    ({"limit": 0}, "pagination.limit"),
-])
+@pytest.mark.parametrize(
+    "page, field",
+    [
+        ({"offset": 2**31}, "pagination.offset"),
+        ({"offset": -1}, "pagination.offset"),
+        ({"limit": 2**31}, "pagination.limit"),
+        ({"limit": 1e10}, "pagination.limit"),
+        ({"limit": -(2**31) - 1}, "pagination.limit"),
+        ({"limit": 0}, "pagination.limit"),
+    ],
+)
 def test_pagination_outside_int32_or_its_minimum_is_400(api, sandbox, conforms, page, field):
     resp = api.post("/v3/users/list", json={"tmcId": {"id": sandbox.tmc_id}, "pagination": page})
     assert refused(resp, conforms) == [field]
 
 
 def test_the_largest_int32_limit_is_accepted(api, sandbox):
-    resp = api.post("/v3/users/list", json={"tmcId": {"id": sandbox.tmc_id},
-                                            "pagination": {"offset": 2**31 - 1, "limit": 2**31 - 1}})
+    resp = api.post(
+        "/v3/users/list",
+        json={"tmcId": {"id": sandbox.tmc_id}, "pagination": {"offset": 2**31 - 1, "limit": 2**31 - 1}},
+    )
     assert resp.status_code == 200 and resp.json()["users"] == []
 
 
@@ -207,15 +231,17 @@ def nested(depth: int) -> bytes:
 
 @pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 5000, 200_000])
 def test_deeply_nested_json_is_400_not_500(api, uid, conforms, depth):
-    resp = api.put(f"/v2/users/{uid}/personal-info", content=nested(depth),
-                   headers={"content-type": "application/json"})
+    resp = api.put(
+        f"/v2/users/{uid}/personal-info", content=nested(depth), headers={"content-type": "application/json"}
+    )
     assert refused(resp, conforms) == ["body"]
     assert "deeper" in resp.json()["errorMessages"][0]["message"]
 
 
 def test_nesting_up_to_the_limit_is_fine_and_brackets_in_strings_do_not_count(api, uid):
-    ok = api.put(f"/v2/users/{uid}/personal-info", content=nested(MAX_JSON_DEPTH),
-                 headers={"content-type": "application/json"})
+    ok = api.put(
+        f"/v2/users/{uid}/personal-info", content=nested(MAX_JSON_DEPTH), headers={"content-type": "application/json"}
+    )
     assert ok.status_code == 200, ok.text
     text = {"name": {"given": "[[[[" * 100, "family1": '{"\\"[[' * 100}}
     assert api.put(f"/v2/users/{uid}/personal-info", json=text).status_code == 200
@@ -235,8 +261,10 @@ def test_body_over_the_limit_is_413(api, uid, conforms):
     assert refused(resp, conforms, 413) == ["body"]
     just = json.dumps({"externalId": "y" * (MAX_BODY_BYTES - 20)}).encode()
     assert len(just) <= MAX_BODY_BYTES
-    assert api.put(f"/v2/users/{uid}/external-id", content=just,
-                   headers={"content-type": "application/json"}).status_code == 200
+    assert (
+        api.put(f"/v2/users/{uid}/external-id", content=just, headers={"content-type": "application/json"}).status_code
+        == 200
+    )
 
 
 def test_chunked_body_over_the_limit_is_413(api, uid, conforms):
@@ -261,8 +289,10 @@ def _raw_request(sandbox, head: str, body: bytes = b"") -> bytes:
 
 
 def test_413_comes_before_the_body_is_read(sandbox, uid):
-    head = (f"PUT /v2/users/{uid}/external-id HTTP/1.1\r\nHost: sandbox\r\nAuthorization: Bearer {sandbox.token}\r\n"
-            "Content-Type: application/json\r\n")
+    head = (
+        f"PUT /v2/users/{uid}/external-id HTTP/1.1\r\nHost: sandbox\r\nAuthorization: Bearer {sandbox.token}\r\n"
+        "Content-Type: application/json\r\n"
+    )
     declared = _raw_request(sandbox, head + f"Content-Length: {100 * MAX_BODY_BYTES}\r\n\r\n")  # no body sent
     assert declared.startswith(b"HTTP/1.1 413")
     chunk = b"q" * 65536
@@ -273,8 +303,9 @@ def test_413_comes_before_the_body_is_read(sandbox, uid):
 
 # -- query parameters -----------------------------------------------------------------------------
 @pytest.mark.parametrize("value", ["2e16", "1", "yes", "TRUE", "True", ""])
-@pytest.mark.parametrize("path", ["/v2/users/{u}", "/v2/users/{u}/personal-info", "/v2/users/{u}/external-id",
-                                  "/v2/users"])
+@pytest.mark.parametrize(
+    "path", ["/v2/users/{u}", "/v2/users/{u}/personal-info", "/v2/users/{u}/external-id", "/v2/users"]
+)
 def test_include_inactive_must_be_true_or_false(api, uid, conforms, path, value):
     resp = api.get(path.format(u=uid), params={"includeInactive": value})
     assert refused(resp, conforms) == ["includeInactive"]
@@ -293,11 +324,14 @@ def test_include_inactive_on_a_put_that_declares_it(api, uid, conforms):
     assert refused(resp, conforms) == ["includeInactive"]
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"companyId": "not-a-uuid"}, "companyId"),
-    ({"tmcId": "1234"}, "tmcId"),
-    ({"email": "no-at-sign"}, "email"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"companyId": "not-a-uuid"}, "companyId"),
+        ({"tmcId": "1234"}, "tmcId"),
+        ({"email": "no-at-sign"}, "email"),
+    ],
+)
 def test_query_user_checks_typed_parameters(api, conforms, params, field):
     assert refused(api.get("/v2/users", params=params), conforms) == [field]
 
@@ -311,11 +345,14 @@ def test_unknown_key_spelled_like_a_python_field_name_is_just_unknown(api, uid):
 
 async def test_a_content_length_that_is_no_number_is_400():
     """uvicorn refuses such requests itself; the check holds for any other ASGI server too."""
+
     async def receive():
         return {"type": "http.request", "body": b"{}", "more_body": False}
 
-    request = Request({"type": "http", "method": "PUT", "path": "/", "headers": [(b"content-length", b"1e9")],
-                       "query_string": b""}, receive)
+    request = Request(
+        {"type": "http", "method": "PUT", "path": "/", "headers": [(b"content-length", b"1e9")], "query_string": b""},
+        receive,
+    )
     with pytest.raises(SandboxError) as info:
         await read_body(request)
     assert info.value.status == 400

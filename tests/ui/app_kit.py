@@ -30,8 +30,15 @@ def sandbox_env(sb: Any, name: str = "sandbox", **kw: Any) -> Environment:
     return Environment(name, sb.base_url, tmc_id=sb.tmc_id, token=sb.token, **kw)
 
 
-def make_app(sb: Any, home: Path, *, config: str | None = None, client_factory: Any = None,
-             env: Environment | None = None, **overrides: Any) -> SpotnanaApp:
+def make_app(
+    sb: Any,
+    home: Path,
+    *,
+    config: str | None = None,
+    client_factory: Any = None,
+    env: Environment | None = None,
+    **overrides: Any,
+) -> SpotnanaApp:
     overrides.setdefault("debounce_ms", 20)
     settings = settings_for(home, config, **overrides)
     return SpotnanaApp(settings, env or sandbox_env(sb), client_factory=client_factory)

@@ -14,8 +14,14 @@ from tui.ui.screens.create_user import FIELDS, CreateUserScreen
 
 def _fill(screen: CreateUserScreen, sb, email: str) -> None:
     company = sb.store.companies[0]
-    values = {"persona": "EMPLOYEE", "given": "Ada", "family": "Quill", "email": email,
-              "organization": company.id, "legal_entity": company.legal_entities[0]["id"]}
+    values = {
+        "persona": "EMPLOYEE",
+        "given": "Ada",
+        "family": "Quill",
+        "email": email,
+        "organization": company.id,
+        "legal_entity": company.legal_entities[0]["id"],
+    }
     for key, value in values.items():
         screen.set_value(key, value)
 

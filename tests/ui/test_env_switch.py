@@ -15,8 +15,10 @@ from tui.ui.widgets.status_bar import StatusBar
 
 def _config(alpha, beta) -> str:
     def env(name: str, sb, label: str) -> str:
-        return (f'[environments.{name}]\nbase_url = "{sb.base_url}"\ntmc_id = "{sb.tmc_id}"\n'
-                f'auth = "token_env"\ntoken_env = "{name.upper()}_TOKEN"\nlabel = "{label}"\n\n')
+        return (
+            f'[environments.{name}]\nbase_url = "{sb.base_url}"\ntmc_id = "{sb.tmc_id}"\n'
+            f'auth = "token_env"\ntoken_env = "{name.upper()}_TOKEN"\nlabel = "{label}"\n\n'
+        )
 
     return env("alpha", alpha, "Alpha sandbox") + env("beta", beta, "Beta sandbox")
 
@@ -52,8 +54,11 @@ async def test_switch_environment_from_the_palette_reloads_the_list(sandbox_fact
         commands = app.screen.query_one(CommandList)  # searched in the background: wait for the hit
 
         def found() -> bool:
-            return commands.option_count > 0 and commands.highlighted is not None and "Beta sandbox" in str(
-                commands.get_option_at_index(commands.highlighted).prompt)
+            return (
+                commands.option_count > 0
+                and commands.highlighted is not None
+                and "Beta sandbox" in str(commands.get_option_at_index(commands.highlighted).prompt)
+            )
 
         await wait_for(pilot, found, what="the switch command")
         await pilot.press("enter")

@@ -124,8 +124,9 @@ async def test_footer_hints_are_whole_and_help_stays(sandbox, tmp_path, width):
         users = await settled(pilot)
         users.table.focus()
         await pilot.press("enter")
-        profile = await wait_for(pilot, lambda: getattr(app.screen, "id", "") == "profile" and app.screen,
-                                 what="the profile")
+        profile = await wait_for(
+            pilot, lambda: getattr(app.screen, "id", "") == "profile" and app.screen, what="the profile"
+        )
         await wait_for(pilot, lambda: profile.pane().state == "ready", what="loaded")
         await pilot.pause()
         footer = profile.query_one(FitFooter)

@@ -83,8 +83,9 @@ async def test_escape_without_edits_needs_two_presses_from_a_field(sandbox, tmp_
         users = await settled(pilot)
         users.table.focus()
         await pilot.press("enter")
-        profile = await wait_for(pilot, lambda: getattr(app.screen, "id", "") == "profile" and app.screen,
-                                 what="profile")
+        profile = await wait_for(
+            pilot, lambda: getattr(app.screen, "id", "") == "profile" and app.screen, what="profile"
+        )
         await wait_for(pilot, lambda: profile.pane().state == "ready", what="loaded")
         profile.pane().query(Input).first().focus()
         await pilot.pause()

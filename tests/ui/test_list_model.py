@@ -58,12 +58,16 @@ def test_errors_first_page_vs_later_page():
 
 
 def test_row_from_detail_json():
-    row = UserRow.from_detail({
-        "userId": {"id": "abc"}, "persona": "GUEST", "isActive": False,
-        "organization": {"id": "o", "name": "Org"},
-        "personalDetail": {"name": {"given": "Ana", "family1": "Lima"}},
-        "businessDetail": {"legalEntity": {"id": "l"}, "businessEmail": "a@x", "employeeId": "E1"},
-    })
+    row = UserRow.from_detail(
+        {
+            "userId": {"id": "abc"},
+            "persona": "GUEST",
+            "isActive": False,
+            "organization": {"id": "o", "name": "Org"},
+            "personalDetail": {"name": {"given": "Ana", "family1": "Lima"}},
+            "businessDetail": {"legalEntity": {"id": "l"}, "businessEmail": "a@x", "employeeId": "E1"},
+        }
+    )
     assert row == UserRow("abc", "Ana Lima", "a@x", "E1", "GUEST", "Org", False)
 
 

@@ -3,8 +3,6 @@ under SPOTNANA_TUI_HOME), a save lands in the sandbox and in that audit file, Es
 
 from __future__ import annotations
 
-import pytest
-
 from tests.ui.app_kit import make_app, settled
 from tests.ui.test_profile_kit import wait_for, wait_screen
 from tui.domain.audit import AuditLog
@@ -56,4 +54,5 @@ async def test_enter_opens_the_profile_and_a_save_is_audited(sandbox, tmp_path, 
     assert sandbox.store.get_section(row.user_id, "external-id")["externalId"] == original + "-X"
     entries = AuditLog(tmp_path / "data" / "audit.jsonl").history()
     assert [(e["action"], e["section"], e["result"], e["environment"]) for e in entries] == [
-        ("update", "external_id", "ok", "sandbox")]
+        ("update", "external_id", "ok", "sandbox")
+    ]

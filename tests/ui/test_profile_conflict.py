@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Button
 
+from tests.ui.test_profile_kit import ProfileApp, puts, wait_for, wait_ready, wait_screen
 from tui.ui.screens.conflict import ConflictScreen
 from tui.ui.screens.diff_confirm import DiffConfirmScreen
-from tests.ui.test_profile_kit import ProfileApp, puts, wait_for, wait_ready, wait_screen
 
 
 async def _open_business_and_edit(pilot, sandbox, user, tamper, designation):
@@ -64,7 +64,8 @@ async def test_same_field_per_field_choice(sandbox, tmp_path, choice, expected):
     app = ProfileApp(sandbox, user, tmp_path / "audit.jsonl")
     async with app.run_test(size=(120, 40)) as pilot:
         pane, dialog = await _open_business_and_edit(
-            pilot, sandbox, user, {"designation": "Server Title", "employeeId": "SRV-9"}, "Agent Title")
+            pilot, sandbox, user, {"designation": "Server Title", "employeeId": "SRV-9"}, "Agent Title"
+        )
         assert [c.path for c in dialog.conflicts] == [("designation",)]
         assert dialog.query_one("#apply", Button).disabled  # no choice yet: nothing can be applied
         await pilot.press("a")

@@ -3,10 +3,10 @@ confirm, the new user stored by the sandbox, the audit entry, a server 400 next 
 
 from __future__ import annotations
 
-import pytest
 from textual.app import App
 from textual.widgets import Select
 
+from tests.ui.test_profile_kit import wait_for, wait_screen
 from tui.api.client import UsersClient
 from tui.domain.audit import AuditLog
 from tui.domain.backend import OnlineBackend
@@ -14,7 +14,6 @@ from tui.ui.screens import create_user as create_module
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.create_user import CreateUserScreen, build_body, check
 from tui.ui.screens.item_editor import show_item_editor
-from tests.ui.test_profile_kit import wait_for, wait_screen
 
 
 class CreateApp(App[None]):
@@ -36,8 +35,15 @@ class CreateApp(App[None]):
 
 def _fill(screen: CreateUserScreen, sb, **over) -> None:
     company = sb.store.companies[0]
-    values = {"persona": "EMPLOYEE", "given": "Ada", "family": "Quill", "email": "ada.quill@example.org",
-              "organization": company.id, "legal_entity": company.legal_entities[0]["id"], **over}
+    values = {
+        "persona": "EMPLOYEE",
+        "given": "Ada",
+        "family": "Quill",
+        "email": "ada.quill@example.org",
+        "organization": company.id,
+        "legal_entity": company.legal_entities[0]["id"],
+        **over,
+    }
     for key, value in values.items():
         screen.set_value(key, value)
 
@@ -113,11 +119,21 @@ ORG, LEGAL = "8a106739-2013-4e98-9a0d-24f534583da2", "47949621-c756-4742-b334-d9
 
 
 def test_body_and_checks():
-    values = {"persona": "GUEST", "given": " Bo ", "family": "Lund", "email": "bo@x.example",
-              "organization": ORG, "legal_entity": LEGAL, "external_id": "", "tier": ""}
+    values = {
+        "persona": "GUEST",
+        "given": " Bo ",
+        "family": "Lund",
+        "email": "bo@x.example",
+        "organization": ORG,
+        "legal_entity": LEGAL,
+        "external_id": "",
+        "tier": "",
+    }
     assert build_body(values) == {
-        "persona": "GUEST", "personalInfo": {"name": {"given": "Bo", "family1": "Lund"}, "email": "bo@x.example"},
-        "businessInfo": {"organizationRef": {"id": ORG}, "legalEntityRef": {"id": LEGAL}}}
+        "persona": "GUEST",
+        "personalInfo": {"name": {"given": "Bo", "family1": "Lund"}, "email": "bo@x.example"},
+        "businessInfo": {"organizationRef": {"id": ORG}, "legalEntityRef": {"id": LEGAL}},
+    }
     assert check(values) == {}
     assert check({**values, "email": "nope"}) == {"email": "not an email address"}
     assert check({**values, "organization": "o-1"}) == {"organization": "must be a UUID (8-4-4-4-12 hex digits)"}
@@ -147,8 +163,12 @@ async def test_n_on_the_list_prefills_the_highlighted_users_company(sandbox, tmp
         form.set_value("legal_entity", "")  # still editable: typed back in below
         assert form.values()["legal_entity"] == ""
         form.set_value("legal_entity", legal)
-        for key, value in {"persona": "EMPLOYEE", "given": "Lin", "family": "Prefill",
-                           "email": "lin.prefill@example.org"}.items():
+        for key, value in {
+            "persona": "EMPLOYEE",
+            "given": "Lin",
+            "family": "Prefill",
+            "email": "lin.prefill@example.org",
+        }.items():
             form.set_value(key, value)
         await pilot.press("ctrl+s")
         await wait_screen(pilot, ConfirmScreen)

@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Button, Input
 
+from tests.ui.test_profile_kit import ProfileApp, puts, wait_for, wait_ready, wait_screen
 from tui.ui.screens.conflict import ConflictScreen
 from tui.ui.screens.diff_confirm import DiffConfirmScreen
 from tui.ui.widgets.profile_section import SectionPane
-from tui.ui.widgets.section_form import SectionForm
-from tests.ui.test_profile_kit import ProfileApp, puts, wait_for, wait_ready, wait_screen
 
 
 def logged_puts(api, user: str) -> list:
@@ -64,8 +63,9 @@ async def test_clicking_cancel_sends_nothing_and_keeps_the_edit(sandbox, api, tm
         pane = await _business_with_edit(pilot, "Clicked Cancel")
         await _save(pilot)
         assert await pilot.click("#cancel")
-        await wait_for(pilot, lambda: not pane.busy and not isinstance(app.screen, DiffConfirmScreen),
-                       what="back on the form")
+        await wait_for(
+            pilot, lambda: not pane.busy and not isinstance(app.screen, DiffConfirmScreen), what="back on the form"
+        )
         assert pane.has_changes and pane.form.value["designation"] == "Clicked Cancel"
         # and a second save, confirmed by its button this time, sends exactly one PUT
         await _save(pilot)
@@ -94,7 +94,8 @@ async def test_clicking_a_per_field_choice_then_apply(sandbox, tmp_path, choice,
     app = ProfileApp(sandbox, user, tmp_path / "audit.jsonl")
     async with app.run_test(size=(120, 40)) as pilot:
         pane, dialog = await _to_conflict(
-            pilot, sandbox, user, {"designation": "Server Title", "employeeId": f"SRV-{row}"}, "Agent Title")
+            pilot, sandbox, user, {"designation": "Server Title", "employeeId": f"SRV-{row}"}, "Agent Title"
+        )
         assert [c.path for c in dialog.conflicts] == [("designation",)]
         apply = dialog.query_one("#apply", Button)
         assert apply.disabled

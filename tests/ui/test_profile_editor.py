@@ -6,16 +6,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
+from tests.ui.test_profile_kit import (
+    ProfileApp,
+    puts,
+    scripted_editor,
+    wait_for,
+    wait_ready,
+    wait_screen,
+)
 from tui.ui.screens.diff_confirm import DiffConfirmScreen
 from tui.ui.widgets.profile_editor import editor_command, parse_edited, strip_header, with_header
-from tests.ui.test_profile_kit import (
-    ProfileApp, puts, scripted_editor, wait_for, wait_ready, wait_screen,
-)
-
-
-
 
 SET_DESIGNATION = """
     doc = json.loads(path.read_text())

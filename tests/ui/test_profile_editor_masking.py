@@ -7,15 +7,12 @@ from __future__ import annotations
 import copy
 import json
 
-import pytest
 from textual.widgets import Static
 
+from tests.ui.test_profile_kit import ProfileApp, puts, scripted_editor, wait_for, wait_ready, wait_screen
 from tui.domain.editor_doc import PLACEHOLDER
 from tui.ui.screens.diff_confirm import DiffConfirmScreen
 from tui.ui.widgets.form_fields import MaskedValue
-from tui.ui.widgets.profile_section import SectionPane
-from tui.ui.widgets.section_form import SectionForm
-from tests.ui.test_profile_kit import ProfileApp, puts, scripted_editor, wait_for, wait_ready, wait_screen
 
 
 def _user_with_documents(sandbox, start: int) -> tuple[str, dict]:
@@ -39,14 +36,18 @@ def _secrets(personal: dict) -> list[str]:
 
 def _script(secrets: list[str], edit: str) -> str:
     """An editor body: exits 3 when a secret is in the file, else applies ``edit`` to ``doc``."""
-    return f"""
+    return (
+        f"""
         text = path.read_text()
         if any(s in text for s in {secrets!r}):
             sys.exit(3)
         doc = json.loads("".join(l for l in text.splitlines(True) if not l.startswith("//")))
-    """ + edit + """
+    """
+        + edit
+        + """
         path.write_text(json.dumps(doc, indent=2))
     """
+    )
 
 
 async def _open_personal(pilot, app):
@@ -83,8 +84,12 @@ async def test_the_file_masks_documents_and_dob_and_edits_round_trip(sandbox, tm
     seen = (tmp_path / "editor.seen0").read_text()
     assert seen.startswith("//") and PLACEHOLDER in seen.splitlines()[0]  # the header explains it
     assert not any(s in seen for s in secrets)
-    assert json.loads("".join(l for l in seen.splitlines(True) if not l.startswith("//")))["identityDocs"][0][
-        "passport"]["docId"] == PLACEHOLDER
+    assert (
+        json.loads("".join(l for l in seen.splitlines(True) if not l.startswith("//")))["identityDocs"][0]["passport"][
+            "docId"
+        ]
+        == PLACEHOLDER
+    )
     expected = copy.deepcopy(before)
     expected["name"]["given"] = "Edited Given"
     expected["identityDocs"] = before["identityDocs"][1:][::-1]  # real numbers, each with its own document
@@ -96,7 +101,8 @@ async def test_the_file_masks_documents_and_dob_and_edits_round_trip(sandbox, tm
 
 
 async def test_a_value_revealed_on_screen_is_in_clear_and_typing_over_a_placeholder_sets_it(
-        sandbox, tmp_path, monkeypatch):
+    sandbox, tmp_path, monkeypatch
+):
     user, before = _user_with_documents(sandbox, 60)
     dob = before["dob"]["iso8601"]
     hidden = _secrets(before)[1:]
@@ -125,18 +131,23 @@ async def test_a_value_revealed_on_screen_is_in_clear_and_typing_over_a_placehol
     assert sandbox.store.get_section(user, "personal-info") == expected
     entries = app.audit.history()
     assert [(e["action"], e["result"], e["fields"]) for e in entries] == [
-        ("reveal", "ok", ["dob"]), ("update", "ok", ["identityDocs[0].passport.docId"])]
+        ("reveal", "ok", ["dob"]),
+        ("update", "ok", ["identityDocs[0].passport.docId"]),
+    ]
 
 
 async def test_a_placeholder_with_nothing_to_keep_goes_back_as_an_error(sandbox, tmp_path, monkeypatch):
     user, before = _user_with_documents(sandbox, 120)
     secrets = _secrets(before)
-    body = _script(secrets, """
+    body = _script(
+        secrets,
+        """
         if n == 0:   # a new document whose number is a copied placeholder: nothing to keep
             doc["identityDocs"].append({"passport": {"docId": "<masked: unchanged>", "issueCountry": "US"}})
         else:
             doc = {}
-    """).replace("path.write_text(json.dumps(doc, indent=2))", "path.write_text(json.dumps(doc) if doc else '')")
+    """,
+    ).replace("path.write_text(json.dumps(doc, indent=2))", "path.write_text(json.dumps(doc) if doc else '')")
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("EDITOR", scripted_editor(tmp_path, body))
     app = ProfileApp(sandbox, user, tmp_path / "audit.jsonl")
@@ -144,8 +155,9 @@ async def test_a_placeholder_with_nothing_to_keep_goes_back_as_an_error(sandbox,
         pane = await _open_personal(pilot, app)
         await pilot.press("e")
         count = tmp_path / "editor.count"
-        await wait_for(pilot, lambda: count.exists() and count.read_text() == "2" and not pane.busy,
-                       what="the editor twice")
+        await wait_for(
+            pilot, lambda: count.exists() and count.read_text() == "2" and not pane.busy, what="the editor twice"
+        )
         assert not isinstance(app.screen, DiffConfirmScreen)
         assert not pane.has_changes
     again = (tmp_path / "editor.seen1").read_text()

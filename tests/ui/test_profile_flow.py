@@ -6,14 +6,12 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Button, Input, TabbedContent
 
+from tests.ui.test_profile_kit import ProfileApp, puts, wait_for, wait_ready, wait_screen
 from tui.domain.editing import SectionEditor
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.diff_confirm import DiffConfirmScreen
 from tui.ui.widgets.profile_json import JsonView
 from tui.ui.widgets.section_form import SectionForm
-from tests.ui.test_profile_kit import ProfileApp, puts, wait_for, wait_ready, wait_screen
-
-
 
 
 def uid(sb, i):
@@ -27,9 +25,15 @@ EDITS = [
     ("travel", "3", ("preferences", "preferredCurrency"), "CHF", lambda s: s["preferences"]["preferredCurrency"]),
     ("membership", "4", ("isLoyaltyBlocked",), True, lambda s: s["isLoyaltyBlocked"]),
 ]
-SLUGS = {"personal": "personal-info", "business": "business-info", "travel": "travel-preferences",
-         "membership": "membership-info", "notifications": "notification-preferences", "roles": "roles",
-         "external_id": "external-id"}
+SLUGS = {
+    "personal": "personal-info",
+    "business": "business-info",
+    "travel": "travel-preferences",
+    "membership": "membership-info",
+    "notifications": "notification-preferences",
+    "roles": "roles",
+    "external_id": "external-id",
+}
 
 
 @pytest.mark.parametrize("key,number,path,value,read", EDITS, ids=[e[0] for e in EDITS])
@@ -44,7 +48,9 @@ async def test_edit_each_main_section_and_confirm(sandbox, tmp_path, key, number
         assert pane.state == "ready" and app.profile.active_section.key == key
         pane.form.set(path, value)
         await pilot.pause()
-        assert "•" in app.profile.query_one(TabbedContent).get_tab(f"tab-{key}").label.plain  # the tab shows unsaved work
+        assert (
+            "•" in app.profile.query_one(TabbedContent).get_tab(f"tab-{key}").label.plain
+        )  # the tab shows unsaved work
         await pilot.press("ctrl+s")
         dialog = await wait_screen(pilot, DiffConfirmScreen)
         assert [line.path for line in dialog.lines] == [path]

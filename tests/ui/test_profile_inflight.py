@@ -7,8 +7,8 @@ import asyncio
 
 from textual.widgets import Input
 
-from tui.ui.screens.diff_confirm import DiffConfirmScreen
 from tests.ui.test_profile_kit import ProfileApp, wait_for, wait_ready, wait_screen
+from tui.ui.screens.diff_confirm import DiffConfirmScreen
 
 LATENCY_MS = 400
 

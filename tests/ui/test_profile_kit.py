@@ -15,14 +15,15 @@ from textual.app import App
 from tui.api.client import UsersClient
 from tui.domain.audit import AuditLog
 from tui.domain.backend import OnlineBackend
+from tui.ui.screens.item_editor import show_item_editor
 from tui.ui.screens.profile import ProfileScreen
 from tui.ui.widgets.profile_section import SectionPane
-from tui.ui.screens.item_editor import show_item_editor
+
 
 class ProfileApp(App[None]):
     """Hosts one ProfileScreen over a real UsersClient on a sandbox."""
-    on_object_list_edit_item = show_item_editor  # a host of forms shows their item editors
 
+    on_object_list_edit_item = show_item_editor  # a host of forms shows their item editors
 
     def __init__(self, sb: Any, user_id: str, audit_file: Path, **screen_kw: Any) -> None:
         super().__init__()
@@ -34,8 +35,9 @@ class ProfileApp(App[None]):
         self.screen_kw = screen_kw
 
     def on_mount(self) -> None:
-        self.push_screen(ProfileScreen(OnlineBackend(self.client), "sandbox", self.audit, self.user_id,
-                                       **self.screen_kw))
+        self.push_screen(
+            ProfileScreen(OnlineBackend(self.client), "sandbox", self.audit, self.user_id, **self.screen_kw)
+        )
 
     async def on_unmount(self) -> None:
         await self.client.aclose()
@@ -71,13 +73,14 @@ async def wait_ready(pilot: Any, key: str) -> SectionPane:
 def _pane(app: Any, key: str) -> SectionPane | None:
     try:
         return app.profile.pane(key)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
 
 
 async def wait_screen(pilot: Any, cls: type) -> Any:
-    return await wait_for(pilot, lambda: pilot.app.screen if isinstance(pilot.app.screen, cls) else None,
-                          what=cls.__name__)
+    return await wait_for(
+        pilot, lambda: pilot.app.screen if isinstance(pilot.app.screen, cls) else None, what=cls.__name__
+    )
 
 
 def puts(sb: Any, user_id: str | None = None) -> list:
@@ -89,7 +92,8 @@ def scripted_editor(tmp_path: Path, body: str, name: str = "editor.py") -> str:
     """A tiny python program usable as $EDITOR; ``body`` sees ``path`` (the file, the last
     argument) and ``state`` (a counter file next to it). Returns the command line."""
     script = tmp_path / name
-    script.write_text(textwrap.dedent("""
+    script.write_text(
+        textwrap.dedent("""
         import json, os, sys, pathlib
         path = pathlib.Path(sys.argv[-1])
         state = pathlib.Path(__file__).with_suffix(".count")
@@ -98,5 +102,7 @@ def scripted_editor(tmp_path: Path, body: str, name: str = "editor.py") -> str:
         (pathlib.Path(__file__).with_suffix(".seen{}".format(n))).write_text(path.read_text())
         (pathlib.Path(__file__).with_suffix(".argv{}".format(n))).write_text(json.dumps(sys.argv))
         (pathlib.Path(__file__).with_suffix(".mode{}".format(n))).write_text(oct(os.stat(path).st_mode & 0o777))
-    """) + textwrap.dedent(body))
+    """)
+        + textwrap.dedent(body)
+    )
     return f"{sys.executable} -I {script}"

@@ -8,10 +8,8 @@ import copy
 import pytest
 from textual.widgets import DataTable
 
-from tui.ui.screens.diff_confirm import DiffConfirmScreen
-from tui.ui.widgets.profile_section import SectionPane
-from tui.ui.widgets.section_form import SectionForm
 from tests.ui.test_profile_kit import ProfileApp, puts, wait_for, wait_ready, wait_screen
+from tui.ui.screens.diff_confirm import DiffConfirmScreen
 
 
 def _user_with(sandbox, start: int, key: str, at_least: int) -> tuple[str, dict]:
@@ -23,11 +21,14 @@ def _user_with(sandbox, start: int, key: str, at_least: int) -> tuple[str, dict]
     raise AssertionError(f"no user with {at_least} {key}")
 
 
-@pytest.mark.parametrize("key,start,remove", [
-    ("phoneNumbers", 10, 1),   # the second of two (or more) phone numbers
-    ("identityDocs", 20, 1),   # a document between two others: their numbers must not shift
-    ("identityDocs", 150, 0),  # the first document
-])
+@pytest.mark.parametrize(
+    "key,start,remove",
+    [
+        ("phoneNumbers", 10, 1),  # the second of two (or more) phone numbers
+        ("identityDocs", 20, 1),  # a document between two others: their numbers must not shift
+        ("identityDocs", 150, 0),  # the first document
+    ],
+)
 async def test_removing_one_item_puts_exactly_the_others(sandbox, tmp_path, key, start, remove):
     at_least = 2 if key == "phoneNumbers" else 3
     user, before = _user_with(sandbox, start, key, at_least)
@@ -50,7 +51,7 @@ async def test_removing_one_item_puts_exactly_the_others(sandbox, tmp_path, key,
         await pilot.press("y")
         await wait_for(pilot, lambda: puts(sandbox, user), what="the PUT")
         await wait_for(pilot, lambda: not pane.busy and not pane.has_changes, what="saved")
-        assert pane.form.value[key] == before[key][:remove] + before[key][remove + 1:]  # the re-read copy
+        assert pane.form.value[key] == before[key][:remove] + before[key][remove + 1 :]  # the re-read copy
     assert len(puts(sandbox, user)) == 1
     expected = copy.deepcopy(before)
     del expected[key][remove]

@@ -3,12 +3,10 @@ the sandbox shown next to the field it names."""
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Input, TabbedContent
 
-from tui.ui.screens.diff_confirm import DiffConfirmScreen
 from tests.ui.test_profile_kit import ProfileApp, puts, wait_for, wait_ready, wait_screen
-
+from tui.ui.screens.diff_confirm import DiffConfirmScreen
 
 
 async def _type(pilot, form, path, text):

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import pytest
 
+from tests.ui.test_profile_kit import ProfileApp, scripted_editor, wait_ready, wait_screen
 from tui.domain.sections import SECTIONS
 from tui.ui.screens.conflict import ConflictScreen
 from tui.ui.screens.diff_confirm import DiffConfirmScreen
 from tui.ui.widgets.profile_section import SectionPane
 from tui.ui.widgets.section_form import SectionForm
-from tests.ui.test_profile_kit import ProfileApp, scripted_editor, wait_ready, wait_screen
-
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 VIEWED = 3  # the seeded user most snapshots show (never changed by these tests)
-
 
 
 async def _settle(pilot, key: str) -> SectionPane:
@@ -98,8 +96,9 @@ def test_conflict_view(snap_compare, sandbox, tmp_path, monkeypatch, size):
         await wait_ready(pilot, "personal")
         await pilot.press("2")
         await _settle(pilot, "business")
-        sandbox.store.tamper(pilot.app.user_id, "business-info",
-                             {"designation": "Head of Server Changes", "employeeId": "SRV-000100"})
+        sandbox.store.tamper(
+            pilot.app.user_id, "business-info", {"designation": "Head of Server Changes", "employeeId": "SRV-000100"}
+        )
         await pilot.press("e")
         await wait_screen(pilot, DiffConfirmScreen)
         await pilot.press("y")

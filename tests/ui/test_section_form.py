@@ -25,9 +25,12 @@ from tui.ui.widgets.form_state import FormState
 from tui.ui.widgets.object_list import ObjectList
 from tui.ui.widgets.section_form import SectionForm
 
-
-KEYS = {"personal": "personalInfo", "business": "businessInfo", "travel": "travelPreferences",
-        "membership": "membershipInfo"}
+KEYS = {
+    "personal": "personalInfo",
+    "business": "businessInfo",
+    "travel": "travelPreferences",
+    "membership": "membershipInfo",
+}
 SIZE = (80, 24)
 
 
@@ -123,8 +126,11 @@ async def test_mounting_changes_nothing_and_keeps_unknown_fields(key: str) -> No
 
 def other_sections(i: int = 1) -> dict[str, Any]:
     profile = Seeder(seed=7, n_users=50).profile(i)
-    return {"roles": profile["roles"], "notifications": profile["notificationPreferences"],
-            "external_id": {"externalId": profile["externalId"], "zzFuture": 1}}
+    return {
+        "roles": profile["roles"],
+        "notifications": profile["notificationPreferences"],
+        "external_id": {"externalId": profile["externalId"], "zzFuture": 1},
+    }
 
 
 @pytest.mark.parametrize("key", ["roles", "notifications", "external_id"])
@@ -201,7 +207,10 @@ async def test_personal_text_enum_list_add_and_remove() -> None:
 
         assert_same_json(form.value, expected)
         assert form.changed_paths == {
-            ("name", "given"), ("gender",), ("addresses", 0), ("identityDocs", len(base["identityDocs"])),
+            ("name", "given"),
+            ("gender",),
+            ("addresses", 0),
+            ("identityDocs", len(base["identityDocs"])),
         }
         assert app.changes and app.changes[-1] == form.changed_paths
         assert form.validate() == []
@@ -244,7 +253,9 @@ async def test_membership_switch_and_item_edit_through_the_modal() -> None:
 
         assert_same_json(form.value, expected)
         assert form.changed_paths == {
-            ("isLoyaltyBlocked",), ("membershipInfos", 1, "tier"), ("membershipInfos", 1, "type"),
+            ("isLoyaltyBlocked",),
+            ("membershipInfos", 1, "tier"),
+            ("membershipInfos", 1, "type"),
         }
         # the unknown field in the first item survived
         assert form.value["membershipInfos"][0]["zzItem"] == "x"
@@ -284,7 +295,9 @@ async def test_travel_enum_list_inline_int_and_switch_inside_absent_objects() ->
         del expected["preferences"]["railPref"]
         del expected["preferences"]["airPref"]["numStopPref"]
         assert_same_json(form.value, expected)
-        assert form.changed_paths == {("preferences", "carPref", "carTypes", len(base["preferences"]["carPref"]["carTypes"]))}
+        assert form.changed_paths == {
+            ("preferences", "carPref", "carTypes", len(base["preferences"]["carPref"]["carTypes"]))
+        }
 
 
 # --- optional booleans: not set / yes / no ----------------------------------------------------
@@ -475,11 +488,13 @@ async def test_server_errors_land_on_fields_lists_and_the_banner() -> None:
     async with app.run_test(size=SIZE) as pilot:
         form = app.form
         await pilot.pause()
-        form.set_errors([
-            (("employeeId",), "already taken"),
-            ((), "the server said no"),
-            (("phoneNumbers", 0, "countryCode"), "bad code"),
-        ])
+        form.set_errors(
+            [
+                (("employeeId",), "already taken"),
+                ((), "the server said no"),
+                (("phoneNumbers", 0, "countryCode"), "bad code"),
+            ]
+        )
         await pilot.pause()
         row = form.field_widget(("employeeId",))
         assert row.has_class("-error") and "already taken" in str(row.query_one(".field-error").render())
@@ -499,8 +514,9 @@ async def test_server_errors_land_on_fields_lists_and_the_banner() -> None:
 async def test_masked_fields_show_masked_until_revealed() -> None:
     base = seeded("personal")
     dob = base["dob"]["iso8601"]
-    doc_numbers = [next(iter(d.values())).get("docId") or next(iter(d.values())).get("number")
-                   for d in base["identityDocs"]]
+    doc_numbers = [
+        next(iter(d.values())).get("docId") or next(iter(d.values())).get("number") for d in base["identityDocs"]
+    ]
     app = FormApp("personal", copy.deepcopy(base), auto_reveal=True)
     async with app.run_test(size=SIZE) as pilot:
         form = app.form
@@ -595,9 +611,16 @@ def _fill(spec: FieldSpec) -> Any:
         return [_fill(v.spec) for v in spec.variants]
     if kind == "union":
         return _fill(spec.variants[0].spec)
-    return {"text": "t", "int": 3, "number": 1.5, "bool": True, "json": {"k": "v"},
-            "enum": spec.enum_values[-1] if spec.enum_values else "X",
-            "enum_list": list(spec.enum_values[:2]), "str_list": ["a", "b"]}[kind]
+    return {
+        "text": "t",
+        "int": 3,
+        "number": 1.5,
+        "bool": True,
+        "json": {"k": "v"},
+        "enum": spec.enum_values[-1] if spec.enum_values else "X",
+        "enum_list": list(spec.enum_values[:2]),
+        "str_list": ["a", "b"],
+    }[kind]
 
 
 async def test_the_biggest_section_mounts_fast_and_lossless() -> None:
@@ -622,8 +645,10 @@ async def test_the_biggest_section_mounts_fast_and_lossless() -> None:
         assert len(form.query("*")) > 2 * lazy_widgets  # collapsed groups were not mounted
         assert_same_json(form.value, full)
         assert not form.has_changes
-    print(f"\ntravel, every field filled: first mount {mounted * 1000:.0f} ms "
-          f"({lazy_widgets} widgets), expanding all {expanded * 1000:.0f} ms")
+    print(
+        f"\ntravel, every field filled: first mount {mounted * 1000:.0f} ms "
+        f"({lazy_widgets} widgets), expanding all {expanded * 1000:.0f} ms"
+    )
     assert mounted < 3.0
 
 
@@ -687,8 +712,16 @@ FIXED_PERSONAL = {
     "dob": {"iso8601": "1984-03-09"},
     "gender": "FEMALE",
     "phoneNumbers": [{"countryCode": 34, "nationalNumber": 600111222, "rawInput": "+34 600111222", "type": "MOBILE"}],
-    "identityDocs": [{"passport": {"docId": "X12345678", "issueCountry": "ES", "nationalityCountry": "ES",
-                                   "expiryDate": {"iso8601": "2031-01-01"}}}],
+    "identityDocs": [
+        {
+            "passport": {
+                "docId": "X12345678",
+                "issueCountry": "ES",
+                "nationalityCountry": "ES",
+                "expiryDate": {"iso8601": "2031-01-01"},
+            }
+        }
+    ],
 }
 
 

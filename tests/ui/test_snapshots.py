@@ -61,8 +61,11 @@ class FailingClient:
     """The sandbox's 500 carries a random debug id; this one is fixed for a stable frame."""
 
     async def call_raw(self, name, *args, body=None, **query):
-        raise ServerError(500, error_messages=[{"errorCode": "INTERNAL", "message": "database unavailable"}],
-                          debug_identifier="debug-0001")
+        raise ServerError(
+            500,
+            error_messages=[{"errorCode": "INTERNAL", "message": "database unavailable"}],
+            debug_identifier="debug-0001",
+        )
 
     async def aclose(self):
         pass

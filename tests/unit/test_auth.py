@@ -113,7 +113,9 @@ async def test_static_token_401_is_an_auth_error_without_retry():
 
     def handler(request):
         calls.append(request)
-        return httpx.Response(401, json={"errorMessages": [{"errorCode": "UNAUTHORIZED", "message": "invalid bearer token"}]})
+        return httpx.Response(
+            401, json={"errorMessages": [{"errorCode": "UNAUTHORIZED", "message": "invalid bearer token"}]}
+        )
 
     async with UsersClient("https://api.example.com", token="wrong", transport=httpx.MockTransport(handler)) as c:
         with pytest.raises(AuthError) as err:
@@ -229,7 +231,10 @@ async def test_token_endpoint_refusal_and_garbage(caplog):
     assert str(err.value) == "403 Forbidden: invalid client"
     assert err.value.path == TOKEN_PATH and server.api_calls == []
     assert "s3cret-value" not in caplog.text + repr(auth) + str(err.value)
-    assert repr(auth) == "ClientCredentials(token_url='https://auth.example.com/v2/auth/oauth2-token', client_id='cid', client_secret='***')"
+    assert (
+        repr(auth)
+        == "ClientCredentials(token_url='https://auth.example.com/v2/auth/oauth2-token', client_id='cid', client_secret='***')"
+    )
 
     def no_token(request):
         return httpx.Response(200, json={"token_type": "Bearer"})
@@ -250,7 +255,9 @@ async def test_busy_token_endpoint_is_retried_for_safe_calls_only():
         return server(request)
 
     auth = ClientCredentials("https://auth.example.com", "cid", "sec")
-    async with UsersClient("https://api.example.com", auth=auth, transport=httpx.MockTransport(handler), backoff=0) as c:
+    async with UsersClient(
+        "https://api.example.com", auth=auth, transport=httpx.MockTransport(handler), backoff=0
+    ) as c:
         await c.get_user_roles(UID)
         assert server.issued == ["tok-1"] and not busy
         auth.invalidate()
@@ -263,7 +270,10 @@ async def test_busy_token_endpoint_is_retried_for_safe_calls_only():
 def test_token_url_checked():
     with pytest.raises(InsecureUrlError):
         ClientCredentials("http://auth.example.com", "cid", "sec")
-    assert str(ClientCredentials("http://127.0.0.1:5/base/", "cid", "sec").token_url) == "http://127.0.0.1:5/base/v2/auth/oauth2-token"
+    assert (
+        str(ClientCredentials("http://127.0.0.1:5/base/", "cid", "sec").token_url)
+        == "http://127.0.0.1:5/base/v2/auth/oauth2-token"
+    )
     with pytest.raises(CredentialsError):
         ClientCredentials("https://auth.example.com", "cid", "")
 

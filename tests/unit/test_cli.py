@@ -63,8 +63,9 @@ def test_unknown_environment_is_one_line_on_stderr(home: Path, capsys: pytest.Ca
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
-def test_insecure_remote_url_is_refused_before_the_app_starts(home: Path, capsys: pytest.CaptureFixture[str],
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_insecure_remote_url_is_refused_before_the_app_starts(
+    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SPOTNANA_TOKEN", "t0k3n-secret")
     code = main(["--base-url", "http://api.example.com", "--tmc-id", "b93dc51f-12dd-46c7-b7d6-1cb12cd3f5b3"])
     err = capsys.readouterr().err
@@ -78,8 +79,15 @@ def test_audit_prints_entries_without_tokens(home: Path, capsys: pytest.CaptureF
     from tui.domain.audit import AuditLog
 
     path = load_settings().paths.audit_file
-    AuditLog(path).record(environment="demo", user_id="u-1", section="personal", action="update",
-                          fields=["name.given"], result="ok", status=200)
+    AuditLog(path).record(
+        environment="demo",
+        user_id="u-1",
+        section="personal",
+        action="update",
+        fields=["name.given"],
+        result="ok",
+        status=200,
+    )
     assert main(["audit"]) == 0
     out = capsys.readouterr().out
     assert "u-1" in out and "personal" in out
@@ -92,7 +100,10 @@ def test_sandbox_command_prints_key_value_lines_and_serves(home: Path) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "tui", "sandbox", "--users", "50", "--seed", "3", "--token", "tok-1"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     try:
         info: dict[str, str] = {}
@@ -105,8 +116,11 @@ def test_sandbox_command_prints_key_value_lines_and_serves(home: Path) -> None:
             info[key] = value
         assert {"base_url", "token", "tmc_id", "company_ids"} <= set(info)
         assert info["base_url"].startswith("http://127.0.0.1:") and info["token"] == "tok-1"
-        r = httpx.post(f"{info['base_url']}/v3/users/list", headers={"Authorization": "Bearer tok-1"},
-                       json={"tmcId": {"id": info["tmc_id"]}, "pagination": {"offset": 0, "limit": 5}})
+        r = httpx.post(
+            f"{info['base_url']}/v3/users/list",
+            headers={"Authorization": "Bearer tok-1"},
+            json={"tmcId": {"id": info["tmc_id"]}, "pagination": {"offset": 0, "limit": 5}},
+        )
         assert r.status_code == 200 and r.json()["pagination"]["totalNumResults"] > 0
     finally:
         proc.terminate()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import socket
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import httpx
@@ -56,7 +56,9 @@ class Sleeps(list):
 def make(script, *, retries=3, sleeps=None, **kw) -> UsersClient:
     policy = RetryPolicy(retries=retries, backoff=0.5, max_backoff=4, retry_after_cap=5,
                          sleep=sleeps if sleeps is not None else Sleeps(), random=lambda: 1.0)  # fmt: skip
-    return UsersClient("http://127.0.0.1:9", token=TOKEN, transport=httpx.MockTransport(script), retry_policy=policy, **kw)
+    return UsersClient(
+        "http://127.0.0.1:9", token=TOKEN, transport=httpx.MockTransport(script), retry_policy=policy, **kw
+    )
 
 
 def assert_clean(exc: BaseException) -> None:
@@ -69,7 +71,10 @@ def assert_clean(exc: BaseException) -> None:
 
 
 def test_api_error_one_line_from_error_response():
-    body = {"debugIdentifier": "abc123", "errorMessages": [{"errorCode": "USER_NOT_FOUND", "message": "user\nnot found"}]}
+    body = {
+        "debugIdentifier": "abc123",
+        "errorMessages": [{"errorCode": "USER_NOT_FOUND", "message": "user\nnot found"}],
+    }
     err = ApiError.from_body(404, body, method="GET", path="/v2/users/x")
     assert isinstance(err, NotFoundError)
     assert str(err) == "404 Not Found: user not found [USER_NOT_FOUND] (debug abc123)"
@@ -110,7 +115,9 @@ def test_urls_accepted(url):
     assert check_base_url(url).scheme in ("http", "https")
 
 
-@pytest.mark.parametrize("url", ["http://api.example.com", "http://10.0.0.1:80", "http://[::2]/", "http://localhost.evil.com"])
+@pytest.mark.parametrize(
+    "url", ["http://api.example.com", "http://10.0.0.1:80", "http://[::2]/", "http://localhost.evil.com"]
+)
 def test_plain_http_refused_unless_loopback(url):
     with pytest.raises(InsecureUrlError, match="https"):
         UsersClient(url, token="t")
@@ -127,7 +134,7 @@ def test_bad_urls_are_clear_errors(url):
 
 
 def test_retry_after_parsing():
-    now = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    now = datetime(2024, 1, 1, tzinfo=UTC)
     assert parse_retry_after("3") == 3.0
     assert parse_retry_after(" 1.5 ") == 1.5
     assert parse_retry_after("-4") == 0.0
@@ -250,7 +257,10 @@ async def test_connection_errors_retried_then_readable():
         with pytest.raises(ApiConnectionError) as err:
             await c.get_user_roles(UID)
     assert len(script.calls) == 4
-    assert str(err.value) == f"cannot connect for GET http://127.0.0.1:9/v2/users/{UID}/roles: [Errno 111] Connection refused"
+    assert (
+        str(err.value)
+        == f"cannot connect for GET http://127.0.0.1:9/v2/users/{UID}/roles: [Errno 111] Connection refused"
+    )
     assert_clean(err.value)
 
 

@@ -15,10 +15,25 @@ from tui.domain.sections import section
 def test_record_and_read_back(tmp_path):
     log = AuditLog(tmp_path / "sub" / "audit.jsonl")
     assert log.read() == []
-    log.record(environment="sandbox", user_id="u1", section="business", action="update", result="ok",
-               fields=["employeeId"], status=204)
-    log.record(environment="prod", user_id="u2", section=None, action="deactivate", result="error",
-               status=403, debug_identifier="dbg-1", message="403 Forbidden")
+    log.record(
+        environment="sandbox",
+        user_id="u1",
+        section="business",
+        action="update",
+        result="ok",
+        fields=["employeeId"],
+        status=204,
+    )
+    log.record(
+        environment="prod",
+        user_id="u2",
+        section=None,
+        action="deactivate",
+        result="error",
+        status=403,
+        debug_identifier="dbg-1",
+        message="403 Forbidden",
+    )
     entries = log.read()
     assert [e["action"] for e in entries] == ["update", "deactivate"]
     first = entries[0]
@@ -43,11 +58,15 @@ def test_unknown_action_or_result_rejected(tmp_path):
 def test_record_edit_masks_pii_values(tmp_path):
     personal = section("personal")
     base = {"name": {"given": "Annabelle"}, "identityDocs": [], "preferredLanguage": "en"}
-    edited = {"name": {"given": "Annika"}, "preferredLanguage": "sv",
-              "identityDocs": [{"passport": {"docId": "P98765432", "issueCountry": "SE"}}]}
+    edited = {
+        "name": {"given": "Annika"},
+        "preferredLanguage": "sv",
+        "identityDocs": [{"passport": {"docId": "P98765432", "issueCountry": "SE"}}],
+    }
     log = AuditLog(tmp_path / "a.jsonl")
-    log.record_edit(environment="sandbox", user_id="u1", section=personal,
-                    edits=edits_from(base, edited), result="ok", status=200)
+    log.record_edit(
+        environment="sandbox", user_id="u1", section=personal, edits=edits_from(base, edited), result="ok", status=200
+    )
     text = (tmp_path / "a.jsonl").read_text()
     for raw in ("Annabelle", "Annika", "P98765432"):
         assert raw not in text
@@ -62,9 +81,16 @@ def test_record_edit_masks_pii_values(tmp_path):
 def test_no_token_ever_written(tmp_path):
     token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZ2VudCJ9.c2lnbmF0dXJl"
     log = AuditLog(tmp_path / "a.jsonl")
-    log.record(environment="prod", user_id="u", section="roles", action="update", result="error",
-               status=401, message=f"401 Unauthorized: Authorization: Bearer {token} access_token={token}",
-               debug_identifier=f"token={token}")
+    log.record(
+        environment="prod",
+        user_id="u",
+        section="roles",
+        action="update",
+        result="error",
+        status=401,
+        message=f"401 Unauthorized: Authorization: Bearer {token} access_token={token}",
+        debug_identifier=f"token={token}",
+    )
     text = (tmp_path / "a.jsonl").read_text()
     assert token not in text and "eyJ" not in text
     assert scrub("Bearer abc.def") == "Bearer [redacted]"

@@ -76,8 +76,9 @@ async def test_a_clean_save_is_three_requests_and_audited_before_and_after(sandb
     base = await OnlineBackend(client).read_section(BUSINESS, uid)
     edited = {**base, "designation": "Three Requests"}
     since = len(sandbox.requests)
-    result = await commit_section(OnlineBackend(client), BUSINESS, uid, base, edited,
-                                  trail=AuditTrail(audit, "sandbox", job_id="job-7"))
+    result = await commit_section(
+        OnlineBackend(client), BUSINESS, uid, base, edited, trail=AuditTrail(audit, "sandbox", job_id="job-7")
+    )
     assert result.status == "ok" and result.requests == 3
     assert _calls(sandbox, since, uid) == [("GET", "business-info"), ("PUT", "business-info"), ("GET", "business-info")]
     attempted, outcome = audit.read()
@@ -100,8 +101,14 @@ async def test_a_change_landing_inside_the_save_window_is_reported(sandbox, clie
         name.update({"family1": family, "middle": "Meddled"})
         sandbox.store.tamper(uid, "personal-info", {"name": name})
 
-    result = await commit_section(Meddling(client, after_put=second_client_writes), PERSONAL, uid, base, edited,
-                                  trail=AuditTrail(audit, "sandbox"))
+    result = await commit_section(
+        Meddling(client, after_put=second_client_writes),
+        PERSONAL,
+        uid,
+        base,
+        edited,
+        trail=AuditTrail(audit, "sandbox"),
+    )
     assert result.status == "overtaken" and not result.ok
     assert result.landed == [f"family name is back to {family}", "middle name changed"]
     assert result.message.startswith("another change landed during the save: family name is back to")
@@ -115,11 +122,17 @@ async def test_a_put_cut_off_by_500_is_resent_only_after_a_reread_shows_nothing_
     backend = Meddling(client, before_put=lambda: sandbox.faults.inject(500, count=1))
     base = await backend.read_section(BUSINESS, uid)
     since = len(sandbox.requests)
-    result = await commit_section(_once(backend), BUSINESS, uid, base, {**base, "designation": "After A 500"},
-                                  trail=AuditTrail(audit, "sandbox"))
+    result = await commit_section(
+        _once(backend), BUSINESS, uid, base, {**base, "designation": "After A 500"}, trail=AuditTrail(audit, "sandbox")
+    )
     assert result.status == "ok", result.error
     assert [(m, s) for m, _, s in sandbox.requests[since:]] == [
-        ("GET", 200), ("PUT", 500), ("GET", 200), ("PUT", 204), ("GET", 200)]
+        ("GET", 200),
+        ("PUT", 500),
+        ("GET", 200),
+        ("PUT", 204),
+        ("GET", 200),
+    ]
     assert sandbox.store.get_section(uid, "business-info")["designation"] == "After A 500"
     assert [e["result"] for e in audit.history()] == ["ok"]
 
@@ -139,8 +152,9 @@ async def test_a_put_that_landed_before_its_500_is_not_sent_again(sandbox, clien
     backend = Meddling(client, fail_after_put=1)
     base = await backend.read_section(BUSINESS, uid)
     since = len(sandbox.requests)
-    result = await commit_section(backend, BUSINESS, uid, base, {**base, "designation": "Landed Once"},
-                                  trail=AuditTrail(audit, "sandbox"))
+    result = await commit_section(
+        backend, BUSINESS, uid, base, {**base, "designation": "Landed Once"}, trail=AuditTrail(audit, "sandbox")
+    )
     assert result.status == "ok"
     assert [m for m, _ in _calls(sandbox, since, uid)] == ["GET", "PUT", "GET"]  # one PUT only
 
@@ -153,8 +167,9 @@ async def test_a_put_cut_off_while_someone_else_wrote_is_not_resent(sandbox, cli
     backend = _once(Meddling(client, before_put=fault_and_meddle))
     base = await backend.read_section(BUSINESS, uid)
     since = len(sandbox.requests)
-    result = await commit_section(backend, BUSINESS, uid, base, {**base, "designation": "Not Resent"},
-                                  trail=AuditTrail(audit, "sandbox"))
+    result = await commit_section(
+        backend, BUSINESS, uid, base, {**base, "designation": "Not Resent"}, trail=AuditTrail(audit, "sandbox")
+    )
     assert result.status == "overtaken"
     assert [m for m, _ in _calls(sandbox, since, uid)] == ["GET", "PUT", "GET"]
     assert "accounting code changed" in result.landed
@@ -200,8 +215,12 @@ def test_a_write_cut_off_by_kill_9_reads_back_as_attempted_outcome_unknown(sandb
     sb = sandbox_factory(users=20)
     uid = next(sb.store.row(p).user_id for p in range(len(sb.store.index)) if sb.store.row(p).is_active)
     audit_file = tmp_path / "audit.jsonl"
-    child = subprocess.Popen([sys.executable, "-c", CHILD, sb.base_url, sb.token, uid, str(audit_file)],
-                             stdout=subprocess.PIPE, text=True, cwd=os.getcwd())
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, sb.base_url, sb.token, uid, str(audit_file)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=os.getcwd(),
+    )
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "ready"
         sb.faults.latency_ms = 1500  # the fresh GET, then the PUT, each take 1.5 s: kill during the PUT

@@ -15,7 +15,6 @@ from tui.domain.commit import AuditTrail
 from tui.domain.editing import FieldError, SectionEditor
 from tui.domain.sections import section
 
-
 # -- validate: pure ------------------------------------------------------------------------
 
 
@@ -31,11 +30,13 @@ class _NoClient:
 def test_validate_maps_errors_to_field_paths_without_union_tags():
     ed = _editor("personal")
     assert ed.validate({"preferredLanguage": "en"}) == []
-    errors = ed.validate({
-        "email": "not-an-email",
-        "identityDocs": [{"passport": {"docId": "X1", "issueCountry": "US"}}],
-        "phoneNumbers": [{"countryCode": "one"}],
-    })
+    errors = ed.validate(
+        {
+            "email": "not-an-email",
+            "identityDocs": [{"passport": {"docId": "X1", "issueCountry": "US"}}],
+            "phoneNumbers": [{"countryCode": "one"}],
+        }
+    )
     paths = {e.path for e in errors}
     assert ("email",) in paths
     assert ("identityDocs", 0, "passport", "expiryDate") in paths  # required, tag left out
@@ -157,8 +158,15 @@ async def test_document_numbers_never_reach_the_audit_log(sandbox, client, uid, 
     base = await ed.load()
     edited = copy.deepcopy(base)
     edited.setdefault("identityDocs", []).append(
-        {"passport": {"docId": "ZX9988776", "issueCountry": "US", "nationalityCountry": "US",
-                      "expiryDate": {"iso8601": "2033-03-03"}}})
+        {
+            "passport": {
+                "docId": "ZX9988776",
+                "issueCountry": "US",
+                "nationalityCountry": "US",
+                "expiryDate": {"iso8601": "2033-03-03"},
+            }
+        }
+    )
     assert ed.validate(edited) == []
     [line] = [ln for ln in ed.prepare(edited)]
     assert line.masked and "ZX9988776" not in line.text()

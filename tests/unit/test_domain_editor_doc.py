@@ -44,13 +44,16 @@ def test_the_file_holds_no_masked_value_and_everything_else():
     text = json.dumps(shown)
     assert not any(s in text for s in SECRETS)
     assert shown["dob"] == {"iso8601": PH}  # leaf by leaf: the agent sees where to type
-    assert shown["identityDocs"][0] == {"passport": {"docId": PH, "issueCountry": "SE",
-                                                     "expiryDate": {"iso8601": "2031-01-01"}}}
+    assert shown["identityDocs"][0] == {
+        "passport": {"docId": PH, "issueCountry": "SE", "expiryDate": {"iso8601": "2031-01-01"}}
+    }
     assert shown["identityDocs"][1] == {"ktn": {"number": PH, "issueCountry": "US"}}
     assert shown["name"] == BASE["name"] and shown["phoneNumbers"] == BASE["phoneNumbers"]
     assert BASE["dob"] == {"iso8601": "1988-02-29"}  # not mutated
     assert mask_for_editor(PERSONAL, {"dob": None, "identityDocs": [{"ktn": {"number": None}}]}) == {
-        "dob": None, "identityDocs": [{"ktn": {"number": None}}]}  # null: nothing to hide
+        "dob": None,
+        "identityDocs": [{"ktn": {"number": None}}],
+    }  # null: nothing to hide
     business = {"designation": "X", "email": "a@b.example"}
     assert mask_for_editor(section("business"), business) == business
 
@@ -115,7 +118,9 @@ def test_a_new_item_and_a_duplicate_cannot_borrow_a_number():
     edited["identityDocs"].append({"redress": {"number": PH, "issueCountry": "US"}})  # new, nothing to keep
     doc, errors = _roundtrip(edited)
     assert [e.path for e in errors] == [
-        ("identityDocs", 4, "passport", "docId"), ("identityDocs", 5, "redress", "number")]
+        ("identityDocs", 4, "passport", "docId"),
+        ("identityDocs", 5, "redress", "number"),
+    ]
     assert all(e.code == "placeholder" and PH in e.message for e in errors)
     assert doc["identityDocs"][0] == BASE["identityDocs"][0]  # the first copy still maps
     # typing the number makes the new item fine
@@ -184,10 +189,13 @@ _doc_id = st.text(alphabet="ABCDEFGHJKLMNPRSTUVWXYZ0123456789", min_size=7, max_
 
 
 @settings(max_examples=120, deadline=None)
-@given(ids=st.lists(_doc_id, min_size=1, max_size=6, unique=True),
-       countries=st.lists(st.sampled_from(["SE", "FI", "US", "IN", "ES", "DE", "FR"]), min_size=6, max_size=6,
-                          unique=True),
-       data=st.data())
+@given(
+    ids=st.lists(_doc_id, min_size=1, max_size=6, unique=True),
+    countries=st.lists(
+        st.sampled_from(["SE", "FI", "US", "IN", "ES", "DE", "FR"]), min_size=6, max_size=6, unique=True
+    ),
+    data=st.data(),
+)
 def test_any_reorder_or_removal_of_distinct_items_keeps_each_number(ids, countries, data):
     docs = [_passport(i, countries[n]) for n, i in enumerate(ids)]
     original = {"identityDocs": docs, "dob": {"iso8601": "1970-01-01"}}

@@ -130,8 +130,10 @@ json_doc = st.recursive(
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.dictionaries(st.sampled_from("abcde"), json_doc, max_size=4),
-       st.dictionaries(st.sampled_from("abcde"), json_doc, max_size=4))
+@given(
+    st.dictionaries(st.sampled_from("abcde"), json_doc, max_size=4),
+    st.dictionaries(st.sampled_from("abcde"), json_doc, max_size=4),
+)
 def test_apply_edits_from_reproduces_edited(base, edited):
     assert apply(edits_from(base, edited), base) == edited
 
@@ -144,7 +146,10 @@ def test_diff_lines_and_summary():
     del edited["email"]
     lines = diff(BASE, edited, biz)
     assert [(ln.path_text, ln.change) for ln in lines] == [
-        ("email", "removed"), ("employeeId", "changed"), ("phoneNumbers[2]", "added")]
+        ("email", "removed"),
+        ("employeeId", "changed"),
+        ("phoneNumbers[2]", "added"),
+    ]
     assert lines[1].text() == "~ employeeId: E1 → E2"
     assert lines[0].text() == "- email: ann@example.com"
     assert lines[2].text().startswith("+ phoneNumbers[2]: ")
@@ -155,8 +160,11 @@ def test_diff_lines_and_summary():
 
 def test_diff_masks_identity_numbers_and_dob_but_not_names():
     personal = section("personal")
-    base = {"name": {"given": "Ann"}, "dob": {"iso8601": "1990-05-17"},
-            "identityDocs": [{"passport": {"docId": "X12345678", "issueCountry": "US"}}]}
+    base = {
+        "name": {"given": "Ann"},
+        "dob": {"iso8601": "1990-05-17"},
+        "identityDocs": [{"passport": {"docId": "X12345678", "issueCountry": "US"}}],
+    }
     edited = copy.deepcopy(base)
     edited["name"]["given"] = "Anna"
     edited["dob"]["iso8601"] = "1990-05-18"

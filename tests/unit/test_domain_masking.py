@@ -9,7 +9,14 @@ from hypothesis import strategies as st
 
 from tui.api.models import BusinessInfo, UserPersonalInfo
 from tui.domain.masking import (
-    DATE_MASK, is_masked, is_pii, mask_for_screen, mask_value, pii_paths, redact_at, redact_for_log,
+    DATE_MASK,
+    is_masked,
+    is_pii,
+    mask_for_screen,
+    mask_value,
+    pii_paths,
+    redact_at,
+    redact_for_log,
 )
 from tui.domain.sections import SECTIONS, section
 
@@ -26,12 +33,22 @@ def test_mask_value_shapes():
 
 def test_screen_masks_documents_and_dob_only():
     personal = section("personal")
-    for p in [("identityDocs", 3, "passport", "docId"), ("identityDocs", 0, "nationalDoc", "docId"),
-              ("identityDocs", 0, "immigrationDoc", "docId"), ("identityDocs", 1, "ktn", "number"),
-              ("identityDocs", 2, "redress", "number"), ("dob",), ("dob", "iso8601")]:
+    for p in [
+        ("identityDocs", 3, "passport", "docId"),
+        ("identityDocs", 0, "nationalDoc", "docId"),
+        ("identityDocs", 0, "immigrationDoc", "docId"),
+        ("identityDocs", 1, "ktn", "number"),
+        ("identityDocs", 2, "redress", "number"),
+        ("dob",),
+        ("dob", "iso8601"),
+    ]:
         assert is_masked(personal, p), p
-    for p in [("name", "given"), ("email",), ("phoneNumbers", 0, "rawInput"),
-              ("identityDocs", 0, "passport", "issueCountry")]:
+    for p in [
+        ("name", "given"),
+        ("email",),
+        ("phoneNumbers", 0, "rawInput"),
+        ("identityDocs", 0, "passport", "issueCountry"),
+    ]:
         assert not is_masked(personal, p), p
     assert not any(s.masked_paths for s in SECTIONS if s.key != "personal")
     item = {"passport": {"docId": "X12345678", "issueCountry": "US"}}
@@ -63,8 +80,9 @@ def test_pii_walk_matches_the_spec():
     if not spec.exists():
         pytest.skip("spec not found at ../shared/spotnana (reference data)")
     schemas = json.loads(spec.read_text())["components"]["schemas"]
-    marked = {(name, prop) for name, s in schemas.items() for prop, v in s.get("properties", {}).items()
-              if "x-pii" in v}
+    marked = {
+        (name, prop) for name, s in schemas.items() for prop, v in s.get("properties", {}).items() if "x-pii" in v
+    }
     personal_leaf_names = {p[-1] for p in pii_paths(UserPersonalInfo)}
     for schema, prop in marked:
         if schema in ("UserPersonalInfo", "Passport", "NationalDoc", "Name", "EmergencyContact"):
@@ -77,8 +95,14 @@ PERSONAL = {
     "dob": {"iso8601": "1988-02-29"},
     "phoneNumbers": [{"countryCode": 1, "rawInput": "+1 415 555 0100"}],
     "identityDocs": [
-        {"passport": {"docId": "P98765432", "issueCountry": "SE", "nationalityCountry": "SE",
-                      "expiryDate": {"iso8601": "2031-01-01"}}},
+        {
+            "passport": {
+                "docId": "P98765432",
+                "issueCountry": "SE",
+                "nationalityCountry": "SE",
+                "expiryDate": {"iso8601": "2031-01-01"},
+            }
+        },
         {"ktn": {"number": "TT1234567", "issueCountry": "US"}},
     ],
     "preferredLanguage": "sv",
@@ -88,8 +112,16 @@ PERSONAL = {
 
 def test_redact_for_log_leaves_no_raw_pii():
     out = json.dumps(redact_for_log(UserPersonalInfo, PERSONAL))
-    for raw in ["Annabelle", "Lindqvist", "annabelle@example.com", "1988-02-29", "415 555",
-                "P98765432", "TT1234567", "2031-01-01"]:
+    for raw in [
+        "Annabelle",
+        "Lindqvist",
+        "annabelle@example.com",
+        "1988-02-29",
+        "415 555",
+        "P98765432",
+        "TT1234567",
+        "2031-01-01",
+    ]:
         assert raw not in out
     red = redact_for_log(UserPersonalInfo, PERSONAL)
     assert red["identityDocs"][0]["passport"]["docId"] == "••••5432"  # IDENTIFIER keeps last 4
@@ -109,8 +141,13 @@ _secret = st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ0123456789", min_size=7, max
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(docid=_secret, ktn=_secret, given_name=st.text(alphabet="abcdefghij", min_size=5, max_size=10),
-       email_user=st.text(alphabet="abcdefghij", min_size=5, max_size=10), n_docs=st.integers(0, 4))
+@given(
+    docid=_secret,
+    ktn=_secret,
+    given_name=st.text(alphabet="abcdefghij", min_size=5, max_size=10),
+    email_user=st.text(alphabet="abcdefghij", min_size=5, max_size=10),
+    n_docs=st.integers(0, 4),
+)
 def test_redaction_never_leaks_generated_pii(docid, ktn, given_name, email_user, n_docs):
     doc = {
         "name": {"given": given_name, "family1": given_name[::-1]},

@@ -10,7 +10,13 @@ import json
 import pytest
 
 from tui.domain.masking import (
-    BULLETS, DATE_MASK, is_revealed, mask_for_screen, mask_matching, mask_unrevealed, mask_value,
+    BULLETS,
+    DATE_MASK,
+    is_revealed,
+    mask_for_screen,
+    mask_matching,
+    mask_unrevealed,
+    mask_value,
 )
 from tui.domain.paths import ABSENT, WILDCARD
 from tui.domain.sections import section
@@ -33,27 +39,32 @@ SECRETS = ["1988-02-29", "P98765432", "TT1234567", "ND55501234"]
 # --- mask_value ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("X12345678", "••••5678"),
-    ("1234567", "••••4567"),  # 7 characters: the last 4 stay
-    ("123456", BULLETS),  # 6 or fewer: nothing kept
-    ("", BULLETS),  # even an empty value does not show that it is empty
-    ("2031-01-01", DATE_MASK),
-    ("2031-01-01T10:00:00Z", DATE_MASK),
-    (0, BULLETS),
-    (123456789, BULLETS),
-    (1.5, BULLETS),
-    (True, BULLETS),
-    (False, BULLETS),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("X12345678", "••••5678"),
+        ("1234567", "••••4567"),  # 7 characters: the last 4 stay
+        ("123456", BULLETS),  # 6 or fewer: nothing kept
+        ("", BULLETS),  # even an empty value does not show that it is empty
+        ("2031-01-01", DATE_MASK),
+        ("2031-01-01T10:00:00Z", DATE_MASK),
+        (0, BULLETS),
+        (123456789, BULLETS),
+        (1.5, BULLETS),
+        (True, BULLETS),
+        (False, BULLETS),
+        (None, None),
+    ],
+)
 def test_mask_value_scalars(value, expected):
     assert mask_value(value) == expected
 
 
 def test_mask_value_containers_leaf_by_leaf_and_absent():
     assert mask_value({"a": "X12345678", "b": [1, None, {"c": "1990-01-01"}]}) == {
-        "a": "••••5678", "b": [BULLETS, None, {"c": DATE_MASK}]}
+        "a": "••••5678",
+        "b": [BULLETS, None, {"c": DATE_MASK}],
+    }
     assert mask_value([]) == [] and mask_value({}) == {}
     assert mask_value(ABSENT) is ABSENT
     assert mask_value("X12345678", keep_last=0) == BULLETS
@@ -69,7 +80,10 @@ def test_mask_matching_wildcards_indices_and_missing_keys():
     assert doc == DOC  # the input is not touched
     assert out["dob"] == {"iso8601": DATE_MASK}
     assert out["identityDocs"][0]["passport"] == {
-        "docId": "••••5432", "issueCountry": "SE", "expiryDate": {"iso8601": "2031-01-01"}}
+        "docId": "••••5432",
+        "issueCountry": "SE",
+        "expiryDate": {"iso8601": "2031-01-01"},
+    }
     assert out["identityDocs"][1]["ktn"] == {"number": "••••4567", "issueCountry": "US"}
     assert out["identityDocs"][2]["nationalDoc"]["docId"] == "••••1234"
     assert out["identityDocs"][3] == {"redress": {"number": None}}  # null: nothing to hide
@@ -81,7 +95,8 @@ def test_mask_matching_wildcards_indices_and_missing_keys():
     assert one["identityDocs"][0]["passport"]["docId"] == "P98765432"
     assert mask_matching(DOC, [("identityDocs", 9, "ktn", "number"), ("nope", WILDCARD, "x")]) == DOC
     assert mask_matching({"identityDocs": {"not": "a list"}}, PERSONAL.masked_paths) == {
-        "identityDocs": {"not": "a list"}}
+        "identityDocs": {"not": "a list"}
+    }
     assert mask_matching(DOC, []) == DOC
     assert mask_matching("X12345678", [()]) == "••••5678"  # the empty pattern is the value itself
 
@@ -114,7 +129,8 @@ def test_revealed_paths_show_in_clear_and_nothing_else():
     assert mask_for_screen(PERSONAL, ("dob",), DOC["dob"], [("dob", "iso8601")]) == {"iso8601": DATE_MASK}
     # revealed paths are concrete: another index stays masked
     assert mask_for_screen(PERSONAL, ("identityDocs", 0), DOC["identityDocs"][0], [("identityDocs", 1)]) == {
-        "passport": {"docId": "••••5432", "issueCountry": "SE", "expiryDate": {"iso8601": "2031-01-01"}}}
+        "passport": {"docId": "••••5432", "issueCountry": "SE", "expiryDate": {"iso8601": "2031-01-01"}}
+    }
 
 
 def test_is_revealed_is_a_prefix_test():
@@ -187,9 +203,15 @@ def test_reveals_move_up_with_the_items_after_a_removed_one():
 
     revealed = {("dob",), ("identityDocs", 0), ("identityDocs", 2, "passport", "docId"), ("identityDocs", 3)}
     assert revealed_after_removal(revealed, ("identityDocs",), 0) == {
-        ("dob",), ("identityDocs", 1, "passport", "docId"), ("identityDocs", 2)}
+        ("dob",),
+        ("identityDocs", 1, "passport", "docId"),
+        ("identityDocs", 2),
+    }
     assert revealed_after_removal(revealed, ("identityDocs",), 2) == {
-        ("dob",), ("identityDocs", 0), ("identityDocs", 2)}
+        ("dob",),
+        ("identityDocs", 0),
+        ("identityDocs", 2),
+    }
     assert revealed_after_removal(revealed, ("identityDocs",), 5) == revealed
     assert revealed_after_removal(revealed, ("addresses",), 0) == revealed  # another list
 

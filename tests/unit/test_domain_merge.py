@@ -131,8 +131,11 @@ from hypothesis import strategies as st  # noqa: E402
 _leaf = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.text(max_size=3))
 _doc = st.dictionaries(
     st.sampled_from("abcd"),
-    st.recursive(_leaf, lambda k: st.one_of(st.lists(k, max_size=3), st.dictionaries(st.sampled_from("xyz"), k, max_size=3)),
-                 max_leaves=8),
+    st.recursive(
+        _leaf,
+        lambda k: st.one_of(st.lists(k, max_size=3), st.dictionaries(st.sampled_from("xyz"), k, max_size=3)),
+        max_leaves=8,
+    ),
     max_size=4,
 )
 
@@ -157,4 +160,5 @@ def test_resolving_all_theirs_or_all_mine(base, fresh, edited):
     for c in r.conflicts:
         if c.mine is not ABSENT and not isinstance(c.path[-1], int):
             from tui.domain.paths import get
+
             assert get(out, c.path) == c.mine

@@ -12,11 +12,27 @@ from tui.domain.sections import SECTIONS, editable_sections, humanize, section
 
 def test_registry_order_and_titles():
     assert [s.key for s in SECTIONS] == [
-        "personal", "business", "travel", "membership", "notifications", "roles", "external_id",
-        "travel_arrangers", "policies"]
+        "personal",
+        "business",
+        "travel",
+        "membership",
+        "notifications",
+        "roles",
+        "external_id",
+        "travel_arrangers",
+        "policies",
+    ]
     assert [s.title for s in SECTIONS] == [
-        "Personal", "Business", "Travel preferences", "Memberships", "Notifications", "Roles",
-        "External ID", "Travel arrangers", "Applicable policies"]
+        "Personal",
+        "Business",
+        "Travel preferences",
+        "Memberships",
+        "Notifications",
+        "Roles",
+        "External ID",
+        "Travel arrangers",
+        "Applicable policies",
+    ]
     assert [s.key for s in editable_sections()] == [s.key for s in SECTIONS[:7]]
     assert section("business").title == "Business"
     with pytest.raises(KeyError):

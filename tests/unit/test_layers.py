@@ -77,7 +77,9 @@ def test_floor_imports(floor):
 def test_the_import_walker_sees_relative_and_nested_imports(tmp_path):
     # the checker itself must catch what it is meant to catch
     fake = tmp_path / "probe.py"
-    fake.write_text("from ..client import X\nfrom . import _base\nimport textual.widgets\ndef f():\n    from tui.ui import app\n")
+    fake.write_text(
+        "from ..client import X\nfrom . import _base\nimport textual.widgets\ndef f():\n    from tui.ui import app\n"
+    )
     names = imports_of(fake, "tui.api.models.probe")
     assert {"tui.api.client", "tui.api.models._base", "textual.widgets", "tui.ui.app"} <= names
 
@@ -98,7 +100,9 @@ def test_importing_the_lower_floors_loads_no_textual():
 
 
 def test_import_tui_api_is_light():
-    code = "import sys, tui.api; print(','.join(m for m in ('httpx', 'pydantic', 'tui.api.models') if m in sys.modules))"
+    code = (
+        "import sys, tui.api; print(','.join(m for m in ('httpx', 'pydantic', 'tui.api.models') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""  # errors only; client/auth/models load on first use
@@ -109,8 +113,9 @@ ROOT = TUI.parent
 
 def _lint_imports(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("lint-imports")
-    return subprocess.run([str(exe), "--no-cache", *args], capture_output=True, text=True, timeout=120, cwd=cwd,
-                          env=env)
+    return subprocess.run(
+        [str(exe), "--no-cache", *args], capture_output=True, text=True, timeout=120, cwd=cwd, env=env
+    )
 
 
 def test_import_linter_contracts_are_kept():

@@ -28,14 +28,17 @@ def test_non_integers_are_refused(value) -> None:
     assert info.value.errors()[0]["type"] == "int_type"
 
 
-@pytest.mark.parametrize(("model", "payload", "where"), [
-    ("Dimensions", {"height": INT32_MAX + 1}, "height"),
-    ("Dimensions", {"width": float(-(2**31) - 1)}, "width"),
-    ("PhoneNumber", {"nationalNumber": INT64_MAX + 1}, "nationalNumber"),
-    ("OffsetBasedPaginationRequestParams", {"limit": 0}, "limit"),
-    ("OffsetBasedPaginationRequestParams", {"limit": 2.0**31}, "limit"),
-    ("OffsetBasedPaginationRequestParams", {"offset": -1.0}, "offset"),
-])
+@pytest.mark.parametrize(
+    ("model", "payload", "where"),
+    [
+        ("Dimensions", {"height": INT32_MAX + 1}, "height"),
+        ("Dimensions", {"width": float(-(2**31) - 1)}, "width"),
+        ("PhoneNumber", {"nationalNumber": INT64_MAX + 1}, "nationalNumber"),
+        ("OffsetBasedPaginationRequestParams", {"limit": 0}, "limit"),
+        ("OffsetBasedPaginationRequestParams", {"limit": 2.0**31}, "limit"),
+        ("OffsetBasedPaginationRequestParams", {"offset": -1.0}, "offset"),
+    ],
+)
 def test_bounds_of_the_format_and_the_spec_apply_to_ints_and_floats(model, payload, where) -> None:
     with pytest.raises(ValidationError) as info:
         getattr(m, model).model_validate(payload)

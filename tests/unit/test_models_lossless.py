@@ -15,11 +15,29 @@ from tests.strategies import from_schema
 
 # The models the issue names, plus every section model; the strategy covers their whole trees.
 ROUND_TRIP = [
-    "UserPersonalInfo", "BusinessInfo", "TravelPreferences", "MembershipInfo", "LoyaltyInfo",
-    "NotificationPreferences", "RolesConfig", "RoleConfig", "ExternalIdObject", "UserProfile",
-    "UserCreateRequest", "UserUpdateRequest", "UserDetail", "ListUsersV3Request", "ListUsersV3Response",
-    "ErrorResponse", "UserTravelArrangers", "UserApplicablePolicies", "GetRbacInfoResponse",
-    "OAuthTokenRequest", "OAuthTokenResponse", "ListFavoritesResponse", "AddFavoriteRequest",
+    "UserPersonalInfo",
+    "BusinessInfo",
+    "TravelPreferences",
+    "MembershipInfo",
+    "LoyaltyInfo",
+    "NotificationPreferences",
+    "RolesConfig",
+    "RoleConfig",
+    "ExternalIdObject",
+    "UserProfile",
+    "UserCreateRequest",
+    "UserUpdateRequest",
+    "UserDetail",
+    "ListUsersV3Request",
+    "ListUsersV3Response",
+    "ErrorResponse",
+    "UserTravelArrangers",
+    "UserApplicablePolicies",
+    "GetRbacInfoResponse",
+    "OAuthTokenRequest",
+    "OAuthTokenResponse",
+    "ListFavoritesResponse",
+    "AddFavoriteRequest",
 ]
 
 
@@ -50,9 +68,16 @@ def test_unknown_fields_and_enum_values_survive_at_every_depth() -> None:
         "name": {"given": "Ada", "family1": "Byron", "zzNickname": {"a": [1, 2.5, None]}},
         "gender": "NON_BINARY_FUTURE",
         "identityDocs": [
-            {"passport": {"docId": "X1234567", "expiryDate": {"iso8601": "2031-02-03"},
-                          "issueCountry": "GB", "nationalityCountry": "GB", "type": "DIPLOMATIC",
-                          "zzChip": True}},
+            {
+                "passport": {
+                    "docId": "X1234567",
+                    "expiryDate": {"iso8601": "2031-02-03"},
+                    "issueCountry": "GB",
+                    "nationalityCountry": "GB",
+                    "type": "DIPLOMATIC",
+                    "zzChip": True,
+                }
+            },
             {"ktn": {"number": "12345678", "issueCountry": "US"}, "zzVerified": False},
         ],
         "doc_id": "a key equal to a python attribute name stays an unknown field",
@@ -66,9 +91,11 @@ def test_nothing_is_defaulted_into_output() -> None:
     # PhoneNumber.italianLeadingZero has a spec default; it must not appear unless sent.
     out = dump(m.PhoneNumber.model_validate({"rawInput": "+44 20 7946 0000"}))
     assert out == {"rawInput": "+44 20 7946 0000"}
-    assert dump(m.ListUsersV3Request.model_validate({"companyId": {"id": "b93dc51f-12dd-46c7-b7d6-1cb12cd3f5b3"},
-                                                     "pagination": {}})) == {
-        "companyId": {"id": "b93dc51f-12dd-46c7-b7d6-1cb12cd3f5b3"}, "pagination": {}}
+    assert dump(
+        m.ListUsersV3Request.model_validate(
+            {"companyId": {"id": "b93dc51f-12dd-46c7-b7d6-1cb12cd3f5b3"}, "pagination": {}}
+        )
+    ) == {"companyId": {"id": "b93dc51f-12dd-46c7-b7d6-1cb12cd3f5b3"}, "pagination": {}}
 
 
 @given(st.integers(-(2**31), 2**31 - 1) | st.floats(allow_nan=False, allow_infinity=False))
@@ -81,13 +108,22 @@ def test_numbers_keep_their_json_type(value) -> None:
     ("model", "payload", "where"),
     [
         ("UserPersonalInfo", {"identityDocs": [{}]}, "identityDocs.0"),
-        ("UserPersonalInfo", {"identityDocs": [{"ktn": {"number": "1", "issueCountry": "US"},
-                                                "redress": {"number": "2", "issueCountry": "US"}}]},
-         "identityDocs.0"),
+        (
+            "UserPersonalInfo",
+            {
+                "identityDocs": [
+                    {"ktn": {"number": "1", "issueCountry": "US"}, "redress": {"number": "2", "issueCountry": "US"}}
+                ]
+            },
+            "identityDocs.0",
+        ),
         ("UserPersonalInfo", {"email": "not-an-email"}, "email"),
         ("UserPersonalInfo", {"dob": {"iso8601": "1990-13-40"}}, "dob.iso8601"),
-        ("BusinessInfo", {"legalEntityRef": {"id": "x"}, "organizationRef": {"id": "b93dc51f-12dd-46c7-b7d6-1cb12cd3f5b3"}},
-         "legalEntityRef.id"),
+        (
+            "BusinessInfo",
+            {"legalEntityRef": {"id": "x"}, "organizationRef": {"id": "b93dc51f-12dd-46c7-b7d6-1cb12cd3f5b3"}},
+            "legalEntityRef.id",
+        ),
         ("Name", {"given": "A"}, "family1"),
         ("PhoneNumber", {"countryCode": "44"}, "countryCode"),
         ("ListUsersV3Request", {"pagination": {}}, ""),
@@ -102,8 +138,14 @@ def test_invalid_payloads_name_the_field(model: str, payload: dict, where: str) 
 
 def test_identity_documents_are_told_apart_by_their_key() -> None:
     docs = [
-        {"passport": {"docId": "P1", "expiryDate": {"iso8601": "2030-01-01"}, "issueCountry": "IN",
-                      "nationalityCountry": "IN"}},
+        {
+            "passport": {
+                "docId": "P1",
+                "expiryDate": {"iso8601": "2030-01-01"},
+                "issueCountry": "IN",
+                "nationalityCountry": "IN",
+            }
+        },
         {"immigrationDoc": {"docId": "I1", "expiryDate": {"iso8601": "2030-01-01"}, "issueCountry": "US"}},
         {"redress": {"number": "R1", "issueCountry": "US"}},
         {"ktn": {"number": "K1", "issueCountry": "US"}},
@@ -111,6 +153,9 @@ def test_identity_documents_are_told_apart_by_their_key() -> None:
     ]
     info = m.UserPersonalInfo.model_validate({"identityDocs": docs})
     assert [type(d).__name__ for d in info.identity_docs] == [
-        "PassportWrapper", "ImmigrationDocumentWrapper", "RedressNumberWrapper",
-        "KnownTravelerNumberWrapper", "NationalDocWrapper",
+        "PassportWrapper",
+        "ImmigrationDocumentWrapper",
+        "RedressNumberWrapper",
+        "KnownTravelerNumberWrapper",
+        "NationalDocWrapper",
     ]

@@ -68,7 +68,7 @@ def test_log_folder_and_file(home, umask):
         assert "user u-1" in log_file.read_text()
         assert mode(log_file) == 0o600 and mode(settings.paths.log_dir) == 0o700
     finally:
-        for handler in logger.handlers[len(before):]:
+        for handler in logger.handlers[len(before) :]:
             handler.close()
             logger.removeHandler(handler)
 
@@ -87,7 +87,7 @@ def test_an_older_log_folder_and_file_are_tightened(home, umask):
         assert mode(log_dir) == 0o700 and mode(log_dir / "app.log") == 0o600
         assert (log_dir / "app.log").read_text() == "old line\n"  # appended to, not replaced
     finally:
-        for handler in logger.handlers[len(before):]:
+        for handler in logger.handlers[len(before) :]:
             handler.close()
             logger.removeHandler(handler)
 

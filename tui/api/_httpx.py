@@ -20,6 +20,6 @@ if "httpx" not in sys.modules:
         if "httpx._main" in sys.modules and sys.modules["httpx._main"] is None:
             del sys.modules["httpx._main"]
 
-import httpx  # noqa: E402 - the module itself, whichever way it was loaded
+import httpx
 
 __all__ = ["httpx"]

@@ -9,12 +9,11 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 from tui.api._httpx import httpx
-
 from tui.api.errors import (
     ApiConnectionError,
     ApiDecodeError,
@@ -84,9 +83,7 @@ def check_base_url(url: str | httpx.URL, *, insecure: bool = False, what: str = 
     if parsed.userinfo:
         raise InvalidUrlError(f"invalid {what}: credentials in the URL are not allowed")
     if parsed.scheme == "http" and not insecure and not is_loopback_host(parsed.host):
-        raise InsecureUrlError(
-            f"refusing plain http to {parsed.host}: use https (or allow insecure explicitly)"
-        )
+        raise InsecureUrlError(f"refusing plain http to {parsed.host}: use https (or allow insecure explicitly)")
     return parsed
 
 
@@ -139,8 +136,8 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         except (TypeError, ValueError, IndexError):
             return None
         if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        seconds = (when - (now or datetime.now(timezone.utc))).total_seconds()
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
     if seconds != seconds:  # NaN
         return None
     return max(0.0, seconds)
@@ -184,4 +181,3 @@ def translate_transport_error(exc: Exception, method: str, url: httpx.URL, timeo
         detail = one_line(exc, 160) or type(exc).__name__
         return ApiConnectionError(f"connection failed for {target}: {detail}")
     return ApiConnectionError(f"request failed for {target}: {type(exc).__name__}")
-

@@ -14,7 +14,6 @@ from collections.abc import AsyncGenerator, Callable, Generator
 from typing import Any
 
 from tui.api._httpx import httpx
-
 from tui.api._transport import check_base_url, decode_json, raise_for_status
 from tui.api.errors import ApiDecodeError, ApiError, AuthError, CredentialsError
 
@@ -129,7 +128,9 @@ class ClientCredentials(httpx.Auth):
         self._thread_lock = threading.Lock()
 
     def __repr__(self) -> str:
-        return f"ClientCredentials(token_url={str(self.token_url)!r}, client_id={self.client_id!r}, client_secret='***')"
+        return (
+            f"ClientCredentials(token_url={str(self.token_url)!r}, client_id={self.client_id!r}, client_secret='***')"
+        )
 
     __str__ = __repr__
 

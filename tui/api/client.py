@@ -21,7 +21,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tui.api._httpx import httpx
-
 from tui.api._retry import RETRY_SAFE_METHODS, RetryInfo, RetryPolicy
 from tui.api._transport import (
     check_base_url,

@@ -69,12 +69,22 @@ _U = "/v2/users/{userId}"
 OPERATIONS: dict[str, Operation] = {
     op.name: op
     for op in (
-        Operation("list_users_v3", "listUsersV3", "POST", "/v3/users/list", "ListUsersV3Response", "ListUsersV3Request"),
         Operation(
-            "query_user", "queryUser", "GET", "/v2/users", "UserSummaryList",
+            "list_users_v3", "listUsersV3", "POST", "/v3/users/list", "ListUsersV3Response", "ListUsersV3Request"
+        ),
+        Operation(
+            "query_user",
+            "queryUser",
+            "GET",
+            "/v2/users",
+            "UserSummaryList",
             query=(
-                ("company_id", "companyId"), ("tmc_id", "tmcId"), ("email", "email"),
-                ("external_id", "externalId"), ("employee_id", "employeeId"), ("include_inactive", "includeInactive"),
+                ("company_id", "companyId"),
+                ("tmc_id", "tmcId"),
+                ("email", "email"),
+                ("external_id", "externalId"),
+                ("employee_id", "employeeId"),
+                ("include_inactive", "includeInactive"),
             ),
         ),  # fmt: skip
         Operation("get_user_info", "getUserInfo", "GET", _U, "UserProfile", query=_INACTIVE),
@@ -82,34 +92,87 @@ OPERATIONS: dict[str, Operation] = {
         Operation("update_user", "updateUser", "PUT", _U, None, "UserUpdateRequest"),
         Operation("delete_user", "deleteUser", "DELETE", _U),
         Operation("activate_user", "activateUser", "POST", _U + "/activate"),
-        Operation("get_personal_info", "getPersonalInfo", "GET", _U + "/personal-info", "UserPersonalInfo", query=_INACTIVE),
-        Operation("update_personal_info", "updatePersonalInfo", "PUT", _U + "/personal-info", None, "UserPersonalInfo", _INACTIVE),
-        Operation("get_business_info", "getBusinessInfo", "GET", _U + "/business-info", "BusinessInfo", query=_INACTIVE),
-        Operation("update_business_info", "updateBusinessInfo", "PUT", _U + "/business-info", None, "BusinessInfo", _INACTIVE),
-        Operation("get_user_travel_preferences", "getUserTravelPreferences", "GET", _U + "/travel-preferences", "TravelPreferences"),
-        Operation("update_travel_preferences", "updateTravelPreferences", "PUT", _U + "/travel-preferences", None, "TravelPreferences"),
+        Operation(
+            "get_personal_info", "getPersonalInfo", "GET", _U + "/personal-info", "UserPersonalInfo", query=_INACTIVE
+        ),
+        Operation(
+            "update_personal_info",
+            "updatePersonalInfo",
+            "PUT",
+            _U + "/personal-info",
+            None,
+            "UserPersonalInfo",
+            _INACTIVE,
+        ),
+        Operation(
+            "get_business_info", "getBusinessInfo", "GET", _U + "/business-info", "BusinessInfo", query=_INACTIVE
+        ),
+        Operation(
+            "update_business_info", "updateBusinessInfo", "PUT", _U + "/business-info", None, "BusinessInfo", _INACTIVE
+        ),
+        Operation(
+            "get_user_travel_preferences",
+            "getUserTravelPreferences",
+            "GET",
+            _U + "/travel-preferences",
+            "TravelPreferences",
+        ),
+        Operation(
+            "update_travel_preferences",
+            "updateTravelPreferences",
+            "PUT",
+            _U + "/travel-preferences",
+            None,
+            "TravelPreferences",
+        ),
         Operation("get_membership_info", "getMembershipInfo", "GET", _U + "/membership-info", "MembershipInfo"),
-        Operation("update_membership_info", "updateMembershipInfo", "PUT", _U + "/membership-info", None, "MembershipInfo"),
+        Operation(
+            "update_membership_info", "updateMembershipInfo", "PUT", _U + "/membership-info", None, "MembershipInfo"
+        ),
         Operation("get_user_roles", "getUserRoles", "GET", _U + "/roles", "RolesConfig"),
         Operation("update_user_roles", "updateUserRoles", "PUT", _U + "/roles", None, "RolesConfig"),
         Operation(
-            "get_notification_preferences", "getNotificationPreferences", "GET",
-            _U + "/notification-preferences", "NotificationPreferences",
+            "get_notification_preferences",
+            "getNotificationPreferences",
+            "GET",
+            _U + "/notification-preferences",
+            "NotificationPreferences",
         ),  # fmt: skip
         Operation(
-            "update_notification_preferences", "updateNotificationPreferences", "PUT",
-            _U + "/notification-preferences", None, "NotificationPreferences",
+            "update_notification_preferences",
+            "updateNotificationPreferences",
+            "PUT",
+            _U + "/notification-preferences",
+            None,
+            "NotificationPreferences",
         ),  # fmt: skip
-        Operation("get_user_travel_arrangers", "getUserTravelArrangers", "GET", _U + "/travel-arrangers", "UserTravelArrangers"),
+        Operation(
+            "get_user_travel_arrangers",
+            "getUserTravelArrangers",
+            "GET",
+            _U + "/travel-arrangers",
+            "UserTravelArrangers",
+        ),
         Operation("get_external_id", "getExternalId", "GET", _U + "/external-id", "ExternalIdObject", query=_INACTIVE),
-        Operation("update_external_id", "updateExternalId", "PUT", _U + "/external-id", None, "ExternalIdObject", _INACTIVE),
         Operation(
-            "get_user_applicable_policies", "getUserApplicablePolicies", "GET",
-            _U + "/applicable-policies", "UserApplicablePolicies",
+            "update_external_id", "updateExternalId", "PUT", _U + "/external-id", None, "ExternalIdObject", _INACTIVE
+        ),
+        Operation(
+            "get_user_applicable_policies",
+            "getUserApplicablePolicies",
+            "GET",
+            _U + "/applicable-policies",
+            "UserApplicablePolicies",
         ),  # fmt: skip
-        Operation("add_favorite", "addFavorite", "POST", _U + "/favorites", "AddFavoriteResponse", "AddFavoriteRequest"),
         Operation(
-            "list_favorites", "listFavorites", "GET", _U + "/favorites", "ListFavoritesResponse",
+            "add_favorite", "addFavorite", "POST", _U + "/favorites", "AddFavoriteResponse", "AddFavoriteRequest"
+        ),
+        Operation(
+            "list_favorites",
+            "listFavorites",
+            "GET",
+            _U + "/favorites",
+            "ListFavoritesResponse",
             query=(("types", "types"), ("query", "query")),
         ),  # fmt: skip
         Operation("remove_favorite", "removeFavorite", "DELETE", _U + "/favorites/{favoriteId}"),

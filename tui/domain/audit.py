@@ -19,9 +19,10 @@ import json
 import os
 import re
 import uuid
-from datetime import datetime, timezone
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path as FsPath
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 from tui.domain.edits import Edit
 from tui.domain.masking import redact_at
@@ -39,8 +40,10 @@ UNRESOLVED = "attempted, outcome unknown"
 
 _SECRETS = [
     re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"),
-    re.compile(r"(?i)\b(access_token|refresh_token|id_token|client_secret|token|password|authorization)"
-               r"(\"?\s*[:=]\s*\"?)[^\s\"&,;]+"),
+    re.compile(
+        r"(?i)\b(access_token|refresh_token|id_token|client_secret|token|password|authorization)"
+        r"(\"?\s*[:=]\s*\"?)[^\s\"&,;]+"
+    ),
     re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"),  # JWTs
 ]
 
@@ -94,7 +97,7 @@ class AuditLog:
         if result not in RESULTS:
             raise ValueError(f"unknown audit result {result!r}")
         entry: dict[str, Any] = {
-            "time": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "environment": environment,
             "user_id": user_id,
             "section": section,

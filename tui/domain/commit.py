@@ -23,15 +23,16 @@ changed, nothing more is sent and the agent sees what changed (``"overtaken"``).
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from tui.api.errors import ApiConnectionError, ApiError, ApiTimeout, SpotnanaError
 from tui.domain.audit import AuditLog
 from tui.domain.audit import Result as AuditResult
 from tui.domain.backend import JsonDoc, ProfileBackend
-from tui.domain.edits import EditSet, edits_from, json_equal
 from tui.domain.diff import format_value
+from tui.domain.edits import EditSet, edits_from, json_equal
 from tui.domain.field_errors import FieldError, field_errors_from_api
 from tui.domain.masking import mask_for_screen, redact_text
 from tui.domain.merge import Choice, MergeResult, merge, resolve
@@ -113,8 +114,9 @@ async def commit_section(
 
 
 class _Commit:
-    def __init__(self, backend: ProfileBackend, section: Section, user_id: str, base: JsonDoc, edited: JsonDoc,
-                 trail: AuditTrail) -> None:
+    def __init__(
+        self, backend: ProfileBackend, section: Section, user_id: str, base: JsonDoc, edited: JsonDoc, trail: AuditTrail
+    ) -> None:
         self.backend, self.section, self.user_id, self.trail = backend, section, user_id, trail
         self.base, self.edited = base, edited
         self.requests = 0
@@ -140,8 +142,11 @@ class _Commit:
         result = merge(self.base, fresh, self.edited)
         if not result.clean:
             if any(c.path not in chosen for c in result.conflicts):
-                self._audit(mine, "conflict", message="changed on the server meanwhile: "
-                            + ", ".join(c.label for c in result.conflicts))
+                self._audit(
+                    mine,
+                    "conflict",
+                    message="changed on the server meanwhile: " + ", ".join(c.label for c in result.conflicts),
+                )
                 return self._result("conflict", merge=result)
             body = resolve(result, chosen)
         else:
@@ -162,7 +167,11 @@ class _Commit:
             except SpotnanaError as exc:
                 if not _outcome_unknown(exc):
                     self._audit(applied, "error", exc, attempt=attempt)
-                    errors = field_errors_from_api(exc, self.section) if isinstance(exc, ApiError) and exc.status == 400 else []
+                    errors = (
+                        field_errors_from_api(exc, self.section)
+                        if isinstance(exc, ApiError) and exc.status == 400
+                        else []
+                    )
                     return self._result("error", merge=result, applied=applied, error=exc, field_errors=errors)
                 try:  # did it land? never resend a body that may be stale
                     now = await self._read()
@@ -188,22 +197,45 @@ class _Commit:
             return self._overtaken(fresh, body, now, applied, result, attempt)
         return self._done(body, now, applied, result, attempt)
 
-    def _done(self, body: JsonDoc, now: JsonDoc, applied: EditSet, result: MergeResult,
-              attempt: str | None) -> CommitResult:
+    def _done(
+        self, body: JsonDoc, now: JsonDoc, applied: EditSet, result: MergeResult, attempt: str | None
+    ) -> CommitResult:
         self._audit(applied, "ok", attempt=attempt)
         return self._result("ok", base=copy.deepcopy(now), applied=applied, merge=result)
 
-    def _overtaken(self, fresh: JsonDoc, body: JsonDoc, now: JsonDoc, applied: EditSet, result: MergeResult,
-                   attempt: str | None, exc: SpotnanaError | None = None) -> CommitResult:
+    def _overtaken(
+        self,
+        fresh: JsonDoc,
+        body: JsonDoc,
+        now: JsonDoc,
+        applied: EditSet,
+        result: MergeResult,
+        attempt: str | None,
+        exc: SpotnanaError | None = None,
+    ) -> CommitResult:
         landed = describe_landed(self.section, fresh, body, now, applied)
         self._audit(applied, "overtaken", exc, attempt=attempt, message="; ".join(landed))
         again = merge(self.base, now, self.edited)
         pending = resolve(again, {c.path: "mine" for c in again.conflicts}) if again.conflicts else again.merged
-        return self._result("overtaken", base=copy.deepcopy(now), pending=pending, applied=applied, merge=result,
-                            landed=landed, error=exc)
+        return self._result(
+            "overtaken",
+            base=copy.deepcopy(now),
+            pending=pending,
+            applied=applied,
+            merge=result,
+            landed=landed,
+            error=exc,
+        )
 
-    def _audit(self, edits: EditSet, outcome: AuditResult, exc: SpotnanaError | None = None, *,
-               attempt: str | None = None, message: str | None = None) -> None:
+    def _audit(
+        self,
+        edits: EditSet,
+        outcome: AuditResult,
+        exc: SpotnanaError | None = None,
+        *,
+        attempt: str | None = None,
+        message: str | None = None,
+    ) -> None:
         log = self.trail.log
         if log is None:
             return
@@ -211,10 +243,16 @@ class _Commit:
         if text:
             text = redact_text(text, self.section.model, (self.base, self.edited), self.section.masked_paths)
         log.record_edit(
-            environment=self.trail.environment, user_id=self.user_id, section=self.section, edits=edits,
+            environment=self.trail.environment,
+            user_id=self.user_id,
+            section=self.section,
+            edits=edits,
             result=outcome,
-            status=getattr(exc, "status", None), debug_identifier=getattr(exc, "debug_identifier", None),
-            message=text, attempt=attempt, job_id=self.trail.job_id,
+            status=getattr(exc, "status", None),
+            debug_identifier=getattr(exc, "debug_identifier", None),
+            message=text,
+            attempt=attempt,
+            job_id=self.trail.job_id,
         )
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from tui.domain.edits import Edit, EditKind, edits_from
 from tui.domain.masking import is_masked, mask_for_screen
@@ -48,7 +49,7 @@ class DiffLine:
 
     @property
     def change(self) -> str:
-        """"changed" / "added" / "removed" (added / removed also for object fields)."""
+        """ "changed" / "added" / "removed" (added / removed also for object fields)."""
         if self.kind == "add" or (self.kind == "set" and self.old is ABSENT):
             return "added"
         if self.kind == "remove" or (self.kind == "set" and self.new is ABSENT):

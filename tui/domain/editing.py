@@ -15,7 +15,7 @@ commit path reports (the re-read after a save, the server's copy after "all thei
 from __future__ import annotations
 
 import copy
-from typing import Mapping
+from collections.abc import Mapping
 
 from pydantic import ValidationError
 
@@ -32,7 +32,9 @@ __all__ = ["FieldError", "CommitResult", "SectionEditor", "field_errors_from_api
 
 
 class SectionEditor:
-    def __init__(self, backend: ProfileBackend, section: Section, user_id: str, trail: AuditTrail | None = None) -> None:
+    def __init__(
+        self, backend: ProfileBackend, section: Section, user_id: str, trail: AuditTrail | None = None
+    ) -> None:
         self.backend = backend
         self.section = section
         self.user_id = user_id
@@ -68,8 +70,15 @@ class SectionEditor:
     # -- writing -------------------------------------------------------------------------
 
     async def commit(self, edited: JsonDoc, resolutions: Mapping[Path, Choice] | None = None) -> CommitResult:
-        result = await commit_section(self.backend, self.section, self.user_id, self._need_base(), edited,
-                                      trail=self.trail, resolutions=resolutions)
+        result = await commit_section(
+            self.backend,
+            self.section,
+            self.user_id,
+            self._need_base(),
+            edited,
+            trail=self.trail,
+            resolutions=resolutions,
+        )
         if result.status in ("ok", "overtaken", "no_changes"):
             self.base = copy.deepcopy(result.base)
         return result
@@ -78,15 +87,27 @@ class SectionEditor:
         """The agent said no at the confirm step: record which fields they had changed."""
         log = self.trail.log
         if log is not None:
-            log.record_edit(environment=self.trail.environment, user_id=self.user_id, section=self.section,
-                            edits=self.edits(edited), result="cancelled", job_id=self.trail.job_id)
+            log.record_edit(
+                environment=self.trail.environment,
+                user_id=self.user_id,
+                section=self.section,
+                edits=self.edits(edited),
+                result="cancelled",
+                job_id=self.trail.job_id,
+            )
 
     def record_reveal(self, paths: list[Path]) -> None:
         """The agent revealed masked values: record which (paths only, never values)."""
         log = self.trail.log
         if log is not None:
-            log.record(environment=self.trail.environment, user_id=self.user_id, section=self.section.key,
-                       action="reveal", result="ok", fields=[format_path(tuple(p)) for p in paths])
+            log.record(
+                environment=self.trail.environment,
+                user_id=self.user_id,
+                section=self.section.key,
+                action="reveal",
+                result="ok",
+                fields=[format_path(tuple(p)) for p in paths],
+            )
 
     # -- helpers -------------------------------------------------------------------------
 

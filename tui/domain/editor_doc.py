@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from tui.domain.editing import FieldError
 from tui.domain.edits import json_equal
@@ -66,7 +67,7 @@ def editor_note(text: str) -> list[str]:
     return [
         f'spotnana-tui: "{PLACEHOLDER}" stands for a masked value (document number, date of birth)',
         "that is not written to this file. Leave it as it is to keep the value; replace the whole",
-        'string, quotes kept, to set a new one. Lines starting with // are ignored.',
+        "string, quotes kept, to set a new one. Lines starting with // are ignored.",
     ]
 
 
@@ -92,9 +93,15 @@ def _unmask(section: Any, path: Path, edited: Any, original: Any, errors: list[F
         out = []
         for i, item in enumerate(edited):
             if i in ambiguous:
-                errors.append(FieldError(path + (i,), "cannot tell which item this is: another one that looks the "
-                                         "same apart from its masked values was removed. Reveal them on screen (r) "
-                                         "first, or type the masked values", "placeholder"))
+                errors.append(
+                    FieldError(
+                        path + (i,),
+                        "cannot tell which item this is: another one that looks the "
+                        "same apart from its masked values was removed. Reveal them on screen (r) "
+                        "first, or type the masked values",
+                        "placeholder",
+                    )
+                )
                 out.append(item)
                 continue
             out.append(_unmask(section, path + (i,), item, src[pairs[i]] if i in pairs else ABSENT, errors))
@@ -102,12 +109,24 @@ def _unmask(section: Any, path: Path, edited: Any, original: Any, errors: list[F
     if edited == PLACEHOLDER:
         if is_masked(section, path) and original is not ABSENT and original is not None:
             return copy.deepcopy(original)
-        errors.append(FieldError(path, f'"{PLACEHOLDER}" keeps a masked value, and there is none here to keep: '
-                                       "type the value, or remove the field", "placeholder"))
+        errors.append(
+            FieldError(
+                path,
+                f'"{PLACEHOLDER}" keeps a masked value, and there is none here to keep: '
+                "type the value, or remove the field",
+                "placeholder",
+            )
+        )
         return edited
     if isinstance(edited, str) and _MARK in edited.lower():
-        errors.append(FieldError(path, f'looks like a changed "{PLACEHOLDER}": leave it exactly as it was to keep '
-                                       "the value, or replace it all with the new value", "placeholder"))
+        errors.append(
+            FieldError(
+                path,
+                f'looks like a changed "{PLACEHOLDER}": leave it exactly as it was to keep '
+                "the value, or replace it all with the new value",
+                "placeholder",
+            )
+        )
     return edited
 
 
@@ -139,8 +158,10 @@ def _pair(section: Any, path: Path, edited: list, original: list) -> tuple[dict[
     norm_e = [_normal(section, path, j, e) for j, e in enumerate(edited)]
     leaves_o = [_leaves(n) for n in norm_o]
     leaves_e = [_leaves(n) for n in norm_e]
-    wanted = [{p for p, v in _leaves(e).items() if v == _PH_LEAF and is_masked(section, path + (j,) + p)}
-              for j, e in enumerate(edited)]
+    wanted = [
+        {p for p, v in _leaves(e).items() if v == _PH_LEAF and is_masked(section, path + (j,) + p)}
+        for j, e in enumerate(edited)
+    ]
 
     def fits(i: int, j: int) -> bool:
         return all(leaves_o[i].get(p) == _PH_LEAF for p in wanted[j])
@@ -161,8 +182,13 @@ def _pair(section: Any, path: Path, edited: list, original: list) -> tuple[dict[
                 pairs[j] = same
                 free.discard(same)
     # changed items: the most alike of those that can keep every placeholder, ties by position
-    scored = [(alike(i, j), i == j, -i, -j, i, j)
-              for j in range(len(edited)) if j not in pairs and wanted[j] for i in free if fits(i, j)]
+    scored = [
+        (alike(i, j), i == j, -i, -j, i, j)
+        for j in range(len(edited))
+        if j not in pairs and wanted[j]
+        for i in free
+        if fits(i, j)
+    ]
     for *_, i, j in sorted(scored, reverse=True):
         if i in free and j not in pairs:
             pairs[j] = i
@@ -170,8 +196,12 @@ def _pair(section: Any, path: Path, edited: list, original: list) -> tuple[dict[
     ambiguous = set()
     for j, i in pairs.items():
         for r in free:  # removed in the file: was it this one?
-            if wanted[j] and fits(r, j) and alike(r, j) >= alike(i, j) and any(
-                    not json_equal(get(original[r], p), get(original[i], p)) for p in wanted[j]):
+            if (
+                wanted[j]
+                and fits(r, j)
+                and alike(r, j) >= alike(i, j)
+                and any(not json_equal(get(original[r], p), get(original[i], p)) for p in wanted[j])
+            ):
                 ambiguous.add(j)
     return pairs, ambiguous
 

@@ -18,8 +18,9 @@ items, then added items at the end or removed items from the end).
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Literal
+from typing import Any, Literal
 
 from tui.domain.paths import ABSENT, Path, delete, format_path, get, last_index, parse_path, set_at
 
@@ -52,7 +53,7 @@ class Edit:
         return out
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Edit":
+    def from_json(cls, data: dict[str, Any]) -> Edit:
         raw = data["path"]
         path = parse_path(raw) if isinstance(raw, str) else tuple(raw)
         return cls(path, data.get("old", ABSENT), data.get("new", ABSENT), data.get("kind", "set"))
@@ -95,7 +96,7 @@ class EditSet:
         return [e.to_json() for e in self._edits]
 
     @classmethod
-    def from_json(cls, data: list[dict[str, Any]]) -> "EditSet":
+    def from_json(cls, data: list[dict[str, Any]]) -> EditSet:
         return cls(Edit.from_json(d) for d in data)
 
 

@@ -61,7 +61,7 @@ def field_errors_from_api(error: ApiError, section: Section | None = None) -> li
             paths.append(path)
         prefix = format_path(paths[0]) + ": " if paths else ""
         if prefix and text.startswith(prefix):
-            text = text[len(prefix):]  # the form shows the message next to the field
+            text = text[len(prefix) :]  # the form shows the message next to the field
         for path in paths or [()]:
             out.append(FieldError(path, text, code))
     return out

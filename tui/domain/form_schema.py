@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Iterator, Literal, TypedDict, Union, get_args, get_origin
+from typing import Any, Literal, TypedDict, Union, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
@@ -42,8 +43,18 @@ __all__ = [
 ]
 
 Kind = Literal[
-    "text", "int", "number", "enum", "bool", "enum_list", "str_list",
-    "object", "object_list", "union", "union_list", "json",
+    "text",
+    "int",
+    "number",
+    "enum",
+    "bool",
+    "enum_list",
+    "str_list",
+    "object",
+    "object_list",
+    "union",
+    "union_list",
+    "json",
 ]
 SCALAR_KINDS = frozenset({"text", "int", "number", "enum", "bool"})
 LIST_KINDS = frozenset({"enum_list", "str_list", "object_list", "union_list"})
@@ -60,7 +71,7 @@ class Variant:
     label: str
     key: str | None
     """For wrapper branches (``{"passport": {...}}``): the single key that tells them apart."""
-    spec: "FieldSpec"
+    spec: FieldSpec
 
     @property
     def model(self) -> type[BaseModel]:
@@ -83,7 +94,7 @@ class FieldSpec:
     deprecated: bool = False
     read_only: bool = False
     """The spec marks it readOnly (server-set): shown, not edited."""
-    children: tuple["FieldSpec", ...] = ()
+    children: tuple[FieldSpec, ...] = ()
     """object: its fields; object_list: the fields of one item (paths end in ``"*"``)."""
     variants: tuple[Variant, ...] = ()
     """union / union_list: the branches."""
@@ -92,13 +103,13 @@ class FieldSpec:
     annotation: Any = None
     """union / union_list: the (item) annotation, to validate one item."""
 
-    def child(self, key: str) -> "FieldSpec":
+    def child(self, key: str) -> FieldSpec:
         for c in self.children:
             if c.key == key:
                 return c
         raise KeyError(key)
 
-    def walk(self) -> Iterator["FieldSpec"]:
+    def walk(self) -> Iterator[FieldSpec]:
         """This node and every node below it (union branches included)."""
         yield self
         for c in self.children:
@@ -115,13 +126,18 @@ class FieldSpec:
         return self.kind in LIST_KINDS
 
     @property
-    def item_spec(self) -> "FieldSpec":
+    def item_spec(self) -> FieldSpec:
         """object_list: the item as an object spec (path ending in ``"*"``)."""
         if self.kind != "object_list":
             raise TypeError(f"{self.kind} has no item spec")
         return FieldSpec(
-            key="", path=self.path + (WILDCARD,), label=self.label, kind="object", required=True,
-            children=self.children, model=self.model,
+            key="",
+            path=self.path + (WILDCARD,),
+            label=self.label,
+            kind="object",
+            required=True,
+            children=self.children,
+            model=self.model,
         )
 
     def adapter(self) -> TypeAdapter:
@@ -152,8 +168,13 @@ def form_fields(model_cls: type[BaseModel], labeler: Labeler | None = None) -> F
 def _build(model_cls: type[BaseModel], labeler: Labeler | None) -> FieldSpec:
     label = labeler(()) if labeler else humanize(model_cls.__name__)
     return FieldSpec(
-        key="", path=(), label=label, kind="object", required=True,
-        children=_children(model_cls, (), labeler, (model_cls,)), model=model_cls,
+        key="",
+        path=(),
+        label=label,
+        kind="object",
+        required=True,
+        children=_children(model_cls, (), labeler, (model_cls,)),
+        model=model_cls,
     )
 
 
@@ -172,7 +193,11 @@ def _children(model_cls: type[BaseModel], prefix: Path, labeler: Labeler | None,
             if isinstance(meta, EnumValues):
                 top_enum = meta.values
         spec = _from_annotation(
-            info.annotation, key, path, labeler, stack,
+            info.annotation,
+            key,
+            path,
+            labeler,
+            stack,
             required=info.is_required(),
             pii=extra.get("x-pii"),
             deprecated=bool(extra.get("deprecated")),
@@ -254,15 +279,29 @@ class _CommonArgs(TypedDict):
 
 
 def _from_annotation(
-    annotation: Any, key: str, path: Path, labeler: Labeler | None, stack: tuple, *,
-    required: bool, pii: Any = None, deprecated: bool = False, read_only: bool = False,
+    annotation: Any,
+    key: str,
+    path: Path,
+    labeler: Labeler | None,
+    stack: tuple,
+    *,
+    required: bool,
+    pii: Any = None,
+    deprecated: bool = False,
+    read_only: bool = False,
     enum_values: tuple[str, ...] | None = None,
 ) -> FieldSpec:
     bare, enum, nullable = _strip(annotation)
     enum = enum or enum_values
     common = _CommonArgs(
-        key=key, path=path, label=_label(labeler, path, key), required=required, nullable=nullable,
-        pii=str(pii) if pii else None, deprecated=deprecated, read_only=read_only,
+        key=key,
+        path=path,
+        label=_label(labeler, path, key),
+        required=required,
+        nullable=nullable,
+        pii=str(pii) if pii else None,
+        deprecated=deprecated,
+        read_only=read_only,
     )
     kind = _scalar_kind(bare, enum)
     if kind is not None:
@@ -272,7 +311,12 @@ def _from_annotation(
             return FieldSpec(kind="json", model=bare, **common)
         return FieldSpec(kind="object", children=_children(bare, path, labeler, stack + (bare,)), model=bare, **common)
     if _union_models(annotation) is not None:
-        return FieldSpec(kind="union", variants=_variants(annotation, path, labeler, stack), annotation=_strip_optional(annotation), **common)
+        return FieldSpec(
+            kind="union",
+            variants=_variants(annotation, path, labeler, stack),
+            annotation=_strip_optional(annotation),
+            **common,
+        )
     if get_origin(bare) in (list, tuple, set, frozenset):
         args = [a for a in get_args(bare) if a is not Ellipsis]
         item = args[0] if args else Any
@@ -285,11 +329,15 @@ def _from_annotation(
             return FieldSpec(kind="str_list", **common)
         if _is_model(item_bare) and item_bare not in stack:
             return FieldSpec(
-                kind="object_list", children=_children(item_bare, item_path, labeler, stack + (item_bare,)),
-                model=item_bare, **common,
+                kind="object_list",
+                children=_children(item_bare, item_path, labeler, stack + (item_bare,)),
+                model=item_bare,
+                **common,
             )
         if _union_models(item) is not None:
-            return FieldSpec(kind="union_list", variants=_variants(item, item_path, labeler, stack), annotation=item, **common)
+            return FieldSpec(
+                kind="union_list", variants=_variants(item, item_path, labeler, stack), annotation=item, **common
+            )
     return FieldSpec(kind="json", **common)
 
 
@@ -312,8 +360,13 @@ def _variants(annotation: Any, path: Path, labeler: Labeler | None, stack: tuple
         else:
             label = humanize(model.__name__)
         spec = FieldSpec(
-            key="", path=path, label=label, kind="object", required=True,
-            children=_children(model, path, labeler, stack + (model,)), model=model,
+            key="",
+            path=path,
+            label=label,
+            kind="object",
+            required=True,
+            children=_children(model, path, labeler, stack + (model,)),
+            model=model,
         )
         out.append(Variant(model.__name__, label, wrapper_key, spec))
     return tuple(out)

@@ -16,8 +16,9 @@ import copy
 import re
 import types
 import typing
-from functools import lru_cache
-from typing import Any, Callable, Iterable, Union, get_args, get_origin
+from collections.abc import Callable, Iterable
+from functools import cache
+from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -191,7 +192,7 @@ def _models_in(annotation: Any) -> Iterable[tuple[Path, type[BaseModel]]]:
         for arg in get_args(annotation):
             yield from _models_in(arg)
         return
-    if origin in (list, tuple, set, frozenset) or (origin is not None and origin in (typing.List, typing.Sequence)):
+    if origin in (list, tuple, set, frozenset) or (origin is not None and origin in (list, typing.Sequence)):
         for arg in get_args(annotation):
             if arg is not Ellipsis:
                 for rel, model in _models_in(arg):
@@ -203,7 +204,7 @@ def _models_in(annotation: Any) -> Iterable[tuple[Path, type[BaseModel]]]:
         yield (), annotation
 
 
-@lru_cache(maxsize=None)
+@cache
 def marked_paths(model_cls: type[BaseModel], mark: str) -> dict[Path, Any]:
     """Every path (JSON names, ``"*"`` for list items) whose field carries ``mark`` in its
     ``json_schema_extra`` (e.g. "x-pii", "deprecated"), with the mark's value; found through

@@ -18,8 +18,9 @@ Conflict rules (``P`` is the conflicting path shown to the agent):
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from tui.domain.edits import Edit, EditSet, apply, edits_from, json_equal
 from tui.domain.paths import ABSENT, Path, delete, format_path, get, last_index, overlaps, set_at
@@ -139,9 +140,7 @@ def merge(base: Any, fresh: Any, edited: Any) -> MergeResult:
         outer = [q for q in outer if not (len(q) > len(p) and q[: len(p)] == p)]
         outer.append(p)
 
-    conflicts = [
-        Conflict(p, get(base, p), _value_at(fresh, theirs, p), _value_at(edited, mine, p)) for p in outer
-    ]
+    conflicts = [Conflict(p, get(base, p), _value_at(fresh, theirs, p), _value_at(edited, mine, p)) for p in outer]
     keep = EditSet(
         _after_server_appends(m, base, fresh)
         for i, m in enumerate(mine)

@@ -10,7 +10,8 @@ Everything here works on plain JSON values (dict / list / str / int / float / bo
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 __all__ = [
     "ABSENT",
@@ -36,9 +37,9 @@ WILDCARD = "*"
 class _Absent:
     """Marks "no value here" (a missing key), as opposed to JSON null."""
 
-    _instance: "_Absent | None" = None
+    _instance: _Absent | None = None
 
-    def __new__(cls) -> "_Absent":
+    def __new__(cls) -> _Absent:
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance
@@ -49,10 +50,10 @@ class _Absent:
     def __bool__(self) -> bool:
         return False
 
-    def __copy__(self) -> "_Absent":
+    def __copy__(self) -> _Absent:
         return self
 
-    def __deepcopy__(self, memo: dict) -> "_Absent":
+    def __deepcopy__(self, memo: dict) -> _Absent:
         return self
 
 

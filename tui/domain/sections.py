@@ -19,9 +19,15 @@ from tui.domain.paths import WILDCARD, Path, format_path, under_any
 __all__ = ["Section", "SECTIONS", "section", "editable_sections", "humanize"]
 
 _ACRONYMS = {
-    "id": "ID", "dob": "Date of birth", "ktn": "KTN", "url": "URL", "iso8601": "ISO 8601",
+    "id": "ID",
+    "dob": "Date of birth",
+    "ktn": "KTN",
+    "url": "URL",
+    "iso8601": "ISO 8601",
     # the Name schema's keys, as an agent says them
-    "family1": "Family name", "family2": "Second family name", "given": "Given name",
+    "family1": "Family name",
+    "family2": "Second family name",
+    "given": "Given name",
     "middle": "Middle name",
 }
 
@@ -150,7 +156,13 @@ class Section:
 
 _WRAPPER_KEYS = {"iso8601"}
 
-_DOCS = ("passport", "docId"), ("nationalDoc", "docId"), ("immigrationDoc", "docId"), ("ktn", "number"), ("redress", "number")
+_DOCS = (
+    ("passport", "docId"),
+    ("nationalDoc", "docId"),
+    ("immigrationDoc", "docId"),
+    ("ktn", "number"),
+    ("redress", "number"),
+)
 
 _COMMON_LABELS = (
     ("email", "Email"),
@@ -175,13 +187,27 @@ SECTIONS: tuple[Section, ...] = (
         model_name="UserPersonalInfo",
         masked_paths=tuple(("identityDocs", WILDCARD) + d for d in _DOCS) + (("dob",),),
         field_order=(
-            "name", "travelerName", "title", "email", "phoneNumbers", "dob", "gender", "nationality",
-            "preferredLanguage", "preferredPronoun", "addresses", "identityDocs", "emergencyContact",
+            "name",
+            "travelerName",
+            "title",
+            "email",
+            "phoneNumbers",
+            "dob",
+            "gender",
+            "nationality",
+            "preferredLanguage",
+            "preferredPronoun",
+            "addresses",
+            "identityDocs",
+            "emergencyContact",
             "profilePicture",
         ),
-        labels=_COMMON_LABELS + (
-            ("travelerName", "Name on tickets"), ("identityDocs", "Identity documents"),
-            ("name.preferred", "Preferred name"), ("travelerName.preferred", "Preferred name"),
+        labels=_COMMON_LABELS
+        + (
+            ("travelerName", "Name on tickets"),
+            ("identityDocs", "Identity documents"),
+            ("name.preferred", "Preferred name"),
+            ("travelerName.preferred", "Preferred name"),
         ),
     ),
     Section(
@@ -193,9 +219,22 @@ SECTIONS: tuple[Section, ...] = (
         put_method="update_business_info",
         model_name="BusinessInfo",
         field_order=(
-            "employeeId", "designation", "email", "phoneNumbers", "organizationRef", "legalEntityRef",
-            "departmentRef", "costCenterRef", "officeRef", "gradeRef", "managerRef", "countryCode",
-            "workerType", "accountingCode", "authorizerEmail", "designatedApproverRefs",
+            "employeeId",
+            "designation",
+            "email",
+            "phoneNumbers",
+            "organizationRef",
+            "legalEntityRef",
+            "departmentRef",
+            "costCenterRef",
+            "officeRef",
+            "gradeRef",
+            "managerRef",
+            "countryCode",
+            "workerType",
+            "accountingCode",
+            "authorizerEmail",
+            "designatedApproverRefs",
             "companySpecifiedAttributes",
         ),
         labels=_COMMON_LABELS + (("designation", "Job title"), ("email", "Work email")),

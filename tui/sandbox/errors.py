@@ -10,9 +10,15 @@ from starlette.responses import JSONResponse
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str,
-                 params: list[dict[str, str]] | None = None, detail: str | None = None,
-                 messages: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        params: list[dict[str, str]] | None = None,
+        detail: str | None = None,
+        messages: list[dict[str, Any]] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.messages = messages or [_message(code, message, params or [], detail)]
@@ -28,8 +34,7 @@ def _message(code: str, message: str, params: list[dict[str, str]], detail: str 
     return out
 
 
-def error_response(status: int, messages: list[dict[str, Any]],
-                   headers: dict[str, str] | None = None) -> JSONResponse:
+def error_response(status: int, messages: list[dict[str, Any]], headers: dict[str, str] | None = None) -> JSONResponse:
     body = {"debugIdentifier": f"sandbox-{uuid.uuid4().hex[:12]}", "errorMessages": messages}
     return JSONResponse(body, status_code=status, headers=headers)
 
@@ -67,12 +72,21 @@ def validation_error(exc: ValidationError, prefix: str = "") -> ApiError:
             path = f"{prefix}.{path}" if path else prefix
         where = path or "body"
         value = "" if err["type"] == "missing" else _value(err.get("input"))
-        messages.append(_message(
-            "INVALID_FIELD" if err["type"] != "missing" else "MISSING_FIELD",
-            f"{where}: {err['msg']}", [{"name": where, "value": value}], err["type"]))
+        messages.append(
+            _message(
+                "INVALID_FIELD" if err["type"] != "missing" else "MISSING_FIELD",
+                f"{where}: {err['msg']}",
+                [{"name": where, "value": value}],
+                err["type"],
+            )
+        )
     return ApiError(400, "INVALID_REQUEST", "invalid request", messages=messages)
 
 
 def not_found(user_id: str, what: str = "User") -> ApiError:
-    return ApiError(404, "NOT_FOUND", f"{what} not found: {user_id}",
-                    [{"name": "userId" if what == "User" else "id", "value": user_id}])
+    return ApiError(
+        404,
+        "NOT_FOUND",
+        f"{what} not found: {user_id}",
+        [{"name": "userId" if what == "User" else "id", "value": user_id}],
+    )

@@ -57,8 +57,9 @@ class RequestLog(deque):
 class Faults:
     """Live-settable fault knobs. Thread-safe: tests set them while the server runs."""
 
-    def __init__(self, latency_ms: float = 0, error_rate: float = 0.0,
-                 rate_limit: float | None = None, seed: int = 0) -> None:
+    def __init__(
+        self, latency_ms: float = 0, error_rate: float = 0.0, rate_limit: float | None = None, seed: int = 0
+    ) -> None:
         self.latency_ms = latency_ms
         self.error_rate = error_rate
         self.rate_limit = rate_limit
@@ -93,8 +94,12 @@ class Faults:
         return len(self._pending)
 
     def state(self) -> dict[str, Any]:
-        return {"latency_ms": self.latency_ms, "error_rate": self.error_rate,
-                "rate_limit": self.rate_limit, "pending": [k for k, _ in list(self._pending)]}
+        return {
+            "latency_ms": self.latency_ms,
+            "error_rate": self.error_rate,
+            "rate_limit": self.rate_limit,
+            "pending": [k for k, _ in list(self._pending)],
+        }
 
     def configure(self, data: dict[str, Any]) -> None:
         """Apply an admin request: knobs, ``inject`` ({kind, count, retry_after}), ``clear``."""
@@ -128,11 +133,20 @@ class Faults:
 
 
 def _error_body(status: int, code: str, message: str) -> bytes:
-    return json.dumps({
-        "debugIdentifier": f"sandbox-{uuid.uuid4().hex[:12]}",
-        "errorMessages": [{"errorCode": code, "message": message, "errorParameters": [],
-                           "errorDetail": f"injected by the sandbox (HTTP {status})"}],
-    }, separators=(",", ":")).encode()
+    return json.dumps(
+        {
+            "debugIdentifier": f"sandbox-{uuid.uuid4().hex[:12]}",
+            "errorMessages": [
+                {
+                    "errorCode": code,
+                    "message": message,
+                    "errorParameters": [],
+                    "errorDetail": f"injected by the sandbox (HTTP {status})",
+                }
+            ],
+        },
+        separators=(",", ":"),
+    ).encode()
 
 
 async def _send(send, status: int, body: bytes, content_type: str, extra: list | None = None) -> None:
@@ -178,8 +192,13 @@ class FaultMiddleware:
     async def _fail(self, fault: tuple[Any, int], send) -> None:
         kind, retry_after = fault
         if kind == 429:
-            await _send(send, 429, _error_body(429, "RATE_LIMITED", "Too many requests"),
-                        "application/json", [(b"retry-after", str(retry_after).encode())])
+            await _send(
+                send,
+                429,
+                _error_body(429, "RATE_LIMITED", "Too many requests"),
+                "application/json",
+                [(b"retry-after", str(retry_after).encode())],
+            )
         elif kind == 502:
             await _send(send, 502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html")
         elif kind in (500, 503):

@@ -36,8 +36,7 @@ FILTER_FIELDS: dict[str, tuple[str, Any]] = {
 _ENTITY_FILTERS = {"legalEntityIds", "officeIds", "departmentIds", "costCenterIds", "userIds"}
 # Fields with (nearly) one user per value keep int-or-set values, to save memory at 100k users.
 _UNIQUE = ("userId", "email", "externalId", "employeeId")
-_GROUPED = ("company", "legalEntity", "office", "department", "costCenter", "persona", "tier",
-            "designation", "role")
+_GROUPED = ("company", "legalEntity", "office", "department", "costCenter", "persona", "tier", "designation", "role")
 _EMPTY: frozenset[int] = frozenset()
 # Up to n / SMALL candidates, sets sorted by rank beat the snapshot's n-bit bitsets
 SMALL = 32
@@ -83,8 +82,9 @@ def values_of(row: Any) -> dict[str, list[str]]:
     """The index values of a row, per index field."""
     return {
         "userId": [row.user_id],
-        "email": list(dict.fromkeys(e.lower() for e in (row.email, *getattr(row, "other_emails", ()))
-                                    if isinstance(e, str) and e)),
+        "email": list(
+            dict.fromkeys(e.lower() for e in (row.email, *getattr(row, "other_emails", ())) if isinstance(e, str) and e)
+        ),
         "externalId": [row.external_id] if row.external_id else [],
         "employeeId": [row.employee_id] if row.employee_id else [],
         "company": [row.company_id] if row.company_id else [],
@@ -130,8 +130,13 @@ def sort_name(name: str) -> str:
 
 
 def search_key(row: Any) -> str:
-    parts = (display_name(row), _s(row.email), _s(row.external_id), _s(row.employee_id),
-             *getattr(row, "other_emails", ()))
+    parts = (
+        display_name(row),
+        _s(row.email),
+        _s(row.external_id),
+        _s(row.employee_id),
+        *getattr(row, "other_emails", ()),
+    )
     return "\x00".join(parts).lower().replace("\n", " ")
 
 
@@ -155,8 +160,7 @@ class UserIndex:
     def _snapshot(self) -> GramSnapshot:
         self._delta.clear()
         keys = self.keys
-        return GramSnapshot(list(self.order), [keys[p] for p in self.order], self.active,
-                            len(keys))
+        return GramSnapshot(list(self.order), [keys[p] for p in self.order], self.active, len(keys))
 
     @property
     def _cache(self):
@@ -291,8 +295,7 @@ class UserIndex:
             for v in vals:
                 got = self.positions(fld, v)
                 if got:
-                    bits |= (snap.positions_to_bits(got) if fld in _UNIQUE
-                             else snap.set_bits((fld, v), got))
+                    bits |= snap.positions_to_bits(got) if fld in _UNIQUE else snap.set_bits((fld, v), got)
             out &= bits
             if not out:
                 break
@@ -304,8 +307,7 @@ class UserIndex:
             return False
         if fterms is None:
             return True
-        return any(all(any(pos in self.positions(fld, v) for v in vals) for fld, vals in terms)
-                   for terms in fterms)
+        return any(all(any(pos in self.positions(fld, v) for v in vals) for fld, vals in terms) for terms in fterms)
 
     def _by_status(self, status: str) -> list[int]:
         if self._status_version != self.version:
@@ -317,8 +319,7 @@ class UserIndex:
             got = self._status_lists[status] = [p for p in self.order if bool(act[p]) == want]
         return got
 
-    def _big_query(self, company: str | None, fterms: list[Terms] | None, tokens: list[str],
-                   status: str) -> list[int]:
+    def _big_query(self, company: str | None, fterms: list[Terms] | None, tokens: list[str], status: str) -> list[int]:
         """Matching positions in name order via the snapshot's bitsets plus the delta."""
         if len(self._delta) > max(1000, len(self.keys) // 25):
             self._snap = self._snapshot()
@@ -341,10 +342,16 @@ class UserIndex:
         if not self._delta:
             return res
         keys, act, want = self.keys, self.active, status == "ACTIVE"
-        extra = sorted((p for p in self._delta
-                        if (status == "ALL" or bool(act[p]) == want)
-                        and self._matches(p, company, fterms)
-                        and all(t in keys[p] for t in tokens)), key=self._sort_key)
+        extra = sorted(
+            (
+                p
+                for p in self._delta
+                if (status == "ALL" or bool(act[p]) == want)
+                and self._matches(p, company, fterms)
+                and all(t in keys[p] for t in tokens)
+            ),
+            key=self._sort_key,
+        )
         if not extra:
             return res
         out: list[int] = []
@@ -357,8 +364,15 @@ class UserIndex:
         out += res[at:]
         return out
 
-    def query(self, *, company: str | None = None, filters: list[dict] | None = None,
-              status: str = "ACTIVE", search: str = "", descending: bool = False) -> list[int]:
+    def query(
+        self,
+        *,
+        company: str | None = None,
+        filters: list[dict] | None = None,
+        status: str = "ACTIVE",
+        search: str = "",
+        descending: bool = False,
+    ) -> list[int]:
         """All matching positions, sorted by name. Filters: AND inside one, OR across.
         Search: every whitespace-separated token is a case-insensitive substring of the
         user's name, email, external ID or employee ID."""

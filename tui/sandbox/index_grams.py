@@ -60,8 +60,7 @@ def ranks_to_bits(ranks, n: int) -> int:
 class GramSnapshot:
     """Postings over ``keys`` (search keys of the users in ``order``, i.e. by rank)."""
 
-    def __init__(self, order: list[int], keys: list[str], active: bytes | bytearray,
-                 n_positions: int) -> None:
+    def __init__(self, order: list[int], keys: list[str], active: bytes | bytearray, n_positions: int) -> None:
         self.order = order
         self.keys = keys
         self.n = n = len(order)

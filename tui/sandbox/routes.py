@@ -18,12 +18,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tui.api import models as m
-from tui.api.operations import USER_STATUSES
 from tui.api.auth import TOKEN_PATH
-from tui.api.operations import OPERATIONS, Operation
+from tui.api.operations import OPERATIONS, USER_STATUSES, Operation
 
 from .errors import ApiError, error_response, not_found, validation_error
-from .faults import Faults, FaultMiddleware, RequestLog
+from .faults import FaultMiddleware, Faults, RequestLog
 from .rbac import rbac_info
 from .store import SECTION_KEYS, Store, UnknownUser, section_key
 from .validation import invalid, parse_json, query_flag, read_body, read_json, spec_errors, validate_query
@@ -55,8 +54,16 @@ def honours_inactive(op: Operation) -> bool:
     return any(param == INCLUDE_INACTIVE for _, param in op.query)
 
 
-def build_app(store: Store, faults: Faults, log: RequestLog, *, token: str, client_id: str,
-              client_secret: str, token_expires_in: int = 3600) -> FaultMiddleware:
+def build_app(
+    store: Store,
+    faults: Faults,
+    log: RequestLog,
+    *,
+    token: str,
+    client_id: str,
+    client_secret: str,
+    token_expires_in: int = 3600,
+) -> FaultMiddleware:
     def authorize(request: Request) -> None:
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or given.strip() != token:
@@ -97,8 +104,12 @@ def build_app(store: Store, faults: Faults, log: RequestLog, *, token: str, clie
         if not store.exists(uid):
             raise not_found(uid)
         if active_only and not query_flag(request, INCLUDE_INACTIVE) and not store.is_active(uid):
-            raise ApiError(404, "NOT_FOUND", f"User is inactive: {uid} (pass includeInactive=true)",
-                           [{"name": "userId", "value": uid}])
+            raise ApiError(
+                404,
+                "NOT_FOUND",
+                f"User is inactive: {uid} (pass includeInactive=true)",
+                [{"name": "userId", "value": uid}],
+            )
         return uid
 
     # -- auth ----------------------------------------------------------------------------------
@@ -124,10 +135,10 @@ def build_app(store: Store, faults: Faults, log: RequestLog, *, token: str, clie
         if data["grant_type"] != "client_credentials":
             return invalid("grant_type", data["grant_type"], "only client_credentials is supported").response()
         if data["client_id"] != client_id or data["client_secret"] != client_secret:
-            return ApiError(403, "INVALID_CLIENT", "invalid client credentials",
-                            [{"name": "client_id", "value": data["client_id"]}]).response()
-        return JSONResponse({"access_token": token, "token_type": "Bearer",
-                             "expires_in": token_expires_in})
+            return ApiError(
+                403, "INVALID_CLIENT", "invalid client credentials", [{"name": "client_id", "value": data["client_id"]}]
+            ).response()
+        return JSONResponse({"access_token": token, "token_type": "Bearer", "expires_in": token_expires_in})
 
     # -- users ---------------------------------------------------------------------------------
     @api("create_user")
@@ -174,21 +185,29 @@ def build_app(store: Store, faults: Faults, log: RequestLog, *, token: str, clie
         company = None
         if "tmcId" in query:
             if query["tmcId"]["id"] != store.tmc_id:
-                raise ApiError(404, "NOT_FOUND", f"TMC not found: {query['tmcId']['id']}",
-                               [{"name": "tmcId.id", "value": query["tmcId"]["id"]}])
+                raise ApiError(
+                    404,
+                    "NOT_FOUND",
+                    f"TMC not found: {query['tmcId']['id']}",
+                    [{"name": "tmcId.id", "value": query["tmcId"]["id"]}],
+                )
         else:
             company = query["companyId"]["id"]
             if company not in store.company_ids:
-                raise ApiError(404, "NOT_FOUND", f"Company not found: {company}",
-                               [{"name": "companyId.id", "value": company}])
+                raise ApiError(
+                    404, "NOT_FOUND", f"Company not found: {company}", [{"name": "companyId.id", "value": company}]
+                )
         page = query.get("pagination") or {}
         offset, limit = int(page.get("offset", 0)), int(page.get("limit", 100))  # 5.0 is an integer too
         with store.lock:
             positions = store.index.query(
-                company=company, filters=query.get("filters"), status=status,
+                company=company,
+                filters=query.get("filters"),
+                status=status,
                 search=query.get("searchText") or "",
-                descending=sort.get("sortOrder") == "DESCENDING")
-            users = [store.detail(p) for p in positions[offset:offset + limit]]
+                descending=sort.get("sortOrder") == "DESCENDING",
+            )
+            users = [store.detail(p) for p in positions[offset : offset + limit]]
         return JSONResponse({"users": users, "pagination": {"totalNumResults": len(positions)}})
 
     @api("get_user_info")
@@ -249,8 +268,7 @@ def build_app(store: Store, faults: Faults, log: RequestLog, *, token: str, clie
         uid = user_id(request)
         fav = request.path_params["favoriteId"]
         if not store.remove_favorite(uid, fav):
-            raise ApiError(404, "NOT_FOUND", f"Favorite not found: {fav}",
-                           [{"name": "favoriteId", "value": fav}])
+            raise ApiError(404, "NOT_FOUND", f"Favorite not found: {fav}", [{"name": "favoriteId", "value": fav}])
         return Response(status_code=200)
 
     @api("get_rbac_info")
@@ -291,9 +309,16 @@ def build_app(store: Store, faults: Faults, log: RequestLog, *, token: str, clie
         return JSONResponse(log.as_json())
 
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        return error_response(exc.status_code, [{
-            "errorCode": "NOT_FOUND" if exc.status_code == 404 else "HTTP_ERROR",
-            "message": str(exc.detail), "errorParameters": [{"name": "path", "value": request.url.path}]}])
+        return error_response(
+            exc.status_code,
+            [
+                {
+                    "errorCode": "NOT_FOUND" if exc.status_code == 404 else "HTTP_ERROR",
+                    "message": str(exc.detail),
+                    "errorParameters": [{"name": "path", "value": request.url.path}],
+                }
+            ],
+        )
 
     routes += [
         Route(TOKEN_PATH, oauth_token, methods=["POST"]),

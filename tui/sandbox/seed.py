@@ -21,8 +21,16 @@ from datetime import datetime, timedelta
 from math import gcd
 
 from .seed_data import (
-    ASSISTANT_TITLE, CEO_TITLE, COMPANIES, DEPARTMENT_NAMES, DEPARTMENTS, GRADE_LADDERS, INTERN_TITLE,
-    LEGAL_SUFFIX, LOCALES, POLICY_NAMES, email_part,
+    ASSISTANT_TITLE,
+    CEO_TITLE,
+    COMPANIES,
+    DEPARTMENT_NAMES,
+    DEPARTMENTS,
+    GRADE_LADDERS,
+    INTERN_TITLE,
+    LEGAL_SUFFIX,
+    LOCALES,
+    POLICY_NAMES,
 )
 from .seed_places import COUNTRIES
 from .seed_profile import build_profile
@@ -50,8 +58,14 @@ LOCALE_OF = {loc.code: loc for loc in _LOCALES}
 
 def _uuid(bits: int) -> str:
     """Format 122 random bits as a version-4 UUID string."""
-    value = ((bits >> 90) << 96 | ((bits >> 74) & 0xFFFF) << 80 | 4 << 76
-             | ((bits >> 62) & 0xFFF) << 64 | 2 << 62 | (bits & ((1 << 62) - 1)))
+    value = (
+        (bits >> 90) << 96
+        | ((bits >> 74) & 0xFFFF) << 80
+        | 4 << 76
+        | ((bits >> 62) & 0xFFF) << 64
+        | 2 << 62
+        | (bits & ((1 << 62) - 1))
+    )
     h = f"{value:032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
@@ -75,8 +89,7 @@ class Seeder:
         self._mul = org.getrandbits(48) | 1
         self._mul_inv = pow(self._mul, -1, 1 << 48)
         self._xor = org.getrandbits(48)
-        self.companies: list[Company] = [self._make_company(org, t) for t in
-                                         org.sample(COMPANIES, org.randint(3, 6))]
+        self.companies: list[Company] = [self._make_company(org, t) for t in org.sample(COMPANIES, org.randint(3, 6))]
         weights = [org.uniform(0.6, 1.6) for _ in self.companies]
         sizes = [int(n_users * w / sum(weights)) for w in weights]
         sizes[0] += n_users - sum(sizes)
@@ -112,8 +125,15 @@ class Seeder:
     def _uid(self, i: int, bits: int) -> str:
         x = ((i ^ self._xor) * self._mul) & _M48
         x ^= x >> 24
-        value = ((bits >> 42) << 96 | ((bits >> 26) & 0xFFFF) << 80 | 4 << 76
-                 | ((bits >> 14) & 0xFFF) << 64 | 2 << 62 | (bits & 0x3FFF) << 48 | x)
+        value = (
+            (bits >> 42) << 96
+            | ((bits >> 26) & 0xFFFF) << 80
+            | 4 << 76
+            | ((bits >> 14) & 0xFFF) << 64
+            | 2 << 62
+            | (bits & 0x3FFF) << 48
+            | x
+        )
         h = f"{value:032x}"
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
@@ -167,14 +187,24 @@ class Seeder:
         while gcd(mul, _NAME_SPACE) != 1:
             mul = org.randrange(1, _NAME_SPACE)
         return Company(
-            id=uid(), name=name, code=code, domain=domain, country_code=places[0][0], region=region,
-            legal_entities=entities, offices=offices,
+            id=uid(),
+            name=name,
+            code=code,
+            domain=domain,
+            country_code=places[0][0],
+            region=region,
+            legal_entities=entities,
+            offices=offices,
             departments=[{"id": uid(), "name": d} for d in depts],
             cost_centers=[{"id": uid(), "name": f"{base + 100 * n} {d}"} for n, d in enumerate(depts)],
             grades=[{"id": uid(), "name": g} for g in ladder],
             policies=[{"id": uid(), "name": p} for p in POLICY_NAMES],
-            office_places=list(places), office_entity=[countries.index(cc) for cc, _ in places],
-            office_cum=tuple(cum), name_mul=mul, name_add=org.randrange(_NAME_SPACE))
+            office_places=list(places),
+            office_entity=[countries.index(cc) for cc, _ in places],
+            office_cum=tuple(cum),
+            name_mul=mul,
+            name_add=org.randrange(_NAME_SPACE),
+        )
 
     # ----------------------------------------------------------------- users
     @staticmethod
@@ -220,17 +250,40 @@ class Seeder:
         else:
             kind = 0
             x = rnd()
-            persona = ("EMPLOYEE" if x < 0.84 else "GUEST" if x < 0.89 else "PERSONAL" if x < 0.93
-                       else "RELATIVE" if x < 0.97 else "ADHOC")
+            persona = (
+                "EMPLOYEE"
+                if x < 0.84
+                else "GUEST"
+                if x < 0.89
+                else "PERSONAL"
+                if x < 0.93
+                else "RELATIVE"
+                if x < 0.97
+                else "ADHOC"
+            )
             active = rnd() >= 0.09
         employee = persona == "EMPLOYEE"
         if employee:
             if 1 <= k <= 3:
                 roles.append(("COMPANY_ADMIN", "COMPANY_REPORT_ADMIN", "COMPANY_TRAVEL_ARRANGER")[k - 1])
             x = rnd()
-            extra = (None if x >= 0.0153 else "COMPANY_ADMIN" if x < 0.005 else "COMPANY_TRAVEL_ARRANGER"
-                     if x < 0.010 else "COMPANY_REPORT_ADMIN" if x < 0.013 else "TMC_AGENT" if x < 0.0145
-                     else "TMC_ADMIN" if x < 0.015 else "GLOBAL_AGENT" if x < 0.0152 else "GLOBAL_ADMIN")
+            extra = (
+                None
+                if x >= 0.0153
+                else "COMPANY_ADMIN"
+                if x < 0.005
+                else "COMPANY_TRAVEL_ARRANGER"
+                if x < 0.010
+                else "COMPANY_REPORT_ADMIN"
+                if x < 0.013
+                else "TMC_AGENT"
+                if x < 0.0145
+                else "TMC_ADMIN"
+                if x < 0.015
+                else "GLOBAL_AGENT"
+                if x < 0.0152
+                else "GLOBAL_ADMIN"
+            )
             if extra and extra not in roles:
                 roles.append(extra)
         office = 0 if k == 0 else bisect_right(c.office_cum, rnd())
@@ -262,12 +315,29 @@ class Seeder:
         else:
             email = f"{g}.{f}.{i}@{_PERSONAL_DOMAINS[i % 3]}"
         return UserRow(
-            i, user_id, loc.given[gi], loc.family[fi], email, f"{c.code}-{k:06d}",
-            f"{c.code}{k + 10001:06d}" if employee else "", persona, tier, active, tuple(roles),
-            c.id, c.name, c.legal_entities[c.office_entity[office]]["id"], c.offices[office]["id"],
-            c.offices[office]["name"], c.departments[dept]["id"] if employee else "",
-            c.cost_centers[dept]["id"] if employee else "", designation, _iso(created), _iso(updated),
-            None if manager is None else c.first_index + manager)
+            i,
+            user_id,
+            loc.given[gi],
+            loc.family[fi],
+            email,
+            f"{c.code}-{k:06d}",
+            f"{c.code}{k + 10001:06d}" if employee else "",
+            persona,
+            tier,
+            active,
+            tuple(roles),
+            c.id,
+            c.name,
+            c.legal_entities[c.office_entity[office]]["id"],
+            c.offices[office]["id"],
+            c.offices[office]["name"],
+            c.departments[dept]["id"] if employee else "",
+            c.cost_centers[dept]["id"] if employee else "",
+            designation,
+            _iso(created),
+            _iso(updated),
+            None if manager is None else c.first_index + manager,
+        )
 
     def profile(self, i: int) -> dict:
         """Full section payloads of user ``i`` (see seed_profile.build_profile)."""
@@ -280,6 +350,7 @@ class Seeder:
 
 def detail_of_row(sd: Seeder, row: UserRow) -> dict:
     """``UserDetail`` JSON built from a ``UserRow`` (names of references looked up in the seeder)."""
+
     def ref(ref_id: str) -> dict | None:
         if not ref_id:
             return None
@@ -287,8 +358,11 @@ def detail_of_row(sd: Seeder, row: UserRow) -> dict:
         return {"id": ref_id} if name is None else {"id": ref_id, "name": name}
 
     business = {"legalEntity": ref(row.legal_entity_id)}
-    for key, value in (("office", ref(row.office_id)), ("department", ref(row.department_id)),
-                       ("costCenter", ref(row.cost_center_id))):
+    for key, value in (
+        ("office", ref(row.office_id)),
+        ("department", ref(row.department_id)),
+        ("costCenter", ref(row.cost_center_id)),
+    ):
         if value is not None:
             business[key] = value
     if row.persona == "EMPLOYEE":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .seed_data import SPECIAL_MEAL_NOTES
 from .seed_places import COUNTRIES, fill
-from .seed_travel import AIRLINES, CAR_VENDORS, E, HOME_AIRLINES, HOTEL_CHAINS, RAIL_CARDS, RAIL_PROGRAMS
+from .seed_travel import AIRLINES, CAR_VENDORS, HOME_AIRLINES, HOTEL_CHAINS, RAIL_CARDS, RAIL_PROGRAMS, E
 
 _AIRLINE_CODES = tuple(AIRLINES)
 _CHAIN_CODES = tuple(HOTEL_CHAINS)
@@ -38,10 +38,12 @@ def _air(rnd, oc: str, city: int, tier: str) -> dict:
     if rnd() < 0.7:
         airlines = pick(HOME_AIRLINES[oc], 1 + int(rnd() * 2), rnd)
         others = [a for a in pick(_AIRLINE_CODES, 2, rnd) if a not in airlines]
-        airlines += others[:int(rnd() * 2)]
+        airlines += others[: int(rnd() * 2)]
         if rnd() < 0.3:
-            air["airlinePrefs"] = [{"airlines": airlines[:1], "flightType": "DOMESTIC"},
-                                   {"airlines": airlines[1:] or airlines[:1], "flightType": "INTERNATIONAL"}]
+            air["airlinePrefs"] = [
+                {"airlines": airlines[:1], "flightType": "DOMESTIC"},
+                {"airlines": airlines[1:] or airlines[:1], "flightType": "INTERNATIONAL"},
+            ]
         else:
             air["airlinePrefs"] = [{"airlines": airlines, "flightType": one(E["AirlinePref.flightType"], rnd)}]
     if rnd() < 0.4:
@@ -50,7 +52,7 @@ def _air(rnd, oc: str, city: int, tier: str) -> dict:
         air["farePref"] = {"fareTypes": _some("FarePref.fareTypes", 1, 2, rnd)}
     if rnd() < 0.35:
         meals = pick(E["MealType"], 3, rnd)
-        meal: dict = {"inclMealPrefs": meals[:1 + int(rnd() * 2)]}
+        meal: dict = {"inclMealPrefs": meals[: 1 + int(rnd() * 2)]}
         if rnd() < 0.2:
             meal["exclMealPrefs"] = meals[2:]
         if rnd() < 0.1:
@@ -62,21 +64,30 @@ def _air(rnd, oc: str, city: int, tier: str) -> dict:
     if rnd() < 0.3:
         air["seatAmenityPref"] = {"seatAmenityTypes": _some("SeatAmenityPref.seatAmenityTypes", 1, 3, rnd)}
     if rnd() < 0.6:
-        prefs = [{"cabins": ["ECONOMY"] if tier == "BASIC" else ["BUSINESS", "FIRST"][:1 + int(rnd() * 2)],
-                  "position": one(E["SeatLocationPref.position"], rnd)}]
+        prefs = [
+            {
+                "cabins": ["ECONOMY"] if tier == "BASIC" else ["BUSINESS", "FIRST"][: 1 + int(rnd() * 2)],
+                "position": one(E["SeatLocationPref.position"], rnd),
+            }
+        ]
         if rnd() < 0.3:
             prefs[0]["isBulkHeadPref"] = rnd() < 0.5
         if rnd() < 0.4:
             prefs[0]["maxFlightDurationInHours"] = 3 + int(rnd() * 4)
-            prefs.append({"cabins": ["PREMIUM_ECONOMY", "BUSINESS"][:1 + int(rnd() * 2)],
-                          "position": one(E["SeatLocationPref.position"], rnd)})
+            prefs.append(
+                {
+                    "cabins": ["PREMIUM_ECONOMY", "BUSINESS"][: 1 + int(rnd() * 2)],
+                    "position": one(E["SeatLocationPref.position"], rnd),
+                }
+            )
         air["seatLocationPrefs"] = prefs
     if rnd() < 0.45:
         airports = [{"airportCode": home.airport, "airportName": home.airport_name, "label": "WORK"}]
         other = one(country.cities, rnd)
         if other.airport != home.airport and rnd() < 0.5:
-            airports.append({"airportCode": other.airport, "airportName": other.airport_name,
-                             "label": one(("HOME", "OTHER"), rnd)})
+            airports.append(
+                {"airportCode": other.airport, "airportName": other.airport_name, "label": one(("HOME", "OTHER"), rnd)}
+            )
         air["preferredAirports"] = airports
     return air
 
@@ -87,15 +98,25 @@ def _rail(rnd, oc: str) -> dict:
     if rnd() < 0.6:
         stations = pick(country.stations, 1 + int(rnd() * 2), rnd)
         rail["preferredRailStations"] = [
-            {"stationName": name, "stationCode": code, "cityName": city, "countryCode": oc,
-             "label": "WORK" if n == 0 else one(E["PreferredLocationLabel"], rnd)}
-            for n, (name, code, city) in enumerate(stations)]
+            {
+                "stationName": name,
+                "stationCode": code,
+                "cityName": city,
+                "countryCode": oc,
+                "label": "WORK" if n == 0 else one(E["PreferredLocationLabel"], rnd),
+            }
+            for n, (name, code, city) in enumerate(stations)
+        ]
     if rnd() < 0.6:
         seat: dict = {}
         if rnd() < 0.1:
             seat["hasAccessibility"] = True
-        for key, field_name in (("SeatPrefType", "seatTypes"), ("SeatPrefLocation", "seatLocations"),
-                                ("DeckLevel", "deckLevels"), ("SeatPrefDirection", "seatDirections")):
+        for key, field_name in (
+            ("SeatPrefType", "seatTypes"),
+            ("SeatPrefLocation", "seatLocations"),
+            ("DeckLevel", "deckLevels"),
+            ("SeatPrefDirection", "seatDirections"),
+        ):
             if rnd() < 0.6:
                 seat[field_name] = _some(key, 1, 2, rnd)
         rail["seatPreference"] = seat

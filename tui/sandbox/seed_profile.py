@@ -8,7 +8,13 @@ profile always agrees with its summary row.
 from __future__ import annotations
 
 from .seed_data import (
-    CONTINGENT_ATTRIBUTES, INTERN_TITLE, NAME_SUFFIXES, NICKNAMES, STEALTH_LABELS, ascii_name, email_part,
+    CONTINGENT_ATTRIBUTES,
+    INTERN_TITLE,
+    NAME_SUFFIXES,
+    NICKNAMES,
+    STEALTH_LABELS,
+    ascii_name,
+    email_part,
 )
 from .seed_places import COUNTRIES, COUNTRY_CODES, NANP_AREAS, fill
 from .seed_prefs import membership_info, travel_preferences
@@ -29,9 +35,14 @@ def phone(cc: str, rnd, kind: str = "MOBILE", city: int = 0) -> dict:
         areas = NANP_AREAS[cc]
         pattern = str(areas[int(rnd() * len(areas))]) + pattern[3:]
     digits = fill(pattern, rnd)
-    out = {"countryCode": country.dial, "countryCodeSource": "FROM_NUMBER_WITH_PLUS_SIGN",
-           "isoCountryCode": cc, "nationalNumber": int(digits), "rawInput": f"+{country.dial} {digits}",
-           "type": kind}
+    out = {
+        "countryCode": country.dial,
+        "countryCodeSource": "FROM_NUMBER_WITH_PLUS_SIGN",
+        "isoCountryCode": cc,
+        "nationalNumber": int(digits),
+        "rawInput": f"+{country.dial} {digits}",
+        "type": kind,
+    }
     return out
 
 
@@ -47,8 +58,14 @@ def _address(cc: str, city_idx: int, rnd, *, default: bool, recipient: str | Non
     lines = [line]
     if rnd() < 0.3:
         lines.append(f"Apt {1 + int(rnd() * 40)}{'ABCD'[int(rnd() * 4)]}")
-    addr = {"addressLines": lines, "locality": city.name, "regionCode": cc, "isDefault": default,
-            "timezone": city.tz, "continentCode": country.continent}
+    addr = {
+        "addressLines": lines,
+        "locality": city.name,
+        "regionCode": cc,
+        "isDefault": default,
+        "timezone": city.tz,
+        "continentCode": country.continent,
+    }
     if city.area:
         addr["administrativeArea"] = city.area
         addr["administrativeAreaName"] = city.area_name
@@ -57,8 +74,10 @@ def _address(cc: str, city_idx: int, rnd, *, default: bool, recipient: str | Non
     if rnd() < 0.5:
         addr["languageCode"] = country.language.split("-")[0]
     if rnd() < 0.3:
-        addr["coordinates"] = {"latitude": round(city.lat + (rnd() - 0.5) / 10, 6),
-                               "longitude": round(city.lng + (rnd() - 0.5) / 10, 6)}
+        addr["coordinates"] = {
+            "latitude": round(city.lat + (rnd() - 0.5) / 10, 6),
+            "longitude": round(city.lng + (rnd() - 0.5) / 10, 6),
+        }
     if recipient:
         addr["recipients"] = [recipient]
     if not default and rnd() < 0.5:
@@ -70,8 +89,12 @@ def _identity_docs(nc: str, oc: str, rnd) -> list[dict]:
     docs = []
     if rnd() < 0.8:
         issued = 2013 + int(rnd() * 13)
-        doc = {"docId": fill(COUNTRIES[nc].passport, rnd), "expiryDate": {"iso8601": _date(issued + 10, rnd)},
-               "issueCountry": nc, "nationalityCountry": nc}
+        doc = {
+            "docId": fill(COUNTRIES[nc].passport, rnd),
+            "expiryDate": {"iso8601": _date(issued + 10, rnd)},
+            "issueCountry": nc,
+            "nationalityCountry": nc,
+        }
         if rnd() < 0.8:
             doc["issuedDate"] = {"iso8601": _date(issued, rnd)}
         if rnd() < 0.7:
@@ -79,24 +102,45 @@ def _identity_docs(nc: str, oc: str, rnd) -> list[dict]:
         docs.append({"passport": doc})
     if nc == "ES" and rnd() < 0.85:
         number = int(rnd() * 100_000_000)
-        docs.append({"nationalDoc": {"docId": f"{number:08d}{_DNI_LETTERS[number % 23]}", "issueCountry": "ES",
-                                     "type": "DNI", "expiryDate": {"iso8601": _date(2027 + int(rnd() * 8), rnd)}}})
+        docs.append(
+            {
+                "nationalDoc": {
+                    "docId": f"{number:08d}{_DNI_LETTERS[number % 23]}",
+                    "issueCountry": "ES",
+                    "type": "DNI",
+                    "expiryDate": {"iso8601": _date(2027 + int(rnd() * 8), rnd)},
+                }
+            }
+        )
     elif oc == "ES" and rnd() < 0.8:
         number = int(rnd() * 10_000_000)
-        docs.append({"nationalDoc": {"docId": f"{'XYZ'[number % 3]}{number:07d}{_DNI_LETTERS[number % 23]}",
-                                     "issueCountry": "ES", "type": "NIE"}})
+        docs.append(
+            {
+                "nationalDoc": {
+                    "docId": f"{'XYZ'[number % 3]}{number:07d}{_DNI_LETTERS[number % 23]}",
+                    "issueCountry": "ES",
+                    "type": "NIE",
+                }
+            }
+        )
     elif rnd() < 0.12:
         doc = {"docId": fill("############", rnd), "issueCountry": nc}
         if rnd() < 0.5:
             doc["issuedDate"] = {"iso8601": _date(2012 + int(rnd() * 12), rnd)}
         docs.append({"nationalDoc": doc})
-    visa_country = oc if nc != oc and rnd() < 0.7 else (
-        COUNTRY_CODES[int(rnd() * len(COUNTRY_CODES))] if rnd() < 0.12 else None)
+    visa_country = (
+        oc if nc != oc and rnd() < 0.7 else (COUNTRY_CODES[int(rnd() * len(COUNTRY_CODES))] if rnd() < 0.12 else None)
+    )
     if visa_country and visa_country != nc:
         issued = 2019 + int(rnd() * 7)
-        doc = {"docId": fill("??#######", rnd), "expiryDate": {"iso8601": _date(issued + 1 + int(rnd() * 5), rnd)},
-               "issueCountry": visa_country, "issuedDate": {"iso8601": _date(issued, rnd)},
-               "nationalityCountry": nc, "type": "VISA"}
+        doc = {
+            "docId": fill("??#######", rnd),
+            "expiryDate": {"iso8601": _date(issued + 1 + int(rnd() * 5), rnd)},
+            "issueCountry": visa_country,
+            "issuedDate": {"iso8601": _date(issued, rnd)},
+            "nationalityCountry": nc,
+            "type": "VISA",
+        }
         if rnd() < 0.4:
             doc["authorizedStayDuration"] = {"iso8601": ("P90D", "P180D", "P1Y", "P3Y")[int(rnd() * 4)]}
         docs.append({"immigrationDoc": doc})
@@ -144,31 +188,45 @@ def personal_info(sd: SeedSource, row: UserRow, c: Company, rnd, oc: str, city: 
         home_city = city if rnd() < 0.7 else int(rnd() * len(COUNTRIES[oc].cities))
         addrs = [_address(oc, home_city, rnd, default=True, recipient=None)]
         if rnd() < 0.1:
-            addrs.append(_address(oc, int(rnd() * len(COUNTRIES[oc].cities)), rnd, default=False,
-                                  recipient=f"{row.given} {row.family}"))
+            addrs.append(
+                _address(
+                    oc,
+                    int(rnd() * len(COUNTRIES[oc].cities)),
+                    rnd,
+                    default=False,
+                    recipient=f"{row.given} {row.family}",
+                )
+            )
         info["addresses"] = addrs
     docs = _identity_docs(nc, oc, rnd)
     if docs:
         info["identityDocs"] = docs
     if rnd() < 0.6:
         relation = E["EmergencyContact.relation"][int(rnd() * 7)]
-        other = (loc.female if male else loc.male)
+        other = loc.female if male else loc.male
         given = other[int(rnd() * len(other))]
-        family = row.family if relation in ("SPOUSE", "PARENT", "SIBLING", "CHILD") else \
-            loc.family[int(rnd() * len(loc.family))]
+        family = (
+            row.family
+            if relation in ("SPOUSE", "PARENT", "SIBLING", "CHILD")
+            else loc.family[int(rnd() * len(loc.family))]
+        )
         contact = {"name": f"{given} {family}", "relation": relation, "phoneNumbers": [phone(oc, rnd)]}
         if rnd() < 0.5:
             contact["email"] = f"{email_part(given)}.{email_part(family)}@inbox.example"
         if rnd() < 0.5:
             contact["preferredLanguage"] = loc.language
         info["emergencyContact"] = contact
-    if rnd() < 0.03:   # deprecated, but real profiles still carry it
-        info["emergencyContactInfo"] = {"email": f"contact.{row.index}@inbox.example",
-                                        "name": {"given": "Alex", "family1": row.family},
-                                        "phoneNumber": phone(oc, rnd)}
+    if rnd() < 0.03:  # deprecated, but real profiles still carry it
+        info["emergencyContactInfo"] = {
+            "email": f"contact.{row.index}@inbox.example",
+            "name": {"given": "Alex", "family1": row.family},
+            "phoneNumber": phone(oc, rnd),
+        }
     if rnd() < 0.1:
-        info["profilePicture"] = {"url": f"https://avatars.sandbox.example/{row.user_id}.png",
-                                  "dimensions": {"height": 256, "width": 256}}
+        info["profilePicture"] = {
+            "url": f"https://avatars.sandbox.example/{row.user_id}.png",
+            "dimensions": {"height": 256, "width": 256},
+        }
     return info, nc
 
 
@@ -182,8 +240,11 @@ def _user_ref(row: UserRow) -> dict:
 
 def business_info(sd: SeedSource, row: UserRow, c: Company, rnd, oc: str) -> dict:
     k = row.index - c.first_index
-    info: dict = {"organizationRef": {"id": c.id, "name": c.name}, "legalEntityRef": _ref(sd, row.legal_entity_id),
-                  "countryCode": COUNTRIES[oc].alpha3}
+    info: dict = {
+        "organizationRef": {"id": c.id, "name": c.name},
+        "legalEntityRef": _ref(sd, row.legal_entity_id),
+        "countryCode": COUNTRIES[oc].alpha3,
+    }
     if row.persona != "EMPLOYEE":
         if row.office_id and rnd() < 0.5:
             info["officeRef"] = _ref(sd, row.office_id)
@@ -224,7 +285,8 @@ def business_info(sd: SeedSource, row: UserRow, c: Company, rnd, oc: str) -> dic
         info["workerType"] = "CONTINGENT" if x < 0.08 else "SEASONAL" if x < 0.11 else "EMPLOYEE"
         if info["workerType"] == "CONTINGENT":
             info["companySpecifiedAttributes"] = [
-                {"fixedColumnName": col, "value": vals[int(rnd() * len(vals))]} for col, vals in CONTINGENT_ATTRIBUTES]
+                {"fixedColumnName": col, "value": vals[int(rnd() * len(vals))]} for col, vals in CONTINGENT_ATTRIBUTES
+            ]
     else:
         info["workerType"] = "EMPLOYEE"
     if rnd() < 0.3:
@@ -238,9 +300,17 @@ def _roles(sd: SeedSource, row: UserRow, c: Company, rnd) -> dict:
         cfg: dict = {"roleType": role}
         if role == "TRAVEL_ARRANGER":
             assisted = sd.assisted_by(c, row.index - c.first_index)
-            cfg["metadata"] = {"roleType": role, "arrangerFor": [
-                {"userId": sd.user_id(c.first_index + m), "sendConfirmationEmail": rnd() < 0.7,
-                 "sendFlightStatsNotificationEmail": rnd() < 0.4} for m in assisted]}
+            cfg["metadata"] = {
+                "roleType": role,
+                "arrangerFor": [
+                    {
+                        "userId": sd.user_id(c.first_index + m),
+                        "sendConfirmationEmail": rnd() < 0.7,
+                        "sendFlightStatsNotificationEmail": rnd() < 0.4,
+                    }
+                    for m in assisted
+                ],
+            }
         elif role.startswith("COMPANY_"):
             cfg["metadata"] = {"roleType": role, "companyRef": {"id": c.id, "name": c.name}}
         elif role.startswith("TMC_"):
@@ -251,8 +321,12 @@ def _roles(sd: SeedSource, row: UserRow, c: Company, rnd) -> dict:
 
 def _arranger(sd: SeedSource, i: int, status: str) -> dict:
     a = sd.summary(i)
-    return {"userId": {"id": a.user_id}, "name": {"given": a.given, "family1": a.family}, "email": a.email,
-            "status": status}
+    return {
+        "userId": {"id": a.user_id},
+        "name": {"given": a.given, "family1": a.family},
+        "email": a.email,
+        "status": status,
+    }
 
 
 def _travel_arrangers(sd: SeedSource, row: UserRow, c: Company, rnd) -> dict:
@@ -261,8 +335,7 @@ def _travel_arrangers(sd: SeedSource, row: UserRow, c: Company, rnd) -> dict:
     assistant = sd.assistant_of(c, k)
     if assistant is not None:
         out.append(_arranger(sd, c.first_index + assistant, "ACCEPTED"))
-    elif (row.persona == "EMPLOYEE" and k >= c.n_managers and sd.assistant_of(c, 0) is not None
-          and rnd() < 0.02):
+    elif row.persona == "EMPLOYEE" and k >= c.n_managers and sd.assistant_of(c, 0) is not None and rnd() < 0.02:
         out.append(_arranger(sd, c.first_index + sd.assistant_of(c, 0), "PENDING" if rnd() < 0.6 else "DENIED"))
     return {"travelArrangers": out}
 
@@ -302,7 +375,10 @@ def build_profile(sd: SeedSource, i: int) -> dict:
     oc, city = c.office_places[sd.office_position(row.office_id)[1]]
     personal, nc = personal_info(sd, row, c, rnd, oc, city)
     prof = {
-        "userId": row.user_id, "persona": row.persona, "tier": row.tier, "isActive": row.is_active,
+        "userId": row.user_id,
+        "persona": row.persona,
+        "tier": row.tier,
+        "isActive": row.is_active,
         "externalId": row.external_id,
         "personalInfo": personal,
         "businessInfo": business_info(sd, row, c, rnd, oc),
@@ -312,17 +388,20 @@ def build_profile(sd: SeedSource, i: int) -> dict:
         "roles": _roles(sd, row, c, rnd),
         "travelArrangers": _travel_arrangers(sd, row, c, rnd),
         "applicablePolicies": _policies(row, c),
-        "createdAt": {"iso8601": row.created_at}, "lastUpdatedAt": {"iso8601": row.last_updated_at},
+        "createdAt": {"iso8601": row.created_at},
+        "lastUpdatedAt": {"iso8601": row.last_updated_at},
         "contractingTmcRef": {"id": sd.tmc_id, "name": sd.tmc_name},
         "bookingTmcRef": {"id": sd.tmc_id, "name": sd.tmc_name},
     }
     k = i - c.first_index
     if (row.tier == "SEAT1A" and k < c.n_managers and rnd() < 0.15) or rnd() < 0.003:
-        prof["stealthMode"] = {"stealthType": E["StealthType"][int(rnd() * 3)],
-                               "label": STEALTH_LABELS[int(rnd() * len(STEALTH_LABELS))]}
+        prof["stealthMode"] = {
+            "stealthType": E["StealthType"][int(rnd() * 3)],
+            "label": STEALTH_LABELS[int(rnd() * len(STEALTH_LABELS))],
+        }
     if row.persona in ("RELATIVE", "ADHOC") and c.n_managers:
         owner = sd.summary(c.first_index + int(rnd() * c.n_managers))
-        if row.persona == "RELATIVE":   # deprecated field, still present on real relative profiles
+        if row.persona == "RELATIVE":  # deprecated field, still present on real relative profiles
             prof["relativeOf"] = {"userRef": _user_ref(owner), "relation": E["Relation"][int(rnd() * 4)]}
         else:
             prof["adhocUserInfo"] = {"profileOwner": {"userId": {"id": owner.user_id}}, "isSaved": rnd() < 0.5}

@@ -21,8 +21,19 @@ STREAM_SUMMARY, STREAM_PROFILE, STREAM_ORG = 0, 1, 7
 class Locale:
     """The name lists of one locale (seed_data.LOCALES), with their e-mail spellings."""
 
-    __slots__ = ("code", "country", "language", "male", "female", "given", "family",
-                 "given_mail", "family_mail", "n_male", "combos")
+    __slots__ = (
+        "code",
+        "country",
+        "language",
+        "male",
+        "female",
+        "given",
+        "family",
+        "given_mail",
+        "family_mail",
+        "n_male",
+        "combos",
+    )
 
     def __init__(self, code: str, spec: tuple) -> None:
         country, language, male, female, family = spec
@@ -38,21 +49,22 @@ class Locale:
 @dataclass(slots=True)
 class Company:
     """One customer company of the TMC. Reference lists hold ``{"id": uuid, "name": str}`` dicts."""
+
     id: str
     name: str
     code: str
     domain: str
-    country_code: str          # HQ country (alpha-2)
-    region: str                # NA / EMEA / APAC
+    country_code: str  # HQ country (alpha-2)
+    region: str  # NA / EMEA / APAC
     legal_entities: list[dict]
     offices: list[dict]
     departments: list[dict]
-    cost_centers: list[dict]   # cost_centers[d] belongs to departments[d]
-    grades: list[dict]         # junior -> senior
-    policies: list[dict]       # PolicyBasicInfo-shaped {"id", "name"}
+    cost_centers: list[dict]  # cost_centers[d] belongs to departments[d]
+    grades: list[dict]  # junior -> senior
+    policies: list[dict]  # PolicyBasicInfo-shaped {"id", "name"}
     office_places: list[tuple[str, int]] = field(default_factory=list)  # (country, city index) per office
-    office_entity: list[int] = field(default_factory=list)             # legal entity index per office
-    first_index: int = 0       # users first_index .. first_index + size - 1 belong to this company
+    office_entity: list[int] = field(default_factory=list)  # legal entity index per office
+    first_index: int = 0  # users first_index .. first_index + size - 1 belong to this company
     size: int = 0
     n_managers: int = 0
     office_cum: tuple[float, ...] = ()
@@ -64,13 +76,14 @@ class Company:
 class UserRow:
     """What the list and the search index need about one user. Absent strings are "" (as in the
     store's rows built from edited profiles); only ``manager_index`` uses None."""
+
     index: int
     user_id: str
     given: str
     family: str
     email: str
     external_id: str
-    employee_id: str           # "" unless persona EMPLOYEE
+    employee_id: str  # "" unless persona EMPLOYEE
     persona: str
     tier: str
     is_active: bool
@@ -80,10 +93,10 @@ class UserRow:
     legal_entity_id: str
     office_id: str
     office_name: str
-    department_id: str         # "" unless persona EMPLOYEE
-    cost_center_id: str        # "" unless persona EMPLOYEE
-    designation: str           # "" unless persona EMPLOYEE
-    created_at: str            # DateTimeLocal iso8601, e.g. "2021-04-05T10:22:13"
+    department_id: str  # "" unless persona EMPLOYEE
+    cost_center_id: str  # "" unless persona EMPLOYEE
+    designation: str  # "" unless persona EMPLOYEE
+    created_at: str  # DateTimeLocal iso8601, e.g. "2021-04-05T10:22:13"
     last_updated_at: str
     manager_index: int | None
 

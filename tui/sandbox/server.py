@@ -33,9 +33,15 @@ class Sandbox:
         self.token = cfg.token
         self.tmc_id = self.store.tmc_id
         self.company_ids = list(self.store.company_ids)
-        self.app = build_app(self.store, self.faults, self.requests, token=cfg.token,
-                             client_id=cfg.client_id, client_secret=cfg.client_secret,
-                             token_expires_in=cfg.token_expires_in)
+        self.app = build_app(
+            self.store,
+            self.faults,
+            self.requests,
+            token=cfg.token,
+            client_id=cfg.client_id,
+            client_secret=cfg.client_secret,
+            token_expires_in=cfg.token_expires_in,
+        )
         # proto=IPPROTO_TCP so asyncio sets TCP_NODELAY on accepted connections (no 40 ms stalls)
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -43,18 +49,23 @@ class Sandbox:
         self._sock.listen(128)  # connections queue until uvicorn accepts them
         self.port = self._sock.getsockname()[1]
         self.base_url = f"http://{cfg.host}:{self.port}"
-        self._server = uvicorn.Server(uvicorn.Config(
-            self.app, log_level="warning", lifespan="off", access_log=False,
-            timeout_graceful_shutdown=2))
+        self._server = uvicorn.Server(
+            uvicorn.Config(self.app, log_level="warning", lifespan="off", access_log=False, timeout_graceful_shutdown=2)
+        )
         self._thread: threading.Thread | None = None
 
     def info(self) -> dict[str, str]:
-        return {"base_url": self.base_url, "token": self.token, "tmc_id": self.tmc_id,
-                "company_ids": ",".join(self.company_ids)}
+        return {
+            "base_url": self.base_url,
+            "token": self.token,
+            "tmc_id": self.tmc_id,
+            "company_ids": ",".join(self.company_ids),
+        }
 
     def start(self, timeout: float = 10.0) -> Sandbox:
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},
-                                        name=f"sandbox:{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._sock]}, name=f"sandbox:{self.port}", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + timeout
         while not self._server.started:

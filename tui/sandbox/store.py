@@ -30,17 +30,42 @@ SECTION_KEYS = {
     "travel-arrangers": "travelArrangers",
     "applicable-policies": "applicablePolicies",
 }
-_DEFAULTS = {"roles": {"roles": []}, "travelArrangers": {"travelArrangers": []},
-             "applicablePolicies": {"policies": []}}
+_DEFAULTS = {"roles": {"roles": []}, "travelArrangers": {"travelArrangers": []}, "applicablePolicies": {"policies": []}}
 # Top-level keys of UserProfile (besides "id") that a GET of the user returns.
-PROFILE_KEYS = ("personalInfo", "businessInfo", "persona", "isActive", "tier", "stealthType",
-                "stealthMode", "relativeOf", "travelPreferences", "membershipInfo",
-                "notificationPreferences", "travelArrangers", "adhocUserInfo", "externalId",
-                "contractingTmcRef", "bookingTmcRef")
+PROFILE_KEYS = (
+    "personalInfo",
+    "businessInfo",
+    "persona",
+    "isActive",
+    "tier",
+    "stealthType",
+    "stealthMode",
+    "relativeOf",
+    "travelPreferences",
+    "membershipInfo",
+    "notificationPreferences",
+    "travelArrangers",
+    "adhocUserInfo",
+    "externalId",
+    "contractingTmcRef",
+    "bookingTmcRef",
+)
 # Keys a full update (PUT /v2/users/{id}) or a create may set; others go to "_extra".
-WRITABLE_KEYS = ("personalInfo", "businessInfo", "persona", "tier", "stealthType", "relativeOf",
-                 "travelPreferences", "membershipInfo", "notificationPreferences",
-                 "adhocUserInfo", "externalId", "travelArrangers", "billingCurrency")
+WRITABLE_KEYS = (
+    "personalInfo",
+    "businessInfo",
+    "persona",
+    "tier",
+    "stealthType",
+    "relativeOf",
+    "travelPreferences",
+    "membershipInfo",
+    "notificationPreferences",
+    "adhocUserInfo",
+    "externalId",
+    "travelArrangers",
+    "billingCurrency",
+)
 _EXT_OBJ = "_externalIdObject"
 STATE_FORMAT = 1
 
@@ -59,7 +84,7 @@ def section_key(name: str) -> str:
 
 
 def now_local() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _d(value: Any) -> dict:
@@ -192,17 +217,28 @@ class Store:
         company = ref("organizationRef") or (self.company_ids[0] if self.company_ids else "")
         roles = [_d(r).get("roleType") for r in (_d(p.get("roles")).get("roles") or [])]
         return Row(
-            index=pos, user_id=uid, given=_s(name.get("given")), family=_s(name.get("family1")),
-            email=_s(pi.get("email")) or _s(bi.get("email")), external_id=_s(p.get("externalId")),
-            employee_id=_s(bi.get("employeeId")), persona=_s(p.get("persona")),
+            index=pos,
+            user_id=uid,
+            given=_s(name.get("given")),
+            family=_s(name.get("family1")),
+            email=_s(pi.get("email")) or _s(bi.get("email")),
+            external_id=_s(p.get("externalId")),
+            employee_id=_s(bi.get("employeeId")),
+            persona=_s(p.get("persona")),
             tier=p.get("tier") if isinstance(p.get("tier"), str) else None,
             is_active=p.get("isActive") is not False,
-            roles=tuple(r for r in roles if isinstance(r, str)), company_id=company,
+            roles=tuple(r for r in roles if isinstance(r, str)),
+            company_id=company,
             organization_name=names.get(company) or self.ref_names.get(company, ""),
-            legal_entity_id=ref("legalEntityRef"), office_id=ref("officeRef"),
-            office_name="", department_id=ref("departmentRef"), cost_center_id=ref("costCenterRef"),
-            designation=_s(bi.get("designation")), created_at=_iso(p.get("createdAt")),
-            last_updated_at=_iso(p.get("lastUpdatedAt")), names=names,
+            legal_entity_id=ref("legalEntityRef"),
+            office_id=ref("officeRef"),
+            office_name="",
+            department_id=ref("departmentRef"),
+            cost_center_id=ref("costCenterRef"),
+            designation=_s(bi.get("designation")),
+            created_at=_iso(p.get("createdAt")),
+            last_updated_at=_iso(p.get("lastUpdatedAt")),
+            names=names,
             other_emails=tuple(e for e in (_s(bi.get("email")),) if e and e != _s(pi.get("email"))),
         )
 
@@ -315,8 +351,7 @@ class Store:
         """POST /v2/users: a new active user from a (validated) UserCreateRequest body."""
         body = copy.deepcopy(body)
         with self._lock:
-            uid = str(uuid.uuid5(uuid.NAMESPACE_URL,
-                                 f"sandbox:{self.tmc_id}:created:{len(self._created)}"))
+            uid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"sandbox:{self.tmc_id}:created:{len(self._created)}"))
             while self.exists(uid):
                 uid = str(uuid.uuid4())
             stamp = now_local()
@@ -355,8 +390,7 @@ class Store:
             self._save()
             return copy.deepcopy(item)
 
-    def list_favorites(self, user_id: str, types: list[str] | None = None,
-                       query: str | None = None) -> list[dict]:
+    def list_favorites(self, user_id: str, types: list[str] | None = None, query: str | None = None) -> list[dict]:
         with self._lock:
             self._pos(user_id)
             items = self._favorites.get(user_id, [])
@@ -381,10 +415,15 @@ class Store:
     # -- persistence ---------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
         with self._lock:
-            return {"format": STATE_FORMAT, "seed": getattr(self.seeder, "seed", None),
-                    "users": self.n_seeded, "tmcId": self.tmc_id,
-                    "created": self._created, "overlay": self._overlay,
-                    "favorites": self._favorites}
+            return {
+                "format": STATE_FORMAT,
+                "seed": getattr(self.seeder, "seed", None),
+                "users": self.n_seeded,
+                "tmcId": self.tmc_id,
+                "created": self._created,
+                "overlay": self._overlay,
+                "favorites": self._favorites,
+            }
 
     def _save(self) -> None:
         if not self.state_file:
@@ -401,9 +440,11 @@ class Store:
     def _load(self) -> None:
         data = json.loads(self.state_file.read_text())
         if data.get("format") != STATE_FORMAT or data.get("tmcId") != self.tmc_id:
-            raise ValueError(f"{self.state_file} was written for another sandbox "
-                             f"(seed {data.get('seed')}, {data.get('users')} users); "
-                             "start with the same seed and size, or another state file")
+            raise ValueError(
+                f"{self.state_file} was written for another sandbox "
+                f"(seed {data.get('seed')}, {data.get('users')} users); "
+                "start with the same seed and size, or another state file"
+            )
         for uid, profile in data.get("created", {}).items():
             self._created[uid] = profile
             pos = len(self.index)

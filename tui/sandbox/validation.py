@@ -25,8 +25,16 @@ from tui.api.operations import Operation
 from .errors import ApiError, validation_error
 
 __all__ = [
-    "MAX_BODY_BYTES", "MAX_JSON_DEPTH", "invalid", "json_too_deep", "parse_json", "query_flag", "read_body",
-    "read_json", "spec_errors", "validate_query",
+    "MAX_BODY_BYTES",
+    "MAX_JSON_DEPTH",
+    "invalid",
+    "json_too_deep",
+    "parse_json",
+    "query_flag",
+    "read_body",
+    "read_json",
+    "spec_errors",
+    "validate_query",
 ]
 
 MAX_BODY_BYTES = 1 << 20  # 1 MiB: a larger body is refused with 413 before it is read in full
@@ -45,8 +53,13 @@ def invalid(field: str, value: Any, message: str, code: str = "INVALID_FIELD", d
 
 
 def _too_large(limit: int) -> ApiError:
-    return ApiError(413, "PAYLOAD_TOO_LARGE", f"request body is larger than {limit} bytes",
-                    [{"name": "body", "value": ""}], f"the sandbox accepts bodies up to {limit} bytes")
+    return ApiError(
+        413,
+        "PAYLOAD_TOO_LARGE",
+        f"request body is larger than {limit} bytes",
+        [{"name": "body", "value": ""}],
+        f"the sandbox accepts bodies up to {limit} bytes",
+    )
 
 
 # -- the body ---------------------------------------------------------------------------------
@@ -89,13 +102,19 @@ def _no_constants(name: str) -> Any:
 def parse_json(raw: bytes) -> Any:
     """``raw`` as JSON (NaN/Infinity refused), its depth checked before the parser recurses."""
     if json_too_deep(raw):
-        raise ApiError(400, "INVALID_REQUEST", f"request body nests deeper than {MAX_JSON_DEPTH} levels",
-                       [{"name": "body", "value": ""}], f"at most {MAX_JSON_DEPTH} nested arrays/objects")
+        raise ApiError(
+            400,
+            "INVALID_REQUEST",
+            f"request body nests deeper than {MAX_JSON_DEPTH} levels",
+            [{"name": "body", "value": ""}],
+            f"at most {MAX_JSON_DEPTH} nested arrays/objects",
+        )
     try:
         return json.loads(raw, parse_constant=_no_constants)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise ApiError(400, "MALFORMED_JSON", "request body is not valid JSON",
-                       [{"name": "body", "value": ""}], str(exc)) from None
+        raise ApiError(
+            400, "MALFORMED_JSON", "request body is not valid JSON", [{"name": "body", "value": ""}], str(exc)
+        ) from None
 
 
 async def read_json(request: Request, model: type[BaseModel] | None = None, *, held: Any = None) -> Any:
@@ -174,8 +193,14 @@ def spec_errors(instance: BaseModel, raw: dict, held: Any = None) -> list[dict[s
             return
         where = _format(path)
         shown = v[:200] if isinstance(v, str) else json.dumps(v)[:200]
-        out.append({"errorCode": "INVALID_FIELD", "message": f"{where}: {message}",
-                    "errorParameters": [{"name": where, "value": shown}], "errorDetail": detail})
+        out.append(
+            {
+                "errorCode": "INVALID_FIELD",
+                "message": f"{where}: {message}",
+                "errorParameters": [{"name": where, "value": shown}],
+                "errorDetail": detail,
+            }
+        )
 
     def value(annotation: Any, v: Any, given: Any, path: tuple) -> None:
         if isinstance(v, BaseModel):

@@ -105,7 +105,9 @@ class SpotnanaApp(App[None]):
         if settings.keymap:
             unknown = sorted(set(settings.keymap) - known_binding_ids())
             if unknown:
-                self.startup_notes.append((f"keymap: unknown binding ids {', '.join(unknown)} (see ? for ids)", "warning"))
+                self.startup_notes.append(
+                    (f"keymap: unknown binding ids {', '.join(unknown)} (see ? for ids)", "warning")
+                )
             self.set_keymap(settings.keymap)
 
     def _set_initial_theme(self, name: str) -> None:
@@ -126,8 +128,12 @@ class SpotnanaApp(App[None]):
         theme = self.current_theme
         self.stylesheet.set_variables(self.get_css_variables())
         self.update_classes(
-            {**{c: False for c in self.classes if c.startswith("-theme-")}, f"-theme-{theme.name}": True,
-             "-dark-mode": theme.dark, "-light-mode": not theme.dark},
+            {
+                **{c: False for c in self.classes if c.startswith("-theme-")},
+                f"-theme-{theme.name}": True,
+                "-dark-mode": theme.dark,
+                "-light-mode": not theme.dark,
+            },
             update=False,
         )
         refresh_filter(self.ansi_theme)
@@ -167,7 +173,7 @@ class SpotnanaApp(App[None]):
         if client is not None and hasattr(client, "aclose"):
             try:
                 await client.aclose()
-            except Exception:  # noqa: BLE001 - closing must not fail the app
+            except Exception:
                 pass
 
     async def switch_environment(self, name: str) -> None:
@@ -183,7 +189,9 @@ class SpotnanaApp(App[None]):
         if users is not None:
             users.start_query()
         severity = "warning" if env.is_production else "information"
-        self.notify(f"Now in {'PRODUCTION ' if env.is_production else ''}environment {env.display_name}", severity=severity)
+        self.notify(
+            f"Now in {'PRODUCTION ' if env.is_production else ''}environment {env.display_name}", severity=severity
+        )
 
     def _users_screen(self) -> Any:
         from tui.ui.screens.users import UsersScreen
@@ -207,7 +215,7 @@ class SpotnanaApp(App[None]):
             from tui.ui.screens.profile import ProfileScreen
 
             screen: Screen = ProfileScreen.from_app(self, row, detail)
-        except Exception as exc:  # noqa: BLE001 - never a traceback on Enter
+        except Exception as exc:
             from tui.ui.screens.user_detail import UserDetailScreen
 
             self.log_error("profile screen", exc)
@@ -272,14 +280,20 @@ class SpotnanaApp(App[None]):
                 )
         yield SystemCommand("Switch theme", "Choose a colour theme", self.action_change_theme)
         yield SystemCommand("Refresh", "Fetch the user list again", lambda: self._users_action("refresh"))
-        yield SystemCommand("Toggle inactive users", "Show or hide inactive users", lambda: self._users_action("toggle_inactive"))
-        yield SystemCommand("Sort by name: flip order", "Ascending / descending", lambda: self._users_action("toggle_sort"))
+        yield SystemCommand(
+            "Toggle inactive users", "Show or hide inactive users", lambda: self._users_action("toggle_inactive")
+        )
+        yield SystemCommand(
+            "Sort by name: flip order", "Ascending / descending", lambda: self._users_action("toggle_sort")
+        )
         yield SystemCommand("Filters", "Open the filter panel", lambda: self._users_action("filters"))
         yield SystemCommand("Copy user ID", "Copy the highlighted user's ID", lambda: self._users_action("copy_id"))
         yield SystemCommand("Copy email", "Copy the highlighted user's email", lambda: self._users_action("copy_email"))
         yield SystemCommand("Keys", "List every key of this screen", self.action_help)
         yield SystemCommand("Config path", "Show where the config file is", self.action_config_path)
-        yield SystemCommand("Screenshot", "Save an SVG screenshot", lambda: self.set_timer(0.1, self.deliver_screenshot))
+        yield SystemCommand(
+            "Screenshot", "Save an SVG screenshot", lambda: self.set_timer(0.1, self.deliver_screenshot)
+        )
         yield SystemCommand("Quit", "Quit the app", self.action_quit_app)
 
 

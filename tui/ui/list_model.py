@@ -69,8 +69,7 @@ class UserRow:
             company_id=_id_of(detail.organization),
             company_name=str(getattr(detail.organization, "name", None) or ""),
             legal_entity_id=_id_of(business.legal_entity if business is not None else None),
-            legal_entity_name=str(getattr(business.legal_entity if business is not None else None, "name", None)
-                                  or ""),
+            legal_entity_name=str(getattr(business.legal_entity if business is not None else None, "name", None) or ""),
         )
 
     @classmethod

@@ -26,7 +26,19 @@ from textual.theme import Theme
 __all__ = ["ThemeLoad", "bundled_themes_dir", "load_theme_file", "load_themes", "FALLBACK_THEME"]
 
 FALLBACK_THEME = "spotnana-dark"
-_COLOURS = ("primary", "secondary", "accent", "foreground", "background", "surface", "panel", "error", "warning", "success", "boost")
+_COLOURS = (
+    "primary",
+    "secondary",
+    "accent",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "error",
+    "warning",
+    "success",
+    "boost",
+)
 _NUMBERS = ("luminosity_spread", "text_alpha")
 
 

@@ -16,8 +16,17 @@ import math
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, TypeVar, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, GetJsonSchemaHandler, StrictBool, StrictFloat
-from pydantic import StrictInt, StrictStr
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+)
 from pydantic_core import CoreSchema, PydanticKnownError, core_schema
 
 __all__ = [
@@ -136,7 +145,8 @@ class IntegerBounds:
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         return core_schema.no_info_plain_validator_function(
-            self.check, serialization=core_schema.plain_serializer_function_ser_schema(lambda v: v))
+            self.check, serialization=core_schema.plain_serializer_function_ser_schema(lambda v: v)
+        )
 
     def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "integer"}

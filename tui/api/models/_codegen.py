@@ -49,7 +49,7 @@ def snake(name: str) -> str:
 
 
 def ref_name(node: dict) -> str:
-    return node["$ref"][len(REF):]
+    return node["$ref"][len(REF) :]
 
 
 def refs_in(node: Any, out: set[str]) -> set[str]:
@@ -203,12 +203,12 @@ class Gen:
         if one_of_keys:
             lines += [
                 "",
-                "    @model_validator(mode=\"after\")",
+                '    @model_validator(mode="after")',
                 "    def _exactly_one(self) -> Self:",
                 f"        keys = {dict((k, snake(k)) for k in one_of_keys)!r}",
                 "        present = [k for k, attr in keys.items() if getattr(self, attr) is not None]",
                 "        if len(present) != 1:",
-                f"            raise ValueError(\"exactly one of {' or '.join(one_of_keys)} is required\")",
+                f'            raise ValueError("exactly one of {" or ".join(one_of_keys)} is required")',
                 "        return self",
             ]
         del pii
@@ -224,7 +224,7 @@ class Gen:
             other = f"{name}Other"
             lines = [
                 f"class {other}(UnknownVariant):",
-                f"    \"\"\"A {name} whose {prop} this version does not know: kept as it is.\"\"\"",
+                f'    """A {name} whose {prop} this version does not know: kept as it is."""',
                 "",
                 f"    tag = {prop!r}",
                 f"    known_tags = {tuple(mapping)!r}",
@@ -332,8 +332,11 @@ class Gen:
         for m in sorted(imports):
             head.append(f"from .{m} import {', '.join(sorted(imports[m]))}")
         text = "\n".join(head) + "\n\n\n" + "\n".join(body).rstrip() + "\n"
-        text += "\n\n__all__ = " + json.dumps(sorted(names)).replace('", "', '",\n    "').replace(
-            '["', '[\n    "').replace('"]', '",\n]') + "\n"
+        text += (
+            "\n\n__all__ = "
+            + json.dumps(sorted(names)).replace('", "', '",\n    "').replace('["', '[\n    "').replace('"]', '",\n]')
+            + "\n"
+        )
         return text
 
 

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Self, Union
 
 from pydantic import Discriminator, Tag, model_validator
-from typing_extensions import Self
 
 from ._base import (
-    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, EnumValues, Field, Int32, Int64, Integer,
-    IntegerBounds, Number, SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid,
+    INT32_MAX,
+    INT32_MIN,
+    INT64_MAX,
+    INT64_MIN,
+    DateTimeStr,
+    Email,
+    EnumValues,
+    Field,
+    Int32,
+    Int64,
+    Integer,
+    IntegerBounds,
+    Number,
+    SpotnanaModel,
+    StrictBool,
+    StrictStr,
+    UnknownVariant,
+    Uuid,
 )
 
 

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Self, Union
 
 from pydantic import Discriminator, Tag, model_validator
-from typing_extensions import Self
 
 from ._base import (
-    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, EnumValues, Field, Int32, Int64, Integer,
-    IntegerBounds, Number, SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid,
+    INT32_MAX,
+    INT32_MIN,
+    INT64_MAX,
+    INT64_MIN,
+    DateTimeStr,
+    Email,
+    EnumValues,
+    Field,
+    Int32,
+    Int64,
+    Integer,
+    IntegerBounds,
+    Number,
+    SpotnanaModel,
+    StrictBool,
+    StrictStr,
+    UnknownVariant,
+    Uuid,
 )
 from .common import PhoneNumber, Reference
 
 
 class CompanySpecifiedAttribute(SpotnanaModel):
-    fixed_column_name: StrictStr = Field(alias='fixedColumnName')
+    fixed_column_name: StrictStr = Field(alias="fixedColumnName")
     value: StrictStr
 
 
@@ -23,23 +38,27 @@ WorkerType = Annotated[StrictStr, EnumValues(("EMPLOYEE", "CONTINGENT", "SEASONA
 
 
 class BusinessInfo(SpotnanaModel):
-    department_ref: Reference | None = Field(None, alias='departmentRef')
+    department_ref: Reference | None = Field(None, alias="departmentRef")
     designation: StrictStr | None = None
-    email: Email | None = Field(None, json_schema_extra={'x-pii': 'IDENTIFIER'})
-    employee_id: StrictStr | None = Field(None, alias='employeeId')
-    grade_ref: Reference | None = Field(None, alias='gradeRef')
-    legal_entity_ref: Reference = Field(alias='legalEntityRef')
-    manager_ref: Reference | None = Field(None, alias='managerRef')
-    office_ref: Reference | None = Field(None, alias='officeRef')
-    organization_ref: Reference = Field(alias='organizationRef')
-    phone_numbers: list[PhoneNumber] | None = Field(None, alias='phoneNumbers', json_schema_extra={'x-pii': 'IDENTIFIER'})
-    cost_center_ref: Reference | None = Field(None, alias='costCenterRef')
-    country_code: StrictStr | None = Field(None, alias='countryCode')
-    worker_type: WorkerType | None = Field(None, alias='workerType')
-    accounting_code: StrictStr | None = Field(None, alias='accountingCode')
-    company_specified_attributes: list[CompanySpecifiedAttribute] | None = Field(None, alias='companySpecifiedAttributes')
-    designated_approver_refs: list[Reference] | None = Field(None, alias='designatedApproverRefs')
-    authorizer_email: StrictStr | None = Field(None, alias='authorizerEmail', json_schema_extra={'x-pii': 'IDENTIFIER'})
+    email: Email | None = Field(None, json_schema_extra={"x-pii": "IDENTIFIER"})
+    employee_id: StrictStr | None = Field(None, alias="employeeId")
+    grade_ref: Reference | None = Field(None, alias="gradeRef")
+    legal_entity_ref: Reference = Field(alias="legalEntityRef")
+    manager_ref: Reference | None = Field(None, alias="managerRef")
+    office_ref: Reference | None = Field(None, alias="officeRef")
+    organization_ref: Reference = Field(alias="organizationRef")
+    phone_numbers: list[PhoneNumber] | None = Field(
+        None, alias="phoneNumbers", json_schema_extra={"x-pii": "IDENTIFIER"}
+    )
+    cost_center_ref: Reference | None = Field(None, alias="costCenterRef")
+    country_code: StrictStr | None = Field(None, alias="countryCode")
+    worker_type: WorkerType | None = Field(None, alias="workerType")
+    accounting_code: StrictStr | None = Field(None, alias="accountingCode")
+    company_specified_attributes: list[CompanySpecifiedAttribute] | None = Field(
+        None, alias="companySpecifiedAttributes"
+    )
+    designated_approver_refs: list[Reference] | None = Field(None, alias="designatedApproverRefs")
+    authorizer_email: StrictStr | None = Field(None, alias="authorizerEmail", json_schema_extra={"x-pii": "IDENTIFIER"})
 
 
 __all__ = [

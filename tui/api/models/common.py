@@ -2,31 +2,60 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Self, Union
 
 from pydantic import Discriminator, Tag, model_validator
-from typing_extensions import Self
 
 from ._base import (
-    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, EnumValues, Field, Int32, Int64, Integer,
-    IntegerBounds, Number, SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid,
+    INT32_MAX,
+    INT32_MIN,
+    INT64_MAX,
+    INT64_MIN,
+    DateTimeStr,
+    Email,
+    EnumValues,
+    Field,
+    Int32,
+    Int64,
+    Integer,
+    IntegerBounds,
+    Number,
+    SpotnanaModel,
+    StrictBool,
+    StrictStr,
+    UnknownVariant,
+    Uuid,
 )
 
 
 class DateModel(SpotnanaModel):
-    iso8601: Annotated[StrictStr, Field(pattern='^\\d{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$')]
+    iso8601: Annotated[StrictStr, Field(pattern="^\\d{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])$")]
 
 
 class PhoneNumber(SpotnanaModel):
-    country_code: Int32 | None = Field(None, alias='countryCode')
-    country_code_source: Annotated[StrictStr, EnumValues(("UNSPECIFIED", "FROM_NUMBER_WITH_PLUS_SIGN", "FROM_NUMBER_WITH_IDD", "FROM_NUMBER_WITHOUT_PLUS_SIGN", "FROM_DEFAULT_COUNTRY"))] | None = Field(None, alias='countryCodeSource')
+    country_code: Int32 | None = Field(None, alias="countryCode")
+    country_code_source: (
+        Annotated[
+            StrictStr,
+            EnumValues(
+                (
+                    "UNSPECIFIED",
+                    "FROM_NUMBER_WITH_PLUS_SIGN",
+                    "FROM_NUMBER_WITH_IDD",
+                    "FROM_NUMBER_WITHOUT_PLUS_SIGN",
+                    "FROM_DEFAULT_COUNTRY",
+                )
+            ),
+        ]
+        | None
+    ) = Field(None, alias="countryCodeSource")
     extension: StrictStr | None = None
-    iso_country_code: StrictStr | None = Field(None, alias='isoCountryCode')
-    italian_leading_zero: StrictBool | None = Field(None, alias='italianLeadingZero')
-    national_number: Int64 | None = Field(None, alias='nationalNumber')
-    number_of_leading_zeros: Int32 | None = Field(None, alias='numberOfLeadingZeros')
-    preferred_domestic_carrier_code: StrictStr | None = Field(None, alias='preferredDomesticCarrierCode')
-    raw_input: StrictStr | None = Field(None, alias='rawInput')
+    iso_country_code: StrictStr | None = Field(None, alias="isoCountryCode")
+    italian_leading_zero: StrictBool | None = Field(None, alias="italianLeadingZero")
+    national_number: Int64 | None = Field(None, alias="nationalNumber")
+    number_of_leading_zeros: Int32 | None = Field(None, alias="numberOfLeadingZeros")
+    preferred_domestic_carrier_code: StrictStr | None = Field(None, alias="preferredDomesticCarrierCode")
+    raw_input: StrictStr | None = Field(None, alias="rawInput")
     type: Annotated[StrictStr, EnumValues(("UNKNOWN_TYPE", "MOBILE", "LANDLINE"))] | None = None
 
 

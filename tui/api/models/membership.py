@@ -2,32 +2,46 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Self, Union
 
 from pydantic import Discriminator, Tag, model_validator
-from typing_extensions import Self
 
 from ._base import (
-    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, EnumValues, Field, Int32, Int64, Integer,
-    IntegerBounds, Number, SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid,
+    INT32_MAX,
+    INT32_MIN,
+    INT64_MAX,
+    INT64_MIN,
+    DateTimeStr,
+    Email,
+    EnumValues,
+    Field,
+    Int32,
+    Int64,
+    Integer,
+    IntegerBounds,
+    Number,
+    SpotnanaModel,
+    StrictBool,
+    StrictStr,
+    UnknownVariant,
+    Uuid,
 )
-
 
 LoyaltyTier = StrictStr
 
 
 class LoyaltyInfo(SpotnanaModel):
-    applied_to: list[StrictStr] | None = Field(None, alias='appliedTo')
-    id: StrictStr = Field(json_schema_extra={'x-pii': 'IDENTIFIER'})
-    issued_by: StrictStr = Field(alias='issuedBy')
+    applied_to: list[StrictStr] | None = Field(None, alias="appliedTo")
+    id: StrictStr = Field(json_schema_extra={"x-pii": "IDENTIFIER"})
+    issued_by: StrictStr = Field(alias="issuedBy")
     type: Annotated[StrictStr, EnumValues(("UNKNOWN_TYPE", "AIR", "HOTEL", "CAR", "RAIL"))]
     linked: StrictBool | None = None
     tier: LoyaltyTier | None = None
 
 
 class MembershipInfo(SpotnanaModel):
-    membership_infos: list[LoyaltyInfo] | None = Field(None, alias='membershipInfos')
-    is_loyalty_blocked: StrictBool | None = Field(None, alias='isLoyaltyBlocked')
+    membership_infos: list[LoyaltyInfo] | None = Field(None, alias="membershipInfos")
+    is_loyalty_blocked: StrictBool | None = Field(None, alias="isLoyaltyBlocked")
 
 
 __all__ = [

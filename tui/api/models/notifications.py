@@ -2,28 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Self, Union
 
 from pydantic import Discriminator, Tag, model_validator
-from typing_extensions import Self
 
 from ._base import (
-    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, EnumValues, Field, Int32, Int64, Integer,
-    IntegerBounds, Number, SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid,
+    INT32_MAX,
+    INT32_MIN,
+    INT64_MAX,
+    INT64_MIN,
+    DateTimeStr,
+    Email,
+    EnumValues,
+    Field,
+    Int32,
+    Int64,
+    Integer,
+    IntegerBounds,
+    Number,
+    SpotnanaModel,
+    StrictBool,
+    StrictStr,
+    UnknownVariant,
+    Uuid,
 )
 
 
 class NotificationEmailPreference(SpotnanaModel):
     enabled: StrictBool | None = None
-    cc_emails: list[Email] | None = Field(None, alias='ccEmails')
+    cc_emails: list[Email] | None = Field(None, alias="ccEmails")
 
 
 NotificationType = Annotated[StrictStr, EnumValues(("FLIGHT_NOTIFICATION", "BOOKING_NOTIFICATION"))]
 
 
 class NotificationPreferencePerType(SpotnanaModel):
-    notification_type: NotificationType | None = Field(None, alias='notificationType')
-    email_preference: NotificationEmailPreference | None = Field(None, alias='emailPreference')
+    notification_type: NotificationType | None = Field(None, alias="notificationType")
+    email_preference: NotificationEmailPreference | None = Field(None, alias="emailPreference")
 
 
 class NotificationPreferences(SpotnanaModel):

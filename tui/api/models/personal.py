@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Self, Union
 
 from pydantic import Discriminator, Tag, model_validator
-from typing_extensions import Self
 
 from ._base import (
-    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, EnumValues, Field, Int32, Int64, Integer,
-    IntegerBounds, Number, SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid,
+    INT32_MAX,
+    INT32_MIN,
+    INT64_MAX,
+    INT64_MIN,
+    DateTimeStr,
+    Email,
+    EnumValues,
+    Field,
+    Int32,
+    Int64,
+    Integer,
+    IntegerBounds,
+    Number,
+    SpotnanaModel,
+    StrictBool,
+    StrictStr,
+    UnknownVariant,
+    Uuid,
 )
 from .common import DateModel, PhoneNumber
 
@@ -40,24 +55,57 @@ class Duration(SpotnanaModel):
 
 
 class EmergencyContact(SpotnanaModel):
-    name: StrictStr = Field(json_schema_extra={'x-pii': 'SENSITIVE'})
-    email: Email | None = Field(None, json_schema_extra={'x-pii': 'IDENTIFIER'})
-    designation: StrictStr | None = Field(None, json_schema_extra={'deprecated': True, 'x-sunset': '2026-07-01'})
-    relation: Annotated[StrictStr, EnumValues(("RELATION_UNKNOWN", "SPOUSE", "PARENT", "SIBLING", "CHILD", "FRIEND", "RELATIVE", "COLLEAGUE", "OTHER"))] | None = None
-    phone_numbers: list[PhoneNumber] = Field(alias='phoneNumbers', json_schema_extra={'x-pii': 'IDENTIFIER'})
-    preferred_language: StrictStr | None = Field(None, alias='preferredLanguage')
+    name: StrictStr = Field(json_schema_extra={"x-pii": "SENSITIVE"})
+    email: Email | None = Field(None, json_schema_extra={"x-pii": "IDENTIFIER"})
+    designation: StrictStr | None = Field(None, json_schema_extra={"deprecated": True, "x-sunset": "2026-07-01"})
+    relation: (
+        Annotated[
+            StrictStr,
+            EnumValues(
+                ("RELATION_UNKNOWN", "SPOUSE", "PARENT", "SIBLING", "CHILD", "FRIEND", "RELATIVE", "COLLEAGUE", "OTHER")
+            ),
+        ]
+        | None
+    ) = None
+    phone_numbers: list[PhoneNumber] = Field(alias="phoneNumbers", json_schema_extra={"x-pii": "IDENTIFIER"})
+    preferred_language: StrictStr | None = Field(None, alias="preferredLanguage")
 
 
-NameSuffix = Annotated[StrictStr, EnumValues(("NAME_SUFFIX_UNKNOWN", "SR", "JR", "MD", "PHD", "II", "III", "IV", "DO", "ATTY", "V", "VI", "ESQ", "DC", "DDS", "VM", "JD", "SECOND", "THIRD"))]
+NameSuffix = Annotated[
+    StrictStr,
+    EnumValues(
+        (
+            "NAME_SUFFIX_UNKNOWN",
+            "SR",
+            "JR",
+            "MD",
+            "PHD",
+            "II",
+            "III",
+            "IV",
+            "DO",
+            "ATTY",
+            "V",
+            "VI",
+            "ESQ",
+            "DC",
+            "DDS",
+            "VM",
+            "JD",
+            "SECOND",
+            "THIRD",
+        )
+    ),
+]
 
 
 class Name(SpotnanaModel):
-    family1: StrictStr = Field(json_schema_extra={'x-pii': 'SENSITIVE'})
-    family2: StrictStr | None = Field(None, json_schema_extra={'x-pii': 'SENSITIVE'})
-    given: StrictStr = Field(json_schema_extra={'x-pii': 'SENSITIVE'})
-    middle: StrictStr | None = Field(None, json_schema_extra={'x-pii': 'SENSITIVE'})
+    family1: StrictStr = Field(json_schema_extra={"x-pii": "SENSITIVE"})
+    family2: StrictStr | None = Field(None, json_schema_extra={"x-pii": "SENSITIVE"})
+    given: StrictStr = Field(json_schema_extra={"x-pii": "SENSITIVE"})
+    middle: StrictStr | None = Field(None, json_schema_extra={"x-pii": "SENSITIVE"})
     suffix: NameSuffix | None = None
-    preferred: StrictStr | None = Field(None, json_schema_extra={'x-pii': 'SENSITIVE'})
+    preferred: StrictStr | None = Field(None, json_schema_extra={"x-pii": "SENSITIVE"})
 
 
 class Latlng(SpotnanaModel):
@@ -66,22 +114,22 @@ class Latlng(SpotnanaModel):
 
 
 class PostalAddress(SpotnanaModel):
-    address_lines: list[StrictStr] = Field(alias='addressLines')
-    administrative_area: StrictStr | None = Field(None, alias='administrativeArea')
-    administrative_area_name: StrictStr | None = Field(None, alias='administrativeAreaName')
+    address_lines: list[StrictStr] = Field(alias="addressLines")
+    administrative_area: StrictStr | None = Field(None, alias="administrativeArea")
+    administrative_area_name: StrictStr | None = Field(None, alias="administrativeAreaName")
     description: StrictStr | None = None
-    is_default: StrictBool | None = Field(None, alias='isDefault')
-    language_code: StrictStr | None = Field(None, alias='languageCode')
+    is_default: StrictBool | None = Field(None, alias="isDefault")
+    language_code: StrictStr | None = Field(None, alias="languageCode")
     locality: StrictStr | None = None
-    location_code: StrictStr | None = Field(None, alias='locationCode')
+    location_code: StrictStr | None = Field(None, alias="locationCode")
     organization: StrictStr | None = None
-    postal_code: StrictStr | None = Field(None, alias='postalCode')
-    continent_code: StrictStr | None = Field(None, alias='continentCode')
+    postal_code: StrictStr | None = Field(None, alias="postalCode")
+    continent_code: StrictStr | None = Field(None, alias="continentCode")
     recipients: list[StrictStr] | None = None
-    region_code: StrictStr = Field(alias='regionCode')
-    region_name: StrictStr | None = Field(None, alias='regionName')
+    region_code: StrictStr = Field(alias="regionCode")
+    region_name: StrictStr | None = Field(None, alias="regionName")
     revision: Int32 | None = None
-    sorting_code: StrictStr | None = Field(None, alias='sortingCode')
+    sorting_code: StrictStr | None = Field(None, alias="sortingCode")
     sublocality: StrictStr | None = None
     timezone: StrictStr | None = None
     coordinates: Latlng | None = None
@@ -96,31 +144,73 @@ class OrganizationId(SpotnanaModel):
 
 
 class TmcBasicInfo(SpotnanaModel):
-    contracting_tmc: CompanyRef = Field(alias='contractingTmc')
-    booking_tmc: CompanyRef = Field(alias='bookingTmc')
+    contracting_tmc: CompanyRef = Field(alias="contractingTmc")
+    booking_tmc: CompanyRef = Field(alias="bookingTmc")
 
 
 class PrimaryServiceProviderTmc(SpotnanaModel):
-    tmc_id: CompanyId = Field(alias='tmcId')
+    tmc_id: CompanyId = Field(alias="tmcId")
 
 
-SupplierType = Annotated[StrictStr, EnumValues(("SABRE", "AMADEUS", "TRAVEL_FUSION", "FARELOGIX_NDC", "ATPCO_NDC", "TRAINLINE", "AVIA", "QBR", "BCD", "QANTAS_HOTELS", "SOUTHWEST", "EXPEDIA", "HOTEL_HUB", "NDC", "MARRIOTT", "CLEARTRIP", "KYTE", "GROUNDSPAN", "SABRE_NDC", "BOOKING_COM", "CARTRAWLER", "PREMIER_INN", "TRAVELODGE", "ENTERPRISE", "HYATT", "NATIONAL", "ALAMO", "HERTZ", "DOLLAR", "THRIFTY", "FIREFLY", "EUROSTAR", "AVIS", "BUDGET"))]
+SupplierType = Annotated[
+    StrictStr,
+    EnumValues(
+        (
+            "SABRE",
+            "AMADEUS",
+            "TRAVEL_FUSION",
+            "FARELOGIX_NDC",
+            "ATPCO_NDC",
+            "TRAINLINE",
+            "AVIA",
+            "QBR",
+            "BCD",
+            "QANTAS_HOTELS",
+            "SOUTHWEST",
+            "EXPEDIA",
+            "HOTEL_HUB",
+            "NDC",
+            "MARRIOTT",
+            "CLEARTRIP",
+            "KYTE",
+            "GROUNDSPAN",
+            "SABRE_NDC",
+            "BOOKING_COM",
+            "CARTRAWLER",
+            "PREMIER_INN",
+            "TRAVELODGE",
+            "ENTERPRISE",
+            "HYATT",
+            "NATIONAL",
+            "ALAMO",
+            "HERTZ",
+            "DOLLAR",
+            "THRIFTY",
+            "FIREFLY",
+            "EUROSTAR",
+            "AVIS",
+            "BUDGET",
+        )
+    ),
+]
 
 
 TravelType = Annotated[StrictStr, EnumValues(("AIR", "HOTEL", "CAR", "RAIL", "LIMO", "MISC", "ALL"))]
 
 
 class SecondaryServiceProviderTmc(SpotnanaModel):
-    tmc_id: CompanyId = Field(alias='tmcId')
+    tmc_id: CompanyId = Field(alias="tmcId")
     supplier: SupplierType
-    travel_type: TravelType = Field(alias='travelType')
+    travel_type: TravelType = Field(alias="travelType")
 
 
 class TmcInfo(SpotnanaModel):
     id: CompanyId
-    primary_service_provider_tmc: PrimaryServiceProviderTmc = Field(alias='primaryServiceProviderTmc')
-    secondary_service_provider_tmcs: list[SecondaryServiceProviderTmc] | None = Field(None, alias='secondaryServiceProviderTmcs')
-    partner_tmc_id: CompanyId | None = Field(None, alias='partnerTmcId')
+    primary_service_provider_tmc: PrimaryServiceProviderTmc = Field(alias="primaryServiceProviderTmc")
+    secondary_service_provider_tmcs: list[SecondaryServiceProviderTmc] | None = Field(
+        None, alias="secondaryServiceProviderTmcs"
+    )
+    partner_tmc_id: CompanyId | None = Field(None, alias="partnerTmcId")
 
 
 class UserId(SpotnanaModel):
@@ -128,64 +218,68 @@ class UserId(SpotnanaModel):
 
 
 class UserOrgId(SpotnanaModel):
-    organization_agency_id: OrganizationAgencyId | None = Field(None, alias='organizationAgencyId')
-    organization_id: OrganizationId = Field(alias='organizationId')
-    user_id: UserId = Field(alias='userId')
-    tmc_info: TmcInfo | None = Field(None, alias='tmcInfo', json_schema_extra={'deprecated': True, 'x-sunset': '2026-07-01'})
-    tmc_basic_info: TmcBasicInfo | None = Field(None, alias='tmcBasicInfo')
+    organization_agency_id: OrganizationAgencyId | None = Field(None, alias="organizationAgencyId")
+    organization_id: OrganizationId = Field(alias="organizationId")
+    user_id: UserId = Field(alias="userId")
+    tmc_info: TmcInfo | None = Field(
+        None, alias="tmcInfo", json_schema_extra={"deprecated": True, "x-sunset": "2026-07-01"}
+    )
+    tmc_basic_info: TmcBasicInfo | None = Field(None, alias="tmcBasicInfo")
 
 
 class EmergencyContactInfo(SpotnanaModel):
-    address: PostalAddress | None = Field(None, json_schema_extra={'x-pii': 'SENSITIVE'})
+    address: PostalAddress | None = Field(None, json_schema_extra={"x-pii": "SENSITIVE"})
     designation: StrictStr | None = None
-    email: Email = Field(json_schema_extra={'x-pii': 'IDENTIFIER'})
+    email: Email = Field(json_schema_extra={"x-pii": "IDENTIFIER"})
     name: Name | None = None
-    phone_number: PhoneNumber | None = Field(None, alias='phoneNumber', json_schema_extra={'x-pii': 'IDENTIFIER'})
-    user_org_id: UserOrgId | None = Field(None, alias='userOrgId')
+    phone_number: PhoneNumber | None = Field(None, alias="phoneNumber", json_schema_extra={"x-pii": "IDENTIFIER"})
+    user_org_id: UserOrgId | None = Field(None, alias="userOrgId")
 
 
 Gender = Annotated[StrictStr, EnumValues(("MALE", "FEMALE", "UNSPECIFIED", "UNDISCLOSED", "GENDER_REDACTED"))]
 
 
 class ImmigrationDocument(SpotnanaModel):
-    authorized_stay_duration: Duration | None = Field(None, alias='authorizedStayDuration')
-    doc_id: StrictStr = Field(alias='docId', json_schema_extra={'x-pii': 'IDENTIFIER'})
-    expiry_date: DateModel = Field(alias='expiryDate', json_schema_extra={'x-pii': 'SENSITIVE'})
-    issue_country: StrictStr = Field(alias='issueCountry')
-    issued_date: DateModel | None = Field(None, alias='issuedDate', json_schema_extra={'x-pii': 'SENSITIVE'})
-    nationality_country: StrictStr | None = Field(None, alias='nationalityCountry', json_schema_extra={'x-pii': 'SENSITIVE'})
-    reentry_requirement_duration: Duration | None = Field(None, alias='reentryRequirementDuration')
+    authorized_stay_duration: Duration | None = Field(None, alias="authorizedStayDuration")
+    doc_id: StrictStr = Field(alias="docId", json_schema_extra={"x-pii": "IDENTIFIER"})
+    expiry_date: DateModel = Field(alias="expiryDate", json_schema_extra={"x-pii": "SENSITIVE"})
+    issue_country: StrictStr = Field(alias="issueCountry")
+    issued_date: DateModel | None = Field(None, alias="issuedDate", json_schema_extra={"x-pii": "SENSITIVE"})
+    nationality_country: StrictStr | None = Field(
+        None, alias="nationalityCountry", json_schema_extra={"x-pii": "SENSITIVE"}
+    )
+    reentry_requirement_duration: Duration | None = Field(None, alias="reentryRequirementDuration")
     type: Annotated[StrictStr, EnumValues(("UNKNOWN", "VISA"))] | None = None
 
 
 class ImmigrationDocumentWrapper(SpotnanaModel):
-    immigration_doc: ImmigrationDocument = Field(alias='immigrationDoc')
+    immigration_doc: ImmigrationDocument = Field(alias="immigrationDoc")
 
 
 class Passport(SpotnanaModel):
-    doc_id: StrictStr = Field(alias='docId', json_schema_extra={'x-pii': 'IDENTIFIER'})
-    expiry_date: DateModel = Field(alias='expiryDate', json_schema_extra={'x-pii': 'SENSITIVE'})
-    issue_country: StrictStr = Field(alias='issueCountry')
-    issued_date: DateModel | None = Field(None, alias='issuedDate', json_schema_extra={'x-pii': 'SENSITIVE'})
-    nationality_country: StrictStr = Field(alias='nationalityCountry', json_schema_extra={'x-pii': 'SENSITIVE'})
+    doc_id: StrictStr = Field(alias="docId", json_schema_extra={"x-pii": "IDENTIFIER"})
+    expiry_date: DateModel = Field(alias="expiryDate", json_schema_extra={"x-pii": "SENSITIVE"})
+    issue_country: StrictStr = Field(alias="issueCountry")
+    issued_date: DateModel | None = Field(None, alias="issuedDate", json_schema_extra={"x-pii": "SENSITIVE"})
+    nationality_country: StrictStr = Field(alias="nationalityCountry", json_schema_extra={"x-pii": "SENSITIVE"})
     type: Annotated[StrictStr, EnumValues(("UNKNOWN", "REGULAR"))] | None = None
 
 
 class RedressNumber(SpotnanaModel):
-    number: StrictStr = Field(json_schema_extra={'x-pii': 'IDENTIFIER'})
-    issue_country: StrictStr = Field(alias='issueCountry')
+    number: StrictStr = Field(json_schema_extra={"x-pii": "IDENTIFIER"})
+    issue_country: StrictStr = Field(alias="issueCountry")
 
 
 class KnownTravelerNumber(SpotnanaModel):
-    number: StrictStr = Field(json_schema_extra={'x-pii': 'IDENTIFIER'})
-    issue_country: StrictStr = Field(alias='issueCountry')
+    number: StrictStr = Field(json_schema_extra={"x-pii": "IDENTIFIER"})
+    issue_country: StrictStr = Field(alias="issueCountry")
 
 
 class NationalDoc(SpotnanaModel):
-    doc_id: StrictStr = Field(alias='docId', json_schema_extra={'x-pii': 'IDENTIFIER'})
-    issue_country: StrictStr = Field(alias='issueCountry')
-    issued_date: DateModel | None = Field(None, alias='issuedDate', json_schema_extra={'x-pii': 'SENSITIVE'})
-    expiry_date: DateModel | None = Field(None, alias='expiryDate', json_schema_extra={'x-pii': 'SENSITIVE'})
+    doc_id: StrictStr = Field(alias="docId", json_schema_extra={"x-pii": "IDENTIFIER"})
+    issue_country: StrictStr = Field(alias="issueCountry")
+    issued_date: DateModel | None = Field(None, alias="issuedDate", json_schema_extra={"x-pii": "SENSITIVE"})
+    expiry_date: DateModel | None = Field(None, alias="expiryDate", json_schema_extra={"x-pii": "SENSITIVE"})
     type: Annotated[StrictStr, EnumValues(("DNI", "NIE"))] | None = None
 
 
@@ -194,7 +288,7 @@ class KnownTravelerNumberWrapper(SpotnanaModel):
 
 
 class NationalDocWrapper(SpotnanaModel):
-    national_doc: NationalDoc = Field(alias='nationalDoc')
+    national_doc: NationalDoc = Field(alias="nationalDoc")
 
 
 class PassportWrapper(SpotnanaModel):
@@ -205,7 +299,13 @@ class RedressNumberWrapper(SpotnanaModel):
     redress: RedressNumber
 
 
-_IDENTITY_DOCUMENT_KEYS = {'PassportWrapper': 'passport', 'ImmigrationDocumentWrapper': 'immigrationDoc', 'RedressNumberWrapper': 'redress', 'KnownTravelerNumberWrapper': 'ktn', 'NationalDocWrapper': 'nationalDoc'}
+_IDENTITY_DOCUMENT_KEYS = {
+    "PassportWrapper": "passport",
+    "ImmigrationDocumentWrapper": "immigrationDoc",
+    "RedressNumberWrapper": "redress",
+    "KnownTravelerNumberWrapper": "ktn",
+    "NationalDocWrapper": "nationalDoc",
+}
 
 
 def _identity_document_tag(v: Any) -> str | None:
@@ -217,39 +317,73 @@ def _identity_document_tag(v: Any) -> str | None:
 
 
 IdentityDocument = Annotated[
-    Union[
-        Annotated[PassportWrapper, Tag('PassportWrapper')],
-        Annotated[ImmigrationDocumentWrapper, Tag('ImmigrationDocumentWrapper')],
-        Annotated[RedressNumberWrapper, Tag('RedressNumberWrapper')],
-        Annotated[KnownTravelerNumberWrapper, Tag('KnownTravelerNumberWrapper')],
-        Annotated[NationalDocWrapper, Tag('NationalDocWrapper')],
-    ],
-    Discriminator(_identity_document_tag, custom_error_type='one_document', custom_error_message='exactly one of passport, immigrationDoc, redress, ktn, nationalDoc is required'),
+    Annotated[PassportWrapper, Tag("PassportWrapper")]
+    | Annotated[ImmigrationDocumentWrapper, Tag("ImmigrationDocumentWrapper")]
+    | Annotated[RedressNumberWrapper, Tag("RedressNumberWrapper")]
+    | Annotated[KnownTravelerNumberWrapper, Tag("KnownTravelerNumberWrapper")]
+    | Annotated[NationalDocWrapper, Tag("NationalDocWrapper")],
+    Discriminator(
+        _identity_document_tag,
+        custom_error_type="one_document",
+        custom_error_message="exactly one of passport, immigrationDoc, redress, ktn, nationalDoc is required",
+    ),
 ]
 
 
 PreferredPronoun = Annotated[StrictStr, EnumValues(("SHE_HER_HERS", "HE_HIM_HIS", "THEY_THEM_THEIRS"))]
 
 
-UserTitle = Annotated[StrictStr, EnumValues(("TITLE_UNKNOWN", "MR", "MS", "MRS", "MX", "MASTER", "MISS", "DR", "PROFESSOR", "CAPTAIN", "REVEREND", "HONOURABLE", "SIR", "LADY", "AMBASSADOR", "LORD", "BRIGADIER", "SENATOR", "DAME", "JUSTICE", "UK", "TITLE_REDACTED"))]
+UserTitle = Annotated[
+    StrictStr,
+    EnumValues(
+        (
+            "TITLE_UNKNOWN",
+            "MR",
+            "MS",
+            "MRS",
+            "MX",
+            "MASTER",
+            "MISS",
+            "DR",
+            "PROFESSOR",
+            "CAPTAIN",
+            "REVEREND",
+            "HONOURABLE",
+            "SIR",
+            "LADY",
+            "AMBASSADOR",
+            "LORD",
+            "BRIGADIER",
+            "SENATOR",
+            "DAME",
+            "JUSTICE",
+            "UK",
+            "TITLE_REDACTED",
+        )
+    ),
+]
 
 
 class UserPersonalInfo(SpotnanaModel):
-    addresses: list[PostalAddress] | None = Field(None, json_schema_extra={'x-pii': 'SENSITIVE'})
-    dob: DateModel | None = Field(None, json_schema_extra={'x-pii': 'SENSITIVE'})
-    email: Email | None = Field(None, json_schema_extra={'x-pii': 'IDENTIFIER'})
-    emergency_contact_info: EmergencyContactInfo | None = Field(None, alias='emergencyContactInfo', json_schema_extra={'deprecated': True, 'x-sunset': '2026-07-01'})
-    gender: Gender | None = Field(None, json_schema_extra={'x-pii': 'SENSITIVE'})
-    identity_docs: list[IdentityDocument] | None = Field(None, alias='identityDocs')
+    addresses: list[PostalAddress] | None = Field(None, json_schema_extra={"x-pii": "SENSITIVE"})
+    dob: DateModel | None = Field(None, json_schema_extra={"x-pii": "SENSITIVE"})
+    email: Email | None = Field(None, json_schema_extra={"x-pii": "IDENTIFIER"})
+    emergency_contact_info: EmergencyContactInfo | None = Field(
+        None, alias="emergencyContactInfo", json_schema_extra={"deprecated": True, "x-sunset": "2026-07-01"}
+    )
+    gender: Gender | None = Field(None, json_schema_extra={"x-pii": "SENSITIVE"})
+    identity_docs: list[IdentityDocument] | None = Field(None, alias="identityDocs")
     name: Name | None = None
-    phone_numbers: list[PhoneNumber] | None = Field(None, alias='phoneNumbers', json_schema_extra={'x-pii': 'IDENTIFIER'})
-    profile_picture: Image | None = Field(None, alias='profilePicture', json_schema_extra={'x-pii': 'SENSITIVE'})
-    nationality: StrictStr | None = Field(None, json_schema_extra={'x-pii': 'SENSITIVE'})
+    phone_numbers: list[PhoneNumber] | None = Field(
+        None, alias="phoneNumbers", json_schema_extra={"x-pii": "IDENTIFIER"}
+    )
+    profile_picture: Image | None = Field(None, alias="profilePicture", json_schema_extra={"x-pii": "SENSITIVE"})
+    nationality: StrictStr | None = Field(None, json_schema_extra={"x-pii": "SENSITIVE"})
     title: UserTitle | None = None
-    preferred_language: StrictStr | None = Field(None, alias='preferredLanguage')
-    preferred_pronoun: PreferredPronoun | None = Field(None, alias='preferredPronoun')
-    traveler_name: Name | None = Field(None, alias='travelerName')
-    emergency_contact: EmergencyContact | None = Field(None, alias='emergencyContact')
+    preferred_language: StrictStr | None = Field(None, alias="preferredLanguage")
+    preferred_pronoun: PreferredPronoun | None = Field(None, alias="preferredPronoun")
+    traveler_name: Name | None = Field(None, alias="travelerName")
+    emergency_contact: EmergencyContact | None = Field(None, alias="emergencyContact")
 
 
 __all__ = [

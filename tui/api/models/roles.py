@@ -2,28 +2,66 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Self, Union
 
 from pydantic import Discriminator, Tag, model_validator
-from typing_extensions import Self
 
 from ._base import (
-    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, EnumValues, Field, Int32, Int64, Integer,
-    IntegerBounds, Number, SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid,
+    INT32_MAX,
+    INT32_MIN,
+    INT64_MAX,
+    INT64_MIN,
+    DateTimeStr,
+    Email,
+    EnumValues,
+    Field,
+    Int32,
+    Int64,
+    Integer,
+    IntegerBounds,
+    Number,
+    SpotnanaModel,
+    StrictBool,
+    StrictStr,
+    UnknownVariant,
+    Uuid,
 )
 from .common import Reference
 
 
 class CompanyRoleInfo(SpotnanaModel):
-    company_ref: Reference = Field(alias='companyRef')
-    tmc_ref: Reference | None = Field(None, alias='tmcRef', json_schema_extra={'readOnly': True})
-    role_type: StrictStr = Field(alias='roleType')
+    company_ref: Reference = Field(alias="companyRef")
+    tmc_ref: Reference | None = Field(None, alias="tmcRef", json_schema_extra={"readOnly": True})
+    role_type: StrictStr = Field(alias="roleType")
 
 
 PermissionAction = Annotated[StrictStr, EnumValues(("ALL", "CREATE", "READ", "WRITE", "DELETE", "PURGE"))]
 
 
-PermissionName = Annotated[StrictStr, EnumValues(("PLATFORM_MANAGEMENT", "TMC_MANAGEMENT", "COMPANY_MANAGEMENT", "USER_MANAGEMENT", "USER_PROFILE", "EVENT_MANAGEMENT", "REPORT_MANAGEMENT", "ACCESS_MANAGEMENT", "TRIP_MANAGEMENT", "AGENT", "DEVELOPER_PLATFORM_MANAGEMENT", "THIRD_PARTY_NOTIFICATION_MANAGEMENT", "AGENT_CONTACT_CENTER_MANAGEMENT", "AGENT_CONTACT_CENTER_SUPPORT_MANAGEMENT", "AGENT_CONTACT_CENTER_TEAM_MANAGEMENT", "AGENT_CONTACT_CENTER_ANALYTICS_MANAGEMENT", "AGENT_CONTACT_CENTER_SETTINGS_MANAGEMENT"))]
+PermissionName = Annotated[
+    StrictStr,
+    EnumValues(
+        (
+            "PLATFORM_MANAGEMENT",
+            "TMC_MANAGEMENT",
+            "COMPANY_MANAGEMENT",
+            "USER_MANAGEMENT",
+            "USER_PROFILE",
+            "EVENT_MANAGEMENT",
+            "REPORT_MANAGEMENT",
+            "ACCESS_MANAGEMENT",
+            "TRIP_MANAGEMENT",
+            "AGENT",
+            "DEVELOPER_PLATFORM_MANAGEMENT",
+            "THIRD_PARTY_NOTIFICATION_MANAGEMENT",
+            "AGENT_CONTACT_CENTER_MANAGEMENT",
+            "AGENT_CONTACT_CENTER_SUPPORT_MANAGEMENT",
+            "AGENT_CONTACT_CENTER_TEAM_MANAGEMENT",
+            "AGENT_CONTACT_CENTER_ANALYTICS_MANAGEMENT",
+            "AGENT_CONTACT_CENTER_SETTINGS_MANAGEMENT",
+        )
+    ),
+]
 
 
 class PermissionWithActions(SpotnanaModel):
@@ -32,66 +70,94 @@ class PermissionWithActions(SpotnanaModel):
 
 
 class GetRbacInfoResponse(SpotnanaModel):
-    has_others_trip_access: StrictBool = Field(alias='hasOthersTripAccess')
+    has_others_trip_access: StrictBool = Field(alias="hasOthersTripAccess")
     permissions: list[PermissionWithActions]
 
 
 class TravelerConfigForArranger(SpotnanaModel):
-    user_id: Uuid | None = Field(None, alias='userId')
-    send_confirmation_email: StrictBool | None = Field(None, alias='sendConfirmationEmail')
-    send_flight_stats_notification_email: StrictBool | None = Field(None, alias='sendFlightStatsNotificationEmail')
+    user_id: Uuid | None = Field(None, alias="userId")
+    send_confirmation_email: StrictBool | None = Field(None, alias="sendConfirmationEmail")
+    send_flight_stats_notification_email: StrictBool | None = Field(None, alias="sendFlightStatsNotificationEmail")
 
 
 class TravelArrangerMetadata(SpotnanaModel):
-    arranger_for: list[TravelerConfigForArranger] = Field(alias='arrangerFor')
+    arranger_for: list[TravelerConfigForArranger] = Field(alias="arrangerFor")
 
 
 class RoleMeta(SpotnanaModel):
-    travel_arranger_metadata: TravelArrangerMetadata | None = Field(None, alias='travelArrangerMetadata')
+    travel_arranger_metadata: TravelArrangerMetadata | None = Field(None, alias="travelArrangerMetadata")
 
 
 class TmcRoleInfo(SpotnanaModel):
-    tmc_ref: Reference = Field(alias='tmcRef')
-    role_type: StrictStr = Field(alias='roleType')
+    tmc_ref: Reference = Field(alias="tmcRef")
+    role_type: StrictStr = Field(alias="roleType")
 
 
 class TravelArrangerMetadataV2(SpotnanaModel):
-    role_type: StrictStr = Field(alias='roleType')
-    arranger_for: list[TravelerConfigForArranger] = Field(alias='arrangerFor')
+    role_type: StrictStr = Field(alias="roleType")
+    arranger_for: list[TravelerConfigForArranger] = Field(alias="arrangerFor")
 
 
 class RoleMetadataV2Other(UnknownVariant):
     """A RoleMetadataV2 whose roleType this version does not know: kept as it is."""
 
-    tag = 'roleType'
-    known_tags = ('TRAVEL_ARRANGER', 'COMPANY_ADMIN', 'COMPANY_TRAVEL_ARRANGER', 'COMPANY_REPORT_ADMIN', 'TMC_ADMIN', 'TMC_AGENT')
+    tag = "roleType"
+    known_tags = (
+        "TRAVEL_ARRANGER",
+        "COMPANY_ADMIN",
+        "COMPANY_TRAVEL_ARRANGER",
+        "COMPANY_REPORT_ADMIN",
+        "TMC_ADMIN",
+        "TMC_AGENT",
+    )
 
 
-_ROLE_METADATA_V2_MAP = {'TRAVEL_ARRANGER': 'TravelArrangerMetadataV2', 'COMPANY_ADMIN': 'CompanyRoleInfo', 'COMPANY_TRAVEL_ARRANGER': 'CompanyRoleInfo', 'COMPANY_REPORT_ADMIN': 'CompanyRoleInfo', 'TMC_ADMIN': 'TmcRoleInfo', 'TMC_AGENT': 'TmcRoleInfo'}
+_ROLE_METADATA_V2_MAP = {
+    "TRAVEL_ARRANGER": "TravelArrangerMetadataV2",
+    "COMPANY_ADMIN": "CompanyRoleInfo",
+    "COMPANY_TRAVEL_ARRANGER": "CompanyRoleInfo",
+    "COMPANY_REPORT_ADMIN": "CompanyRoleInfo",
+    "TMC_ADMIN": "TmcRoleInfo",
+    "TMC_AGENT": "TmcRoleInfo",
+}
 
 
 def _role_metadata_v2_tag(v: Any) -> str:
-    key = v.get('roleType') if isinstance(v, dict) else getattr(v, 'role_type', None)
-    return _ROLE_METADATA_V2_MAP.get(key, 'RoleMetadataV2Other') if isinstance(key, str) else 'RoleMetadataV2Other'
+    key = v.get("roleType") if isinstance(v, dict) else getattr(v, "role_type", None)
+    return _ROLE_METADATA_V2_MAP.get(key, "RoleMetadataV2Other") if isinstance(key, str) else "RoleMetadataV2Other"
 
 
 RoleMetadataV2 = Annotated[
-    Union[
-        Annotated[TravelArrangerMetadataV2, Tag('TravelArrangerMetadataV2')],
-        Annotated[CompanyRoleInfo, Tag('CompanyRoleInfo')],
-        Annotated[TmcRoleInfo, Tag('TmcRoleInfo')],
-        Annotated[RoleMetadataV2Other, Tag('RoleMetadataV2Other')],
-    ],
+    Annotated[TravelArrangerMetadataV2, Tag("TravelArrangerMetadataV2")]
+    | Annotated[CompanyRoleInfo, Tag("CompanyRoleInfo")]
+    | Annotated[TmcRoleInfo, Tag("TmcRoleInfo")]
+    | Annotated[RoleMetadataV2Other, Tag("RoleMetadataV2Other")],
     Discriminator(_role_metadata_v2_tag),
 ]
 
 
-RoleTypeEnum = Annotated[StrictStr, EnumValues(("COMPANY_ADMIN", "COMPANY_TRAVEL_ARRANGER", "TRAVEL_ARRANGER", "COMPANY_REPORT_ADMIN", "TMC_ADMIN", "TMC_AGENT", "GLOBAL_ADMIN", "GLOBAL_AGENT"))]
+RoleTypeEnum = Annotated[
+    StrictStr,
+    EnumValues(
+        (
+            "COMPANY_ADMIN",
+            "COMPANY_TRAVEL_ARRANGER",
+            "TRAVEL_ARRANGER",
+            "COMPANY_REPORT_ADMIN",
+            "TMC_ADMIN",
+            "TMC_AGENT",
+            "GLOBAL_ADMIN",
+            "GLOBAL_AGENT",
+        )
+    ),
+]
 
 
 class RoleConfig(SpotnanaModel):
-    role_type: RoleTypeEnum | None = Field(None, alias='roleType')
-    role_metadata: RoleMeta | None = Field(None, alias='roleMetadata', json_schema_extra={'deprecated': True, 'x-sunset': '2026-07-01'})
+    role_type: RoleTypeEnum | None = Field(None, alias="roleType")
+    role_metadata: RoleMeta | None = Field(
+        None, alias="roleMetadata", json_schema_extra={"deprecated": True, "x-sunset": "2026-07-01"}
+    )
     metadata: RoleMetadataV2 | None = None
 
 

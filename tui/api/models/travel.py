@@ -2,24 +2,54 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Self, Union
 
 from pydantic import Discriminator, Tag, model_validator
-from typing_extensions import Self
 
 from ._base import (
-    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, EnumValues, Field, Int32, Int64, Integer,
-    IntegerBounds, Number, SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid,
+    INT32_MAX,
+    INT32_MIN,
+    INT64_MAX,
+    INT64_MIN,
+    DateTimeStr,
+    Email,
+    EnumValues,
+    Field,
+    Int32,
+    Int64,
+    Integer,
+    IntegerBounds,
+    Number,
+    SpotnanaModel,
+    StrictBool,
+    StrictStr,
+    UnknownVariant,
+    Uuid,
 )
 from .common import DateModel
 
 
 class AirlinePref(SpotnanaModel):
     airlines: list[StrictStr] | None = None
-    flight_type: Annotated[StrictStr, EnumValues(("UNKNOWN_FLIGHT_TYPE", "DOMESTIC", "INTERNATIONAL", "ALL"))] | None = Field(None, alias='flightType')
+    flight_type: (
+        Annotated[StrictStr, EnumValues(("UNKNOWN_FLIGHT_TYPE", "DOMESTIC", "INTERNATIONAL", "ALL"))] | None
+    ) = Field(None, alias="flightType")
 
 
-Alliance = Annotated[StrictStr, EnumValues(("UNKNOWN_ALLIANCE", "STAR_ALLIANCE", "ONEWORLD", "SKYTEAM", "VANILLA_ALLIANCE", "U_FLY_ALLIANCE", "VALUE_ALLIANCE"))]
+Alliance = Annotated[
+    StrictStr,
+    EnumValues(
+        (
+            "UNKNOWN_ALLIANCE",
+            "STAR_ALLIANCE",
+            "ONEWORLD",
+            "SKYTEAM",
+            "VANILLA_ALLIANCE",
+            "U_FLY_ALLIANCE",
+            "VALUE_ALLIANCE",
+        )
+    ),
+]
 
 
 class AlliancePref(SpotnanaModel):
@@ -27,67 +57,136 @@ class AlliancePref(SpotnanaModel):
 
 
 class FarePref(SpotnanaModel):
-    fare_types: list[Annotated[StrictStr, EnumValues(("UNKNOWN_TYPE", "CHANGEABLE", "REFUNDABLE"))]] = Field(alias='fareTypes')
+    fare_types: list[Annotated[StrictStr, EnumValues(("UNKNOWN_TYPE", "CHANGEABLE", "REFUNDABLE"))]] = Field(
+        alias="fareTypes"
+    )
 
 
-MealType = Annotated[StrictStr, EnumValues(("UNKNOWN_MEAL", "AVML", "BBML", "BLML", "CHML", "DBML", "FPML", "GFML", "HFML", "HNML", "KSML", "LCML", "LFML", "LPML", "LSML", "MOML", "NLML", "NSML", "ORML", "PFML", "RVML", "SFML", "SPML", "VGML", "VJML", "VLML", "VOML"))]
+MealType = Annotated[
+    StrictStr,
+    EnumValues(
+        (
+            "UNKNOWN_MEAL",
+            "AVML",
+            "BBML",
+            "BLML",
+            "CHML",
+            "DBML",
+            "FPML",
+            "GFML",
+            "HFML",
+            "HNML",
+            "KSML",
+            "LCML",
+            "LFML",
+            "LPML",
+            "LSML",
+            "MOML",
+            "NLML",
+            "NSML",
+            "ORML",
+            "PFML",
+            "RVML",
+            "SFML",
+            "SPML",
+            "VGML",
+            "VJML",
+            "VLML",
+            "VOML",
+        )
+    ),
+]
 
 
 class MealPref(SpotnanaModel):
-    excl_meal_prefs: list[MealType] | None = Field(None, alias='exclMealPrefs')
-    incl_meal_prefs: list[MealType] | None = Field(None, alias='inclMealPrefs')
-    special_meal_description: StrictStr | None = Field(None, alias='specialMealDescription')
+    excl_meal_prefs: list[MealType] | None = Field(None, alias="exclMealPrefs")
+    incl_meal_prefs: list[MealType] | None = Field(None, alias="inclMealPrefs")
+    special_meal_description: StrictStr | None = Field(None, alias="specialMealDescription")
 
 
 class NumStopsPref(SpotnanaModel):
-    num_of_stops: Int64 = Field(alias='numOfStops')
+    num_of_stops: Int64 = Field(alias="numOfStops")
 
 
 PreferredLocationLabel = Annotated[StrictStr, EnumValues(("HOME", "WORK", "OTHER"))]
 
 
 class PreferredAirport(SpotnanaModel):
-    airport_name: StrictStr | None = Field(None, alias='airportName')
-    airport_code: StrictStr = Field(alias='airportCode')
+    airport_name: StrictStr | None = Field(None, alias="airportName")
+    airport_code: StrictStr = Field(alias="airportCode")
     label: PreferredLocationLabel
 
 
 class SeatAmenityPref(SpotnanaModel):
-    seat_amenity_types: list[Annotated[StrictStr, EnumValues(("UNKNOWN_AIR_SEAT_AMENITY_TYPE", "FLAT_BED", "WIFI", "IN_SEAT_POWER"))]] = Field(alias='seatAmenityTypes')
+    seat_amenity_types: list[
+        Annotated[StrictStr, EnumValues(("UNKNOWN_AIR_SEAT_AMENITY_TYPE", "FLAT_BED", "WIFI", "IN_SEAT_POWER"))]
+    ] = Field(alias="seatAmenityTypes")
 
 
 class SeatLocationPref(SpotnanaModel):
-    cabins: list[Annotated[StrictStr, EnumValues(("UNKNOWN_CABIN", "ECONOMY", "PREMIUM_ECONOMY", "BUSINESS", "FIRST"))]] | None = None
-    is_bulk_head_pref: StrictBool | None = Field(None, alias='isBulkHeadPref')
-    max_flight_duration_in_hours: Int32 | None = Field(None, alias='maxFlightDurationInHours')
+    cabins: (
+        list[Annotated[StrictStr, EnumValues(("UNKNOWN_CABIN", "ECONOMY", "PREMIUM_ECONOMY", "BUSINESS", "FIRST"))]]
+        | None
+    ) = None
+    is_bulk_head_pref: StrictBool | None = Field(None, alias="isBulkHeadPref")
+    max_flight_duration_in_hours: Int32 | None = Field(None, alias="maxFlightDurationInHours")
     position: Annotated[StrictStr, EnumValues(("UNKNOWN_POSITION", "AISLE", "WINDOW", "AISLE_OR_WINDOW"))] | None = None
 
 
 class AirPref(SpotnanaModel):
-    airline_prefs: list[AirlinePref] | None = Field(None, alias='airlinePrefs')
-    alliance_pref: AlliancePref | None = Field(None, alias='alliancePref')
-    fare_pref: FarePref | None = Field(None, alias='farePref')
-    home_airport: StrictStr | None = Field(None, alias='homeAirport')
-    meal_pref: MealPref | None = Field(None, alias='mealPref')
-    num_stop_pref: NumStopsPref | None = Field(None, alias='numStopPref')
-    seat_amenity_pref: SeatAmenityPref | None = Field(None, alias='seatAmenityPref')
-    seat_location_prefs: list[SeatLocationPref] | None = Field(None, alias='seatLocationPrefs')
-    preferred_airports: list[PreferredAirport] | None = Field(None, alias='preferredAirports')
+    airline_prefs: list[AirlinePref] | None = Field(None, alias="airlinePrefs")
+    alliance_pref: AlliancePref | None = Field(None, alias="alliancePref")
+    fare_pref: FarePref | None = Field(None, alias="farePref")
+    home_airport: StrictStr | None = Field(None, alias="homeAirport")
+    meal_pref: MealPref | None = Field(None, alias="mealPref")
+    num_stop_pref: NumStopsPref | None = Field(None, alias="numStopPref")
+    seat_amenity_pref: SeatAmenityPref | None = Field(None, alias="seatAmenityPref")
+    seat_location_prefs: list[SeatLocationPref] | None = Field(None, alias="seatLocationPrefs")
+    preferred_airports: list[PreferredAirport] | None = Field(None, alias="preferredAirports")
 
 
-CarType = Annotated[StrictStr, EnumValues(("OTHER", "MINI", "ECONOMY", "COMPACT", "MID_SIZE", "STANDARD", "FULL_SIZE", "PREMIUM", "LUXURY", "CONVERTIBLE", "MINIVAN", "SUV", "VAN", "PICKUP", "SPORTS", "SPECIAL", "RECREATIONAL_VEHICLE", "WAGON"))]
+CarType = Annotated[
+    StrictStr,
+    EnumValues(
+        (
+            "OTHER",
+            "MINI",
+            "ECONOMY",
+            "COMPACT",
+            "MID_SIZE",
+            "STANDARD",
+            "FULL_SIZE",
+            "PREMIUM",
+            "LUXURY",
+            "CONVERTIBLE",
+            "MINIVAN",
+            "SUV",
+            "VAN",
+            "PICKUP",
+            "SPORTS",
+            "SPECIAL",
+            "RECREATIONAL_VEHICLE",
+            "WAGON",
+        )
+    ),
+]
 
 
 class CarVendor(SpotnanaModel):
     code: StrictStr
     name: StrictStr
-    is_present_in_preferred_vendors: StrictBool | None = Field(None, alias='isPresentInPreferredVendors')
+    is_present_in_preferred_vendors: StrictBool | None = Field(None, alias="isPresentInPreferredVendors")
 
 
 ConditionalRate = Annotated[StrictStr, EnumValues(("MILITARY", "AAA", "GOVERNMENT"))]
 
 
-EngineType = Annotated[StrictStr, EnumValues(("UNKNOWN_ENGINE", "PETROL", "DIESEL", "ELECTRIC", "CNG", "HYBRID", "HYDROGEN", "MULTI_FUEL", "ETHANOL"))]
+EngineType = Annotated[
+    StrictStr,
+    EnumValues(
+        ("UNKNOWN_ENGINE", "PETROL", "DIESEL", "ELECTRIC", "CNG", "HYBRID", "HYDROGEN", "MULTI_FUEL", "ETHANOL")
+    ),
+]
 
 
 TransmissionSearchFilter = Annotated[StrictStr, EnumValues(("MANUAL", "AUTOMATIC"))]
@@ -95,10 +194,10 @@ TransmissionSearchFilter = Annotated[StrictStr, EnumValues(("MANUAL", "AUTOMATIC
 
 class CarPref(SpotnanaModel):
     vendors: list[CarVendor] | None = None
-    car_types: list[CarType] | None = Field(None, alias='carTypes')
-    engine_types: list[EngineType] | None = Field(None, alias='engineTypes')
-    transmission_types: list[TransmissionSearchFilter] | None = Field(None, alias='transmissionTypes')
-    conditional_rates: list[ConditionalRate] | None = Field(None, alias='conditionalRates')
+    car_types: list[CarType] | None = Field(None, alias="carTypes")
+    engine_types: list[EngineType] | None = Field(None, alias="engineTypes")
+    transmission_types: list[TransmissionSearchFilter] | None = Field(None, alias="transmissionTypes")
+    conditional_rates: list[ConditionalRate] | None = Field(None, alias="conditionalRates")
 
 
 CoachPref = Annotated[StrictStr, EnumValues(("SMOKING", "NON_SMOKING", "PETS_ALLOWED", "RESTAURANT", "QUIET"))]
@@ -108,53 +207,101 @@ DeckLevel = Annotated[StrictStr, EnumValues(("UPPER_DECK", "LOWER_DECK"))]
 
 
 class HotelBrand(SpotnanaModel):
-    brand_code: StrictStr | None = Field(None, alias='brandCode')
-    brand_name: StrictStr | None = Field(None, alias='brandName')
+    brand_code: StrictStr | None = Field(None, alias="brandCode")
+    brand_name: StrictStr | None = Field(None, alias="brandName")
 
 
 class HotelChain(SpotnanaModel):
-    chain_code: StrictStr | None = Field(None, alias='chainCode')
-    chain_name: StrictStr | None = Field(None, alias='chainName')
+    chain_code: StrictStr | None = Field(None, alias="chainCode")
+    chain_name: StrictStr | None = Field(None, alias="chainName")
 
 
-HotelPrefAmenity = Annotated[StrictStr, EnumValues(("PARKING", "FREE_PARKING", "FREE_BREAKFAST", "POOL", "WIFI", "FITNESS_CENTER", "FAMILY_FRIENDLY", "RECEPTION", "SPA", "RESTAURANT", "BAR", "TRANSPORTATION", "PET_FRIENDLY", "BUSINESS_CENTER", "AIR_CONDITIONING", "BEACH_ACCESS", "LAUNDRY_SERVICES", "ROOM_SERVICE", "ACCESSIBLE"))]
+HotelPrefAmenity = Annotated[
+    StrictStr,
+    EnumValues(
+        (
+            "PARKING",
+            "FREE_PARKING",
+            "FREE_BREAKFAST",
+            "POOL",
+            "WIFI",
+            "FITNESS_CENTER",
+            "FAMILY_FRIENDLY",
+            "RECEPTION",
+            "SPA",
+            "RESTAURANT",
+            "BAR",
+            "TRANSPORTATION",
+            "PET_FRIENDLY",
+            "BUSINESS_CENTER",
+            "AIR_CONDITIONING",
+            "BEACH_ACCESS",
+            "LAUNDRY_SERVICES",
+            "ROOM_SERVICE",
+            "ACCESSIBLE",
+        )
+    ),
+]
 
 
 class RoomPreference(SpotnanaModel):
-    is_mobility_accessible: StrictBool | None = Field(None, alias='isMobilityAccessible')
-    bed_count: Annotated[StrictStr, EnumValues(("ONE_BED", "TWO_BEDS"))] | None = Field(None, alias='bedCount')
-    room_type: Annotated[StrictStr, EnumValues(("SMOKING", "NON_SMOKING"))] | None = Field(None, alias='roomType')
-    most_important_fact: Annotated[StrictStr, EnumValues(("ROOM_TYPE", "BED_COUNT", "ROOM_LOCATION"))] | None = Field(None, alias='mostImportantFact')
-    room_location: Annotated[StrictStr, EnumValues(("HIGH_FLOOR", "LOW_FLOOR", "NEAR_ELEVATOR"))] | None = Field(None, alias='roomLocation')
-    pillow_type: Annotated[StrictStr, EnumValues(("FOAM", "EXTRA_FOAM", "EXTRA_FEATHER"))] | None = Field(None, alias='pillowType')
-    room_amenity_prefs: list[Annotated[StrictStr, EnumValues(("FEATHER_FREE_ROOM", "EXTRA_TOWELS", "REFRIGERATOR"))]] | None = Field(None, alias='roomAmenityPrefs')
+    is_mobility_accessible: StrictBool | None = Field(None, alias="isMobilityAccessible")
+    bed_count: Annotated[StrictStr, EnumValues(("ONE_BED", "TWO_BEDS"))] | None = Field(None, alias="bedCount")
+    room_type: Annotated[StrictStr, EnumValues(("SMOKING", "NON_SMOKING"))] | None = Field(None, alias="roomType")
+    most_important_fact: Annotated[StrictStr, EnumValues(("ROOM_TYPE", "BED_COUNT", "ROOM_LOCATION"))] | None = Field(
+        None, alias="mostImportantFact"
+    )
+    room_location: Annotated[StrictStr, EnumValues(("HIGH_FLOOR", "LOW_FLOOR", "NEAR_ELEVATOR"))] | None = Field(
+        None, alias="roomLocation"
+    )
+    pillow_type: Annotated[StrictStr, EnumValues(("FOAM", "EXTRA_FOAM", "EXTRA_FEATHER"))] | None = Field(
+        None, alias="pillowType"
+    )
+    room_amenity_prefs: (
+        list[Annotated[StrictStr, EnumValues(("FEATHER_FREE_ROOM", "EXTRA_TOWELS", "REFRIGERATOR"))]] | None
+    ) = Field(None, alias="roomAmenityPrefs")
 
 
 class HotelPref(SpotnanaModel):
-    hotel_parent_chains: list[HotelChain] | None = Field(None, alias='hotelParentChains')
-    hotel_brands: list[HotelBrand] | None = Field(None, alias='hotelBrands')
-    hotel_amenity_types: list[HotelPrefAmenity] | None = Field(None, alias='hotelAmenityTypes')
-    room_preference: RoomPreference | None = Field(None, alias='roomPreference')
-    conditional_rates: list[ConditionalRate] | None = Field(None, alias='conditionalRates')
+    hotel_parent_chains: list[HotelChain] | None = Field(None, alias="hotelParentChains")
+    hotel_brands: list[HotelBrand] | None = Field(None, alias="hotelBrands")
+    hotel_amenity_types: list[HotelPrefAmenity] | None = Field(None, alias="hotelAmenityTypes")
+    room_preference: RoomPreference | None = Field(None, alias="roomPreference")
+    conditional_rates: list[ConditionalRate] | None = Field(None, alias="conditionalRates")
 
 
 class PreferredRailStation(SpotnanaModel):
-    station_name: StrictStr | None = Field(None, alias='stationName')
-    station_code: StrictStr = Field(alias='stationCode')
-    city_name: StrictStr | None = Field(None, alias='cityName')
-    country_code: StrictStr | None = Field(None, alias='countryCode')
+    station_name: StrictStr | None = Field(None, alias="stationName")
+    station_code: StrictStr = Field(alias="stationCode")
+    city_name: StrictStr | None = Field(None, alias="cityName")
+    country_code: StrictStr | None = Field(None, alias="countryCode")
     label: PreferredLocationLabel
 
 
 class RailCard(SpotnanaModel):
-    card_number: StrictStr | None = Field(None, alias='cardNumber')
-    expiry_date: DateModel | None = Field(None, alias='expiryDate')
+    card_number: StrictStr | None = Field(None, alias="cardNumber")
+    expiry_date: DateModel | None = Field(None, alias="expiryDate")
     name: StrictStr
-    spotnana_code: StrictStr = Field(alias='spotnanaCode')
+    spotnana_code: StrictStr = Field(alias="spotnanaCode")
     vendor: StrictStr
 
 
-RailTravelClass = Annotated[StrictStr, EnumValues(("FIRST", "STANDARD", "BUSINESS", "SLEEPER", "STANDARD_PREMIUM", "BUSINESS_PREMIUM", "COACH", "ROOM", "EXECUTIVE"))]
+RailTravelClass = Annotated[
+    StrictStr,
+    EnumValues(
+        (
+            "FIRST",
+            "STANDARD",
+            "BUSINESS",
+            "SLEEPER",
+            "STANDARD_PREMIUM",
+            "BUSINESS_PREMIUM",
+            "COACH",
+            "ROOM",
+            "EXECUTIVE",
+        )
+    ),
+]
 
 
 SeatPrefDirection = Annotated[StrictStr, EnumValues(("FORWARD", "BACKWARD"))]
@@ -167,28 +314,28 @@ SeatPrefType = Annotated[StrictStr, EnumValues(("SLEEPER_BED", "NORMAL", "TABLE_
 
 
 class SeatPref(SpotnanaModel):
-    has_accessibility: StrictBool | None = Field(None, alias='hasAccessibility')
-    seat_types: list[SeatPrefType] | None = Field(None, alias='seatTypes')
-    seat_locations: list[SeatPrefLocation] | None = Field(None, alias='seatLocations')
-    deck_levels: list[DeckLevel] | None = Field(None, alias='deckLevels')
-    seat_directions: list[SeatPrefDirection] | None = Field(None, alias='seatDirections')
+    has_accessibility: StrictBool | None = Field(None, alias="hasAccessibility")
+    seat_types: list[SeatPrefType] | None = Field(None, alias="seatTypes")
+    seat_locations: list[SeatPrefLocation] | None = Field(None, alias="seatLocations")
+    deck_levels: list[DeckLevel] | None = Field(None, alias="deckLevels")
+    seat_directions: list[SeatPrefDirection] | None = Field(None, alias="seatDirections")
 
 
 class RailPref(SpotnanaModel):
-    preferred_rail_stations: list[PreferredRailStation] | None = Field(None, alias='preferredRailStations')
-    seat_preference: SeatPref | None = Field(None, alias='seatPreference')
-    travel_classes: list[RailTravelClass] | None = Field(None, alias='travelClasses')
-    coach_preferences: list[CoachPref] | None = Field(None, alias='coachPreferences')
-    conditional_rates: list[ConditionalRate] | None = Field(None, alias='conditionalRates')
+    preferred_rail_stations: list[PreferredRailStation] | None = Field(None, alias="preferredRailStations")
+    seat_preference: SeatPref | None = Field(None, alias="seatPreference")
+    travel_classes: list[RailTravelClass] | None = Field(None, alias="travelClasses")
+    coach_preferences: list[CoachPref] | None = Field(None, alias="coachPreferences")
+    conditional_rates: list[ConditionalRate] | None = Field(None, alias="conditionalRates")
 
 
 class TravelPref(SpotnanaModel):
-    air_pref: AirPref | None = Field(None, alias='airPref')
-    preferred_currency: StrictStr | None = Field(None, alias='preferredCurrency')
-    rail_cards: list[RailCard] | None = Field(None, alias='railCards')
-    rail_pref: RailPref | None = Field(None, alias='railPref')
-    car_pref: CarPref | None = Field(None, alias='carPref')
-    hotel_pref: HotelPref | None = Field(None, alias='hotelPref')
+    air_pref: AirPref | None = Field(None, alias="airPref")
+    preferred_currency: StrictStr | None = Field(None, alias="preferredCurrency")
+    rail_cards: list[RailCard] | None = Field(None, alias="railCards")
+    rail_pref: RailPref | None = Field(None, alias="railPref")
+    car_pref: CarPref | None = Field(None, alias="carPref")
+    hotel_pref: HotelPref | None = Field(None, alias="hotelPref")
 
 
 class TravelPreferences(SpotnanaModel):

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Self, Union
 
 from pydantic import Discriminator, Tag, model_validator
-from typing_extensions import Self
 
 from ._base import (
-    INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN, DateTimeStr, Email, EnumValues, Field, Int32, Int64, Integer,
-    IntegerBounds, Number, SpotnanaModel, StrictBool, StrictStr, UnknownVariant, Uuid,
+    INT32_MAX,
+    INT32_MIN,
+    INT64_MAX,
+    INT64_MIN,
+    DateTimeStr,
+    Email,
+    EnumValues,
+    Field,
+    Int32,
+    Int64,
+    Integer,
+    IntegerBounds,
+    Number,
+    SpotnanaModel,
+    StrictBool,
+    StrictStr,
+    UnknownVariant,
+    Uuid,
 )
 from .business import BusinessInfo
 from .common import PhoneNumber, Reference
@@ -23,15 +38,15 @@ from .travel import TravelPreferences
 class AddFavoriteRequest(SpotnanaModel):
     type: StrictStr
     params: dict[str, Annotated[StrictStr, Field(max_length=1000)]] | None = None
-    display_name: StrictStr = Field(alias='displayName')
+    display_name: StrictStr = Field(alias="displayName")
 
 
 class FavoriteItem(SpotnanaModel):
-    favorite_id: StrictStr | None = Field(None, alias='favoriteId')
+    favorite_id: StrictStr | None = Field(None, alias="favoriteId")
     type: StrictStr | None = None
     params: dict[str, StrictStr] | None = None
-    display_name: StrictStr | None = Field(None, alias='displayName')
-    created_at: DateTimeStr | None = Field(None, alias='createdAt')
+    display_name: StrictStr | None = Field(None, alias="displayName")
+    created_at: DateTimeStr | None = Field(None, alias="createdAt")
 
 
 class AddFavoriteResponse(SpotnanaModel):
@@ -39,26 +54,31 @@ class AddFavoriteResponse(SpotnanaModel):
 
 
 class ProfileOwner(SpotnanaModel):
-    user_id: UserId = Field(alias='userId')
+    user_id: UserId = Field(alias="userId")
 
 
 class AdhocUserInfo(SpotnanaModel):
-    profile_owner: ProfileOwner = Field(alias='profileOwner')
-    is_saved: StrictBool | None = Field(None, alias='isSaved')
+    profile_owner: ProfileOwner = Field(alias="profileOwner")
+    is_saved: StrictBool | None = Field(None, alias="isSaved")
 
 
 class BusinessDetail(SpotnanaModel):
-    legal_entity: Reference = Field(alias='legalEntity')
+    legal_entity: Reference = Field(alias="legalEntity")
     office: Reference | None = None
     department: Reference | None = None
-    cost_center: Reference | None = Field(None, alias='costCenter')
-    business_email: StrictStr | None = Field(None, alias='businessEmail')
+    cost_center: Reference | None = Field(None, alias="costCenter")
+    business_email: StrictStr | None = Field(None, alias="businessEmail")
     designation: StrictStr | None = None
-    employee_id: StrictStr | None = Field(None, alias='employeeId')
+    employee_id: StrictStr | None = Field(None, alias="employeeId")
 
 
 class DateTimeLocal(SpotnanaModel):
-    iso8601: Annotated[StrictStr, Field(pattern='^\\d{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-4]):([0-5][0-9])(:([0-5][0-9]))?$')]
+    iso8601: Annotated[
+        StrictStr,
+        Field(
+            pattern="^\\d{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-4]):([0-5][0-9])(:([0-5][0-9]))?$"
+        ),
+    ]
 
 
 class EntityId(SpotnanaModel):
@@ -71,19 +91,19 @@ class ErrorParameter(SpotnanaModel):
 
 
 class ErrorResponseErrorMessage(SpotnanaModel):
-    error_code: StrictStr | None = Field(None, alias='errorCode')
+    error_code: StrictStr | None = Field(None, alias="errorCode")
     message: StrictStr | None = None
-    error_parameters: list[ErrorParameter] | None = Field(None, alias='errorParameters')
-    error_detail: StrictStr | None = Field(None, alias='errorDetail')
+    error_parameters: list[ErrorParameter] | None = Field(None, alias="errorParameters")
+    error_detail: StrictStr | None = Field(None, alias="errorDetail")
 
 
 class ErrorResponse(SpotnanaModel):
-    debug_identifier: StrictStr | None = Field(None, alias='debugIdentifier')
-    error_messages: list[ErrorResponseErrorMessage] | None = Field(None, alias='errorMessages')
+    debug_identifier: StrictStr | None = Field(None, alias="debugIdentifier")
+    error_messages: list[ErrorResponseErrorMessage] | None = Field(None, alias="errorMessages")
 
 
 class ExternalIdObject(SpotnanaModel):
-    external_id: StrictStr = Field(alias='externalId')
+    external_id: StrictStr = Field(alias="externalId")
 
 
 class ResolvedFavorite(SpotnanaModel):
@@ -97,11 +117,11 @@ class ListFavoritesResponse(SpotnanaModel):
 
 
 class ListUsersV3CompanyId(SpotnanaModel):
-    company_id: EntityId = Field(alias='companyId')
+    company_id: EntityId = Field(alias="companyId")
 
 
 class ListUsersV3TmcId(SpotnanaModel):
-    tmc_id: EntityId = Field(alias='tmcId')
+    tmc_id: EntityId = Field(alias="tmcId")
 
 
 class OffsetBasedPaginationRequestParams(SpotnanaModel):
@@ -112,20 +132,35 @@ class OffsetBasedPaginationRequestParams(SpotnanaModel):
 Persona = Annotated[StrictStr, EnumValues(("UNKNOWN_PERSONA", "EMPLOYEE", "GUEST", "PERSONAL", "RELATIVE", "ADHOC"))]
 
 
-RoleType = Annotated[StrictStr, EnumValues(("UNKNOWN_TYPE", "COMPANY_ADMIN", "COMPANY_TRAVEL_ARRANGER", "TRAVEL_ARRANGER", "COMPANY_REPORT_ADMIN", "GLOBAL_ADMIN", "GLOBAL_AGENT", "TMC_AGENT", "TMC_ADMIN"))]
+RoleType = Annotated[
+    StrictStr,
+    EnumValues(
+        (
+            "UNKNOWN_TYPE",
+            "COMPANY_ADMIN",
+            "COMPANY_TRAVEL_ARRANGER",
+            "TRAVEL_ARRANGER",
+            "COMPANY_REPORT_ADMIN",
+            "GLOBAL_ADMIN",
+            "GLOBAL_AGENT",
+            "TMC_AGENT",
+            "TMC_ADMIN",
+        )
+    ),
+]
 
 
 Tier = Annotated[StrictStr, EnumValues(("BASIC", "SEAT1A"))]
 
 
 class UserListFilter(SpotnanaModel):
-    legal_entity_ids: list[EntityId] | None = Field(None, alias='legalEntityIds')
-    office_ids: list[EntityId] | None = Field(None, alias='officeIds')
-    department_ids: list[EntityId] | None = Field(None, alias='departmentIds')
-    cost_center_ids: list[EntityId] | None = Field(None, alias='costCenterIds')
-    user_ids: list[EntityId] | None = Field(None, alias='userIds')
+    legal_entity_ids: list[EntityId] | None = Field(None, alias="legalEntityIds")
+    office_ids: list[EntityId] | None = Field(None, alias="officeIds")
+    department_ids: list[EntityId] | None = Field(None, alias="departmentIds")
+    cost_center_ids: list[EntityId] | None = Field(None, alias="costCenterIds")
+    user_ids: list[EntityId] | None = Field(None, alias="userIds")
     emails: list[StrictStr] | None = None
-    external_ids: list[StrictStr] | None = Field(None, alias='externalIds')
+    external_ids: list[StrictStr] | None = Field(None, alias="externalIds")
     personas: list[Persona] | None = None
     roles: list[RoleType] | None = None
     designations: list[StrictStr] | None = None
@@ -133,23 +168,25 @@ class UserListFilter(SpotnanaModel):
 
 
 class UserSort(SpotnanaModel):
-    sort_by: Annotated[StrictStr, EnumValues(("NAME",))] = Field(alias='sortBy')
-    sort_order: Annotated[StrictStr, EnumValues(("ASCENDING", "DESCENDING"))] = Field(alias='sortOrder')
+    sort_by: Annotated[StrictStr, EnumValues(("NAME",))] = Field(alias="sortBy")
+    sort_order: Annotated[StrictStr, EnumValues(("ASCENDING", "DESCENDING"))] = Field(alias="sortOrder")
 
 
 class ListUsersV3Request(SpotnanaModel):
-    user_status_filter: Annotated[StrictStr, EnumValues(("ACTIVE", "INACTIVE", "ALL"))] | None = Field(None, alias='userStatusFilter')
-    search_text: StrictStr | None = Field(None, alias='searchText')
+    user_status_filter: Annotated[StrictStr, EnumValues(("ACTIVE", "INACTIVE", "ALL"))] | None = Field(
+        None, alias="userStatusFilter"
+    )
+    search_text: StrictStr | None = Field(None, alias="searchText")
     pagination: OffsetBasedPaginationRequestParams
     filters: list[UserListFilter] | None = None
     region: StrictStr | None = None
     sort: UserSort | None = None
-    tmc_id: EntityId | None = Field(None, alias='tmcId')
-    company_id: EntityId | None = Field(None, alias='companyId')
+    tmc_id: EntityId | None = Field(None, alias="tmcId")
+    company_id: EntityId | None = Field(None, alias="companyId")
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Self:
-        keys = {'tmcId': 'tmc_id', 'companyId': 'company_id'}
+        keys = {"tmcId": "tmc_id", "companyId": "company_id"}
         present = [k for k, attr in keys.items() if getattr(self, attr) is not None]
         if len(present) != 1:
             raise ValueError("exactly one of tmcId or companyId is required")
@@ -157,7 +194,7 @@ class ListUsersV3Request(SpotnanaModel):
 
 
 class OffsetBasedPaginationResponseParams(SpotnanaModel):
-    total_num_results: Int32 = Field(alias='totalNumResults')
+    total_num_results: Int32 = Field(alias="totalNumResults")
 
 
 class PersonalDetail(SpotnanaModel):
@@ -165,21 +202,21 @@ class PersonalDetail(SpotnanaModel):
     title: UserTitle | None = None
     gender: Gender | None = None
     pronoun: PreferredPronoun | None = None
-    preferred_language: StrictStr | None = Field(None, alias='preferredLanguage')
+    preferred_language: StrictStr | None = Field(None, alias="preferredLanguage")
     nationality: StrictStr | None = None
-    profile_picture: Image | None = Field(None, alias='profilePicture')
+    profile_picture: Image | None = Field(None, alias="profilePicture")
 
 
 class UserDetail(SpotnanaModel):
-    user_id: UserId = Field(alias='userId')
+    user_id: UserId = Field(alias="userId")
     organization: Reference
     persona: Persona
-    is_active: StrictBool = Field(alias='isActive')
-    external_id: StrictStr | None = Field(None, alias='externalId')
-    personal_detail: PersonalDetail = Field(alias='personalDetail')
-    business_detail: BusinessDetail = Field(alias='businessDetail')
-    created_at: DateTimeLocal = Field(alias='createdAt')
-    last_updated_at: DateTimeLocal = Field(alias='lastUpdatedAt')
+    is_active: StrictBool = Field(alias="isActive")
+    external_id: StrictStr | None = Field(None, alias="externalId")
+    personal_detail: PersonalDetail = Field(alias="personalDetail")
+    business_detail: BusinessDetail = Field(alias="businessDetail")
+    created_at: DateTimeLocal = Field(alias="createdAt")
+    last_updated_at: DateTimeLocal = Field(alias="lastUpdatedAt")
 
 
 class ListUsersV3Response(SpotnanaModel):
@@ -196,7 +233,7 @@ Relation = Annotated[StrictStr, EnumValues(("SPOUSE", "CHILD", "FRIEND", "PARENT
 
 
 class RelativeOf(SpotnanaModel):
-    user_ref: Reference | None = Field(None, alias='userRef')
+    user_ref: Reference | None = Field(None, alias="userRef")
     relation: Relation | None = None
 
 
@@ -204,7 +241,7 @@ StealthType = Annotated[StrictStr, EnumValues(("STEALTH_TYPE_1", "STEALTH_TYPE_2
 
 
 class StealthMode(SpotnanaModel):
-    stealth_type: StealthType = Field(alias='stealthType')
+    stealth_type: StealthType = Field(alias="stealthType")
     label: StrictStr
 
 
@@ -214,8 +251,8 @@ TravelerArrangerStatus = Annotated[StrictStr, EnumValues(("PENDING", "ACCEPTED",
 class TravelArrangerBasicInfo(SpotnanaModel):
     name: Name | None = None
     email: Email | None = None
-    phone_numbers: list[PhoneNumber] | None = Field(None, alias='phoneNumbers')
-    user_id: UserId = Field(alias='userId')
+    phone_numbers: list[PhoneNumber] | None = Field(None, alias="phoneNumbers")
+    user_id: UserId = Field(alias="userId")
     status: TravelerArrangerStatus | None = None
 
 
@@ -224,52 +261,60 @@ class UserApplicablePolicies(SpotnanaModel):
 
 
 class UserTravelArrangers(SpotnanaModel):
-    travel_arrangers: list[TravelArrangerBasicInfo] = Field(alias='travelArrangers')
+    travel_arrangers: list[TravelArrangerBasicInfo] = Field(alias="travelArrangers")
 
 
 class UserCreateRequest(SpotnanaModel):
-    personal_info: UserPersonalInfo | None = Field(None, alias='personalInfo')
-    business_info: BusinessInfo | None = Field(None, alias='businessInfo')
+    personal_info: UserPersonalInfo | None = Field(None, alias="personalInfo")
+    business_info: BusinessInfo | None = Field(None, alias="businessInfo")
     persona: Persona
-    relative_of: RelativeOf | None = Field(None, alias='relativeOf', json_schema_extra={'deprecated': True, 'x-sunset': '2026-07-01'})
-    billing_currency: StrictStr | None = Field(None, alias='billingCurrency')
+    relative_of: RelativeOf | None = Field(
+        None, alias="relativeOf", json_schema_extra={"deprecated": True, "x-sunset": "2026-07-01"}
+    )
+    billing_currency: StrictStr | None = Field(None, alias="billingCurrency")
     tier: Tier | None = None
-    stealth_type: StealthType | None = Field(None, alias='stealthType')
-    external_id: StrictStr | None = Field(None, alias='externalId')
-    travel_preferences: TravelPreferences | None = Field(None, alias='travelPreferences')
-    membership_info: MembershipInfo | None = Field(None, alias='membershipInfo')
-    notification_preferences: NotificationPreferences | None = Field(None, alias='notificationPreferences')
-    travel_arrangers: UserTravelArrangers | None = Field(None, alias='travelArrangers', json_schema_extra={'deprecated': True, 'x-sunset': '2026-07-01'})
-    adhoc_user_info: AdhocUserInfo | None = Field(None, alias='adhocUserInfo')
+    stealth_type: StealthType | None = Field(None, alias="stealthType")
+    external_id: StrictStr | None = Field(None, alias="externalId")
+    travel_preferences: TravelPreferences | None = Field(None, alias="travelPreferences")
+    membership_info: MembershipInfo | None = Field(None, alias="membershipInfo")
+    notification_preferences: NotificationPreferences | None = Field(None, alias="notificationPreferences")
+    travel_arrangers: UserTravelArrangers | None = Field(
+        None, alias="travelArrangers", json_schema_extra={"deprecated": True, "x-sunset": "2026-07-01"}
+    )
+    adhoc_user_info: AdhocUserInfo | None = Field(None, alias="adhocUserInfo")
     roles: list[RoleConfig] | None = None
 
 
 class UserProfile(SpotnanaModel):
     id: Uuid | None = None
-    personal_info: UserPersonalInfo | None = Field(None, alias='personalInfo')
-    business_info: BusinessInfo | None = Field(None, alias='businessInfo')
+    personal_info: UserPersonalInfo | None = Field(None, alias="personalInfo")
+    business_info: BusinessInfo | None = Field(None, alias="businessInfo")
     persona: Persona | None = None
-    is_active: StrictBool | None = Field(None, alias='isActive')
+    is_active: StrictBool | None = Field(None, alias="isActive")
     tier: Tier | None = None
-    stealth_type: StealthType | None = Field(None, alias='stealthType', json_schema_extra={'deprecated': True, 'x-sunset': '2026-02-01'})
-    stealth_mode: StealthMode | None = Field(None, alias='stealthMode')
-    relative_of: RelativeOf | None = Field(None, alias='relativeOf', json_schema_extra={'deprecated': True, 'x-sunset': '2026-07-01'})
-    travel_preferences: TravelPreferences | None = Field(None, alias='travelPreferences')
-    membership_info: MembershipInfo | None = Field(None, alias='membershipInfo')
-    notification_preferences: NotificationPreferences | None = Field(None, alias='notificationPreferences')
-    travel_arrangers: UserTravelArrangers | None = Field(None, alias='travelArrangers')
-    adhoc_user_info: AdhocUserInfo | None = Field(None, alias='adhocUserInfo')
-    external_id: StrictStr | None = Field(None, alias='externalId')
-    contracting_tmc_ref: Reference | None = Field(None, alias='contractingTmcRef')
-    booking_tmc_ref: Reference | None = Field(None, alias='bookingTmcRef')
+    stealth_type: StealthType | None = Field(
+        None, alias="stealthType", json_schema_extra={"deprecated": True, "x-sunset": "2026-02-01"}
+    )
+    stealth_mode: StealthMode | None = Field(None, alias="stealthMode")
+    relative_of: RelativeOf | None = Field(
+        None, alias="relativeOf", json_schema_extra={"deprecated": True, "x-sunset": "2026-07-01"}
+    )
+    travel_preferences: TravelPreferences | None = Field(None, alias="travelPreferences")
+    membership_info: MembershipInfo | None = Field(None, alias="membershipInfo")
+    notification_preferences: NotificationPreferences | None = Field(None, alias="notificationPreferences")
+    travel_arrangers: UserTravelArrangers | None = Field(None, alias="travelArrangers")
+    adhoc_user_info: AdhocUserInfo | None = Field(None, alias="adhocUserInfo")
+    external_id: StrictStr | None = Field(None, alias="externalId")
+    contracting_tmc_ref: Reference | None = Field(None, alias="contractingTmcRef")
+    booking_tmc_ref: Reference | None = Field(None, alias="bookingTmcRef")
 
 
 class UserSummary(SpotnanaModel):
     id: Uuid
     email: Email | None = None
-    external_id: StrictStr | None = Field(None, alias='externalId')
+    external_id: StrictStr | None = Field(None, alias="externalId")
     persona: Persona | None = None
-    is_active: StrictBool | None = Field(None, alias='isActive')
+    is_active: StrictBool | None = Field(None, alias="isActive")
 
 
 class UserSummaryList(SpotnanaModel):
@@ -278,18 +323,22 @@ class UserSummaryList(SpotnanaModel):
 
 
 class UserUpdateRequest(SpotnanaModel):
-    personal_info: UserPersonalInfo | None = Field(None, alias='personalInfo')
-    business_info: BusinessInfo = Field(alias='businessInfo')
+    personal_info: UserPersonalInfo | None = Field(None, alias="personalInfo")
+    business_info: BusinessInfo = Field(alias="businessInfo")
     persona: Persona
     tier: Tier | None = None
-    stealth_type: StealthType | None = Field(None, alias='stealthType')
-    relative_of: RelativeOf | None = Field(None, alias='relativeOf', json_schema_extra={'deprecated': True, 'x-sunset': '2026-07-01'})
-    travel_preferences: TravelPreferences | None = Field(None, alias='travelPreferences')
-    membership_info: MembershipInfo | None = Field(None, alias='membershipInfo')
-    notification_preferences: NotificationPreferences | None = Field(None, alias='notificationPreferences')
-    adhoc_user_info: AdhocUserInfo | None = Field(None, alias='adhocUserInfo')
-    external_id: StrictStr | None = Field(None, alias='externalId')
-    travel_arrangers: UserTravelArrangers | None = Field(None, alias='travelArrangers', json_schema_extra={'deprecated': True, 'x-sunset': '2026-07-01'})
+    stealth_type: StealthType | None = Field(None, alias="stealthType")
+    relative_of: RelativeOf | None = Field(
+        None, alias="relativeOf", json_schema_extra={"deprecated": True, "x-sunset": "2026-07-01"}
+    )
+    travel_preferences: TravelPreferences | None = Field(None, alias="travelPreferences")
+    membership_info: MembershipInfo | None = Field(None, alias="membershipInfo")
+    notification_preferences: NotificationPreferences | None = Field(None, alias="notificationPreferences")
+    adhoc_user_info: AdhocUserInfo | None = Field(None, alias="adhocUserInfo")
+    external_id: StrictStr | None = Field(None, alias="externalId")
+    travel_arrangers: UserTravelArrangers | None = Field(
+        None, alias="travelArrangers", json_schema_extra={"deprecated": True, "x-sunset": "2026-07-01"}
+    )
 
 
 __all__ = [

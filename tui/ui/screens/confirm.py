@@ -32,8 +32,9 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("escape", "answer(False)", "No", show=False, id="confirm.escape"),
     ]
 
-    def __init__(self, question: str, *, title: str = "Confirm", yes: str = "Yes", no: str = "No",
-                 danger: bool = False) -> None:
+    def __init__(
+        self, question: str, *, title: str = "Confirm", yes: str = "Yes", no: str = "No", danger: bool = False
+    ) -> None:
         super().__init__(classes="-danger" if danger else "")
         self.question = question
         self.title_text = title

@@ -68,8 +68,9 @@ class ConflictScreen(ModalScreen[ConflictDecision | None]):
         Binding("escape", "cancel", "Cancel", id="conflict.cancel"),
     ]
 
-    def __init__(self, section: Any, result: MergeResult, *,
-                 on_reveal: Callable[[list[Path]], None] | None = None) -> None:
+    def __init__(
+        self, section: Any, result: MergeResult, *, on_reveal: Callable[[list[Path]], None] | None = None
+    ) -> None:
         super().__init__()
         self.section = section
         self.result = result
@@ -89,8 +90,10 @@ class ConflictScreen(ModalScreen[ConflictDecision | None]):
             dialog.border_title = "Changed on the server"
             if self.conflicts:
                 n = len(self.conflicts)
-                head = (f"Someone changed the {noun} since you opened it; {n} field{'s' if n != 1 else ''} "
-                        "changed on both sides.")
+                head = (
+                    f"Someone changed the {noun} since you opened it; {n} field{'s' if n != 1 else ''} "
+                    "changed on both sides."
+                )
             else:
                 head = f"Someone changed the {noun} since you opened it, in other fields than yours."
             yield Static(head, id="conflict-summary")
@@ -153,8 +156,11 @@ class ConflictScreen(ModalScreen[ConflictDecision | None]):
         parts = []
         if self.conflicts:
             missing = len(self.conflicts) - len(self.choices)
-            parts.append(f"{missing} field{'s' if missing != 1 else ''} still to choose; " if missing
-                         else "Every field has a choice; ")
+            parts.append(
+                f"{missing} field{'s' if missing != 1 else ''} still to choose; "
+                if missing
+                else "Every field has a choice; "
+            )
             parts.append("m / t: all mine / all theirs.")
         else:
             parts.append("Applying keeps the server's changes and adds yours.")

@@ -37,8 +37,15 @@ from tui.ui.list_model import UserRow
 from tui.ui.messages import OpenUser
 from tui.ui.screens.confirm import ConfirmScreen
 
-__all__ = ["CreateUserScreen", "CreateField", "FIELDS", "build_body", "defaults_like", "duplicate_warning",
-           "open_create_user"]
+__all__ = [
+    "CreateUserScreen",
+    "CreateField",
+    "FIELDS",
+    "build_body",
+    "defaults_like",
+    "duplicate_warning",
+    "open_create_user",
+]
 
 log = logging.getLogger("tui.ui")
 
@@ -179,8 +186,14 @@ class CreateUserScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="create_user.cancel"),
     ]
 
-    def __init__(self, backend: ProfileBackend, env: Any = "", audit: AuditLog | None = None,
-                 defaults: dict[str, str] | None = None, like: Any = None) -> None:
+    def __init__(
+        self,
+        backend: ProfileBackend,
+        env: Any = "",
+        audit: AuditLog | None = None,
+        defaults: dict[str, str] | None = None,
+        like: Any = None,
+    ) -> None:
         super().__init__()
         self.backend = backend
         self.env = env
@@ -210,12 +223,17 @@ class CreateUserScreen(ModalScreen[str | None]):
                         yield Label(f"{f.label}{' *' if f.required else ''}", classes="create-label")
                         default = self.defaults.get(f.key, "")
                         if f.choices:
-                            yield Select([(c, c) for c in f.choices], id=f"field-{f.key}", compact=True,
-                                         prompt="(none)" if not f.required else f"Choose a {f.label.lower()}",
-                                         value=default if default in f.choices else Select.NULL)
+                            yield Select(
+                                [(c, c) for c in f.choices],
+                                id=f"field-{f.key}",
+                                compact=True,
+                                prompt="(none)" if not f.required else f"Choose a {f.label.lower()}",
+                                value=default if default in f.choices else Select.NULL,
+                            )
                         else:
-                            yield Input(default, id=f"field-{f.key}", placeholder=f.label, compact=True,
-                                        select_on_focus=False)
+                            yield Input(
+                                default, id=f"field-{f.key}", placeholder=f.label, compact=True, select_on_focus=False
+                            )
                         yield Static("", classes="create-error", id=f"error-{f.key}")
             # domain warnings about the new user (tui/domain/warnings.py) go here
             yield Static("", id="create-warnings", classes="-empty", markup=False)
@@ -281,8 +299,12 @@ class CreateUserScreen(ModalScreen[str | None]):
             if yes:
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmScreen("Close the form and drop what you typed?", title="New user",
-                                           yes="Drop", no="Stay", danger=True), answer)
+        self.app.push_screen(
+            ConfirmScreen(
+                "Close the form and drop what you typed?", title="New user", yes="Drop", no="Stay", danger=True
+            ),
+            answer,
+        )
 
     def _typed(self) -> bool:
         """Anything in the form beyond its defaults."""
@@ -306,8 +328,9 @@ class CreateUserScreen(ModalScreen[str | None]):
         warning = duplicate_warning(same)
         if warning:
             question = f"⚠ {warning}\n\n{question}"
-        if not await self.app.push_screen_wait(ConfirmScreen(question, title="Create user", yes="Create", no="Back",
-                                                             danger=bool(same))):
+        if not await self.app.push_screen_wait(
+            ConfirmScreen(question, title="Create user", yes="Create", no="Back", danger=bool(same))
+        ):
             return
         self.sending = True
         try:
@@ -337,7 +360,7 @@ class CreateUserScreen(ModalScreen[str | None]):
         body.update(userStatusFilter="ALL", pagination={"offset": 0, "limit": 10}, filters=[{"emails": [email]}])
         try:
             answer = await self.backend.list_users(body)
-        except Exception as exc:  # noqa: BLE001 - a failed lookup never stops the create
+        except Exception as exc:
             text = safe_error_text(exc) if isinstance(exc, SpotnanaError) else type(exc).__name__
             log.warning("duplicate-email lookup failed: %s", text)
             return None
@@ -353,18 +376,24 @@ class CreateUserScreen(ModalScreen[str | None]):
                     path = parse_path(name)
                     key = _key_for(path) or f"({format_path(path)})"
                     prefix = f"{name}: "
-                    out.setdefault(key, text[len(prefix):] if text.startswith(prefix) else text)
+                    out.setdefault(key, text[len(prefix) :] if text.startswith(prefix) else text)
         return out
 
     def _audit(self, user_id: str | None, body: dict, result: str, exc: SpotnanaError | None = None) -> None:
         if self.audit is None:
             return
         fields = [format_path(f.path) for f in FIELDS if has(body, f.path)]
-        self.audit.record(environment=self.env_name, user_id=user_id, section=None, action="create",
-                          result=result, fields=fields,  # type: ignore[arg-type]
-                          status=getattr(exc, "status", None),
-                          debug_identifier=getattr(exc, "debug_identifier", None),
-                          message=safe_error_text(exc))
+        self.audit.record(
+            environment=self.env_name,
+            user_id=user_id,
+            section=None,
+            action="create",
+            result=result,
+            fields=fields,  # type: ignore[arg-type]
+            status=getattr(exc, "status", None),
+            debug_identifier=getattr(exc, "debug_identifier", None),
+            message=safe_error_text(exc),
+        )
 
 
 def open_create_user(app: Any, open_profile: bool = True, like: Any = None) -> None:

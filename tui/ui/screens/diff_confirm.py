@@ -82,8 +82,14 @@ class DiffConfirmScreen(ModalScreen[bool]):
         Binding("r", "reveal", "Reveal masked", id="diff.reveal"),
     ]
 
-    def __init__(self, section, lines: Sequence[DiffLine], *, target: str = "",
-                 on_reveal: Callable[[list[Path]], None] | None = None) -> None:
+    def __init__(
+        self,
+        section,
+        lines: Sequence[DiffLine],
+        *,
+        target: str = "",
+        on_reveal: Callable[[list[Path]], None] | None = None,
+    ) -> None:
         super().__init__()
         self.section = section
         self.lines = list(lines)

@@ -82,8 +82,13 @@ class FiltersScreen(ModalScreen[UserQuery | None]):
                     )
                 for attr, label in _ID_LABELS.items():
                     yield Label(label)
-                    yield Input(",".join(getattr(q, attr)), placeholder="id, id, …", id=f"f-{attr}", compact=True,
-                                select_on_focus=False)
+                    yield Input(
+                        ",".join(getattr(q, attr)),
+                        placeholder="id, id, …",
+                        id=f"f-{attr}",
+                        compact=True,
+                        select_on_focus=False,
+                    )
                 yield Label("Text")
                 yield Input(q.text, placeholder="name, email, …", id="f-text", compact=True, select_on_focus=False)
             with Horizontal(id="filters-buttons"):

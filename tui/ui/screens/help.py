@@ -66,7 +66,7 @@ class HelpScreen(ModalScreen[None]):
             for row in self.rows:
                 table.add_row(row.keys, row.description, row.binding_id)
             yield table
-            yield Static("Remap in the config file: [keymap] \"binding id\" = \"key\" · Esc closes", id="help-foot")
+            yield Static('Remap in the config file: [keymap] "binding id" = "key" · Esc closes', id="help-foot")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -96,9 +96,12 @@ class ItemEditorScreen(ModalScreen[Any]):
                 elif self.variant is not None:
                     yield self._make_form(self.variant.spec)
                 elif not self.adding:
-                    yield Static("This version cannot edit this kind of item; it is kept as it is.\n"
-                                 + json.dumps(self.host.masked_view(self.item_path[len(self.host.prefix):], self.item))[:400],
-                                 classes="item-note", markup=False)
+                    yield Static(
+                        "This version cannot edit this kind of item; it is kept as it is.\n"
+                        + json.dumps(self.host.masked_view(self.item_path[len(self.host.prefix) :], self.item))[:400],
+                        classes="item-note",
+                        markup=False,
+                    )
             yield Static("", id="item-status", markup=False)
             with Horizontal(id="item-buttons"):
                 if not self.read_only:

@@ -15,10 +15,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual import events
 from textual.widgets import Input, Select, Switch, TabbedContent, TabPane, Tabs, TextArea
 
 from tui.api.errors import SpotnanaError
@@ -68,16 +68,26 @@ class ProfileScreen(Screen):
         Binding("r,f5", "reload", "Reload", id="profile.reload"),
         Binding("D", "deactivate", "Deactivate", id="profile.deactivate"),
         Binding("A", "activate", "Activate", id="profile.activate"),
-        Binding("escape", "back", "Back", tooltip="Leave the field first; from the tab bar, the profile",
-                id="profile.back"),
+        Binding(
+            "escape", "back", "Back", tooltip="Leave the field first; from the tab bar, the profile", id="profile.back"
+        ),
         *[Binding(str(i), f"tab({i})", f"Tab {i}", show=False, id=f"profile.tab_{i}") for i in range(1, 10)],
     ]
 
     # actions that must not fire while the agent types in a text field
     _NOT_WHILE_TYPING = {"edit_json", "prev_tab", "next_tab", "reload", "deactivate", "activate", "tab"}
 
-    def __init__(self, backend: ProfileBackend, env: Any, audit: AuditLog | None, user_id: str, *,
-                 row: Any = None, detail: dict | None = None, sections: tuple[Section, ...] = SECTIONS) -> None:
+    def __init__(
+        self,
+        backend: ProfileBackend,
+        env: Any,
+        audit: AuditLog | None,
+        user_id: str,
+        *,
+        row: Any = None,
+        detail: dict | None = None,
+        sections: tuple[Section, ...] = SECTIONS,
+    ) -> None:
         super().__init__(id="profile")
         self.backend = backend
         self.env = env
@@ -96,8 +106,14 @@ class ProfileScreen(Screen):
     @classmethod
     def from_app(cls, app: Any, row: Any, detail: dict | None = None) -> ProfileScreen:
         """For the list screen's Enter: the app's backend, environment and audit file."""
-        return cls(app.backend, app.env, AuditLog(audit_path(getattr(app, "settings", None))),
-                   row.user_id, row=row, detail=detail)
+        return cls(
+            app.backend,
+            app.env,
+            AuditLog(audit_path(getattr(app, "settings", None))),
+            row.user_id,
+            row=row,
+            detail=detail,
+        )
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -146,7 +162,7 @@ class ProfileScreen(Screen):
             self.profile = await self.backend.get_user(self.user_id)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # noqa: BLE001 - the header keeps the list's facts
+        except Exception as exc:
             header.show(header_facts(self.user_id, None, self.row, self.detail), note=f"Could not load the user: {exc}")
             return
         self._show_header()
@@ -167,7 +183,9 @@ class ProfileScreen(Screen):
         self._show_header()
 
     def on_section_pane_dirty_changed(self, event: SectionPane.DirtyChanged) -> None:
-        self._dirty = (self._dirty | {event.pane.section.key}) if event.dirty else (self._dirty - {event.pane.section.key})
+        self._dirty = (
+            (self._dirty | {event.pane.section.key}) if event.dirty else (self._dirty - {event.pane.section.key})
+        )
         self._relabel()
 
     # -- tab labels that fit (full titles when wide enough, short ones else) --------------
@@ -189,8 +207,9 @@ class ProfileScreen(Screen):
 
     # -- what a save asks the agent (SaveDialogs) ------------------------------------------
     async def confirm_diff(self, section: Section, lines: list[DiffLine], target: str, on_reveal: Reveal) -> bool:
-        return bool(await self.app.push_screen_wait(
-            DiffConfirmScreen(section, lines, target=target, on_reveal=on_reveal)))
+        return bool(
+            await self.app.push_screen_wait(DiffConfirmScreen(section, lines, target=target, on_reveal=on_reveal))
+        )
 
     async def decide_conflict(self, section: Section, merge: MergeResult, on_reveal: Reveal) -> ConflictDecision | None:
         return await self.app.push_screen_wait(ConflictScreen(section, merge, on_reveal=on_reveal))
@@ -207,7 +226,7 @@ class ProfileScreen(Screen):
         if action in ("save", "edit_json"):
             try:
                 return self.pane().section.editable  # hidden on read-only tabs
-            except Exception:  # noqa: BLE001 - not composed yet
+            except Exception:
                 return True
         return True
 
@@ -246,9 +265,16 @@ class ProfileScreen(Screen):
                 pane.discard()
                 then()
 
-        self.app.push_screen(ConfirmScreen(
-            f"You changed the {pane.section.noun} and did not save. Leave and drop those changes?",
-            title="Unsaved changes", yes="Drop changes", no="Stay", danger=True), answer)
+        self.app.push_screen(
+            ConfirmScreen(
+                f"You changed the {pane.section.noun} and did not save. Leave and drop those changes?",
+                title="Unsaved changes",
+                yes="Drop changes",
+                no="Stay",
+                danger=True,
+            ),
+            answer,
+        )
 
     def action_tab(self, n: int) -> None:
         if 1 <= n <= len(self.sections):
@@ -292,8 +318,11 @@ class ProfileScreen(Screen):
     def _first_field(self) -> Any:
         pane = self.pane()
         inside = [w for w in self.focus_chain if pane in w.ancestors]
-        return (next((w for w in inside if isinstance(w, _FIELDS)), None)
-                or next((w for w in inside if not w.is_scrollable), None) or next(iter(inside), None))
+        return (
+            next((w for w in inside if isinstance(w, _FIELDS)), None)
+            or next((w for w in inside if not w.is_scrollable), None)
+            or next(iter(inside), None)
+        )
 
     def _leave_field(self) -> bool:
         """Esc in a field (anything focused inside the tab) first takes the focus to the tab bar."""
@@ -316,9 +345,16 @@ class ProfileScreen(Screen):
                 self.app.pop_screen()
 
         names = ", ".join(p.section.noun for p in dirty)
-        self.app.push_screen(ConfirmScreen(
-            f"Unsaved changes to {names}. Leave this profile and drop them?",
-            title="Unsaved changes", yes="Drop changes", no="Stay", danger=True), answer)
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Unsaved changes to {names}. Leave this profile and drop them?",
+                title="Unsaved changes",
+                yes="Drop changes",
+                no="Stay",
+                danger=True,
+            ),
+            answer,
+        )
 
     # -- deactivate / activate -------------------------------------------------------------
     def action_deactivate(self) -> None:
@@ -330,23 +366,30 @@ class ProfileScreen(Screen):
     def _set_active(self, active: bool) -> None:
         name = header_facts(self.user_id, self.profile, self.row, self.detail)["name"]
         verb = "Activate" if active else "Deactivate"
-        question = (f"{verb} {name} ({self.user_id}) in {self.env_name or 'this environment'}?"
-                    + ("" if active else " They will no longer be able to sign in or book."))
+        question = f"{verb} {name} ({self.user_id}) in {self.env_name or 'this environment'}?" + (
+            "" if active else " They will no longer be able to sign in or book."
+        )
 
         def answer(yes: bool | None) -> None:
             if yes:
                 self.run_worker(self._send_active(active), group="active", exit_on_error=False)
 
-        self.app.push_screen(ConfirmScreen(question, title=f"{verb} user", yes=verb, no="Cancel",
-                                           danger=not active), answer)
+        self.app.push_screen(
+            ConfirmScreen(question, title=f"{verb} user", yes=verb, no="Cancel", danger=not active), answer
+        )
 
     async def _send_active(self, active: bool) -> None:
         action = "activate" if active else "deactivate"
         try:
             await self.backend.set_active(self.user_id, active)
         except SpotnanaError as exc:
-            self._audit(action, "error", status=getattr(exc, "status", None),
-                        debug_identifier=getattr(exc, "debug_identifier", None), message=safe_error_text(exc))
+            self._audit(
+                action,
+                "error",
+                status=getattr(exc, "status", None),
+                debug_identifier=getattr(exc, "debug_identifier", None),
+                message=safe_error_text(exc),
+            )
             self.notify(f"Could not {action} the user: {exc}", severity="error", timeout=10)
             return
         self._audit(action, "ok")
@@ -355,5 +398,6 @@ class ProfileScreen(Screen):
 
     def _audit(self, action: str, result: str, **extra: Any) -> None:
         if self.audit is not None:
-            self.audit.record(environment=self.env_name, user_id=self.user_id, section=None,
-                              action=action, result=result, **extra)  # type: ignore[arg-type]
+            self.audit.record(
+                environment=self.env_name, user_id=self.user_id, section=None, action=action, result=result, **extra
+            )  # type: ignore[arg-type]

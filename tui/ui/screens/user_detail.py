@@ -103,7 +103,7 @@ class UserDetailScreen(Screen):
             content.update(self._render_profile(_masked(self.profile)))
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self.spot.log_error("get user", exc)
             error = classify_error(exc)
             content.update(Text(f"{ERROR_TITLES.get(error.kind, 'Error')}\n{error.message}\n\nPress r to retry."))

@@ -189,7 +189,7 @@ class UsersScreen(Screen):
             accepted = self.model.accept(generation, page, rows, total)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a visible state
+        except Exception as exc:
             self.spot.log_error("list users", exc)
             accepted = self.model.reject(generation, page, classify_error(exc))
         if accepted:

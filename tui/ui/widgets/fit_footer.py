@@ -59,9 +59,13 @@ class FitFooter(Footer):
         palette = [k for k in keys if k.has_class("-command-palette")]
         hints = [k for k in keys if not k.has_class("-command-palette")]
         room = width - sum(hint_width(k.key_display, k.description, self.compact) + 2 for k in palette)
-        cells = [(getattr(k, "action", ""), hint_width(getattr(k, "key_display", ""),
-                                                       getattr(k, "description", ""), self.compact))
-                 for k in hints]
+        cells = [
+            (
+                getattr(k, "action", ""),
+                hint_width(getattr(k, "key_display", ""), getattr(k, "description", ""), self.compact),
+            )
+            for k in hints
+        ]
         kept = fit_hints(cells, room)
         self.dropped = [getattr(k, "description", "") for i, k in enumerate(hints) if i not in kept]
         yield from (k for i, k in enumerate(hints) if i in kept)

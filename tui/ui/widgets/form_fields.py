@@ -142,8 +142,9 @@ class FormField(Vertical):
     FormField > TextArea { height: auto; max-height: 6; min-height: 2; width: 1fr; }
     """
 
-    def __init__(self, host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False,
-                 label: str | None = None) -> None:
+    def __init__(
+        self, host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False, label: str | None = None
+    ) -> None:
         super().__init__()
         self.host = host
         self.spec = spec
@@ -250,8 +251,17 @@ class FieldRow(FormField):
     """A label and one editor: Input (text, int, number), Select (enum, optional bool) or
     Switch (required bool)."""
 
-    def __init__(self, host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False,
-                 label: str | None = None, owner: FieldSpec | None = None, owner_rel: Path | None = None) -> None:
+    def __init__(
+        self,
+        host: FormHost,
+        spec: FieldSpec,
+        rel: Path,
+        *,
+        read_only: bool = False,
+        label: str | None = None,
+        owner: FieldSpec | None = None,
+        owner_rel: Path | None = None,
+    ) -> None:
         super().__init__(host, spec, rel, read_only=read_only, label=label)
         self.owner = owner
         """For a one-field object shown inline (a date): the object, removed when cleared."""
@@ -274,8 +284,14 @@ class FieldRow(FormField):
         elif self.read_only:
             yield Static(display_text(value) or "—", classes="field-value", markup=False)
         elif kind == "bool" and self.tri_state:
-            yield Select(BOOL_CHOICES, value=bool_choice(value), allow_blank=True, compact=True,
-                         prompt="— (not set)", classes="bool-select")
+            yield Select(
+                BOOL_CHOICES,
+                value=bool_choice(value),
+                allow_blank=True,
+                compact=True,
+                prompt="— (not set)",
+                classes="bool-select",
+            )
         elif kind == "bool":
             yield Switch(value=value is True)
         elif kind == "enum":

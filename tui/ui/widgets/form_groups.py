@@ -27,8 +27,9 @@ def ordered_children(spec: FieldSpec, order: tuple[str, ...] = ()) -> list[Field
     return [by_key[k] for k in first] + [c for c in spec.children if c.key not in first]
 
 
-def build_children(host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False,
-                   order: tuple[str, ...] = ()) -> list[Widget]:
+def build_children(
+    host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False, order: tuple[str, ...] = ()
+) -> list[Widget]:
     out = []
     deep = getattr(host, "expand_groups", False)  # item editors: every present group open
     for child in ordered_children(spec, order):
@@ -39,8 +40,9 @@ def build_children(host: FormHost, spec: FieldSpec, rel: Path, *, read_only: boo
     return out
 
 
-def build_field(host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False,
-                expanded: bool = False) -> Widget | None:
+def build_field(
+    host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False, expanded: bool = False
+) -> Widget | None:
     """The widget for one field; None for a deprecated field the document does not have."""
     value = host.state.get(rel)
     if spec.deprecated:
@@ -60,8 +62,15 @@ def build_field(host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool =
             return JsonField(host, spec, rel)
         inline = _inline_child(spec)
         if inline is not None:
-            return FieldRow(host, inline, rel + (inline.key,), read_only=read_only,
-                            label=host.label_for(spec, rel), owner=spec, owner_rel=rel)
+            return FieldRow(
+                host,
+                inline,
+                rel + (inline.key,),
+                read_only=read_only,
+                label=host.label_for(spec, rel),
+                owner=spec,
+                owner_rel=rel,
+            )
         return ObjectGroup(host, spec, rel, read_only=read_only, collapsed=not expanded)
     if kind in ("object_list", "union_list"):
         if value is not ABSENT and value is not None and not isinstance(value, list):
@@ -96,8 +105,9 @@ class FormGroup(Collapsible):
     FormGroup .group-note { color: $foreground 50%; height: auto; }
     """
 
-    def __init__(self, host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False,
-                 collapsed: bool = True) -> None:
+    def __init__(
+        self, host: FormHost, spec: FieldSpec, rel: Path, *, read_only: bool = False, collapsed: bool = True
+    ) -> None:
         self.host = host
         self.spec = spec
         self.rel = rel

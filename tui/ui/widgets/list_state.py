@@ -58,7 +58,9 @@ class ListState(Vertical):
 
     def show_empty(self, has_query: bool) -> None:
         hint = "Esc clears the search and filters." if has_query else "Press r to refresh."
-        self._show("No users match", "Nothing was found for this search and these filters.", hint, retry=False, kind="empty")
+        self._show(
+            "No users match", "Nothing was found for this search and these filters.", hint, retry=False, kind="empty"
+        )
 
     def show_error(self, error: PageError) -> None:
         title = ERROR_TITLES.get(error.kind, "Error")

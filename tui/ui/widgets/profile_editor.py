@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
-    "editor_command", "run_editor", "parse_edited", "with_header", "with_note", "strip_header", "EditorRun", "HEADER",
+    "editor_command",
+    "run_editor",
+    "parse_edited",
+    "with_header",
+    "with_note",
+    "strip_header",
+    "EditorRun",
+    "HEADER",
 ]
 
 HEADER = "//"

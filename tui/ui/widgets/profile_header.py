@@ -20,13 +20,18 @@ def _iso(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def header_facts(user_id: str, profile: dict | None = None, row: Any = None, detail: dict | None = None) -> dict[str, Any]:
+def header_facts(
+    user_id: str, profile: dict | None = None, row: Any = None, detail: dict | None = None
+) -> dict[str, Any]:
     """What the header shows, the profile winning over the list's row / UserDetail."""
     profile, detail = _d(profile), _d(detail)
     personal, business = _d(profile.get("personalInfo")), _d(profile.get("businessInfo"))
     name = _d(personal.get("name"))
-    full = " ".join(p for p in (name.get("given"), name.get("middle"), name.get("family1"), name.get("family2"))
-                    if isinstance(p, str) and p)
+    full = " ".join(
+        p
+        for p in (name.get("given"), name.get("middle"), name.get("family1"), name.get("family2"))
+        if isinstance(p, str) and p
+    )
     active = profile.get("isActive")
     if not isinstance(active, bool):
         active = detail.get("isActive") if isinstance(detail.get("isActive"), bool) else getattr(row, "active", None)

@@ -49,8 +49,9 @@ class SaveDialogs(Protocol):
 
     async def confirm_diff(self, section: Section, lines: list[DiffLine], target: str, on_reveal: Reveal) -> bool: ...
 
-    async def decide_conflict(self, section: Section, merge: MergeResult,
-                              on_reveal: Reveal) -> ConflictDecision | None: ...
+    async def decide_conflict(
+        self, section: Section, merge: MergeResult, on_reveal: Reveal
+    ) -> ConflictDecision | None: ...
 
 
 class SectionPane(Vertical):
@@ -76,8 +77,9 @@ class SectionPane(Vertical):
             self.pane = pane
             self.dirty = dirty
 
-    def __init__(self, section: Section, editor: SectionEditor, dialogs: SaveDialogs, *, target_name: str = "",
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, section: Section, editor: SectionEditor, dialogs: SaveDialogs, *, target_name: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.section = section
         self.editor = editor
@@ -126,13 +128,17 @@ class SectionPane(Vertical):
             base = await self.editor.load()
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # noqa: BLE001 - any failure becomes the pane's error state
+        except Exception as exc:
             self.state = "error"
             err = classify_error(exc)
-            self._status(Text.assemble(
-                (f"Could not load {self.section.noun}: {ERROR_TITLES.get(err.kind, 'error')}\n", "bold"),
-                err.message, "\nPress Retry (or r) to try again.",
-            ), error=True)
+            self._status(
+                Text.assemble(
+                    (f"Could not load {self.section.noun}: {ERROR_TITLES.get(err.kind, 'error')}\n", "bold"),
+                    err.message,
+                    "\nPress Retry (or r) to try again.",
+                ),
+                error=True,
+            )
             return
         await self._show(base)
 
@@ -208,11 +214,14 @@ class SectionPane(Vertical):
             problems += [(e.path, e.message) for e in self.editor.validate(edited)]
             if problems:
                 self._show_field_errors(problems)
-                self.notify(f"{len(problems)} field{'s' if len(problems) != 1 else ''} to fix before saving.",
-                            title=self.section.title, severity="error")
+                self.notify(
+                    f"{len(problems)} field{'s' if len(problems) != 1 else ''} to fix before saving.",
+                    title=self.section.title,
+                    severity="error",
+                )
                 return
             await self._confirm_and_commit(edited)
-        except Exception as exc:  # noqa: BLE001 - a bug must not cost the agent the edits
+        except Exception as exc:
             self._unexpected("save", exc)
         finally:
             self.busy = False
@@ -239,8 +248,12 @@ class SectionPane(Vertical):
                 text = run.text
                 if run.returncode != 0:
                     self._draft = (strip_header(text), current)
-                    self.notify(f"The editor exited with status {run.returncode}: nothing was used. "
-                                "Press e to reopen your text.", title="Editor", severity="warning")
+                    self.notify(
+                        f"The editor exited with status {run.returncode}: nothing was used. "
+                        "Press e to reopen your text.",
+                        title="Editor",
+                        severity="warning",
+                    )
                     return
                 doc, error = parse_edited(text)
                 if doc is None and error is None:
@@ -258,15 +271,19 @@ class SectionPane(Vertical):
             self._draft = (strip_header(text), current)
             if await self._confirm_and_commit(doc):
                 self._draft = None
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self._unexpected("edit", exc)
         finally:
             self.busy = False
 
     def _unexpected(self, what: str, exc: Exception) -> None:
         log.exception("%s of %s failed", what, self.section.key)
-        self.notify(f"Could not {what} {self.section.noun}: {type(exc).__name__}: {str(exc)[:200]}. "
-                    "Your edits are kept.", title=self.section.title, severity="error", timeout=12)
+        self.notify(
+            f"Could not {what} {self.section.noun}: {type(exc).__name__}: {str(exc)[:200]}. Your edits are kept.",
+            title=self.section.title,
+            severity="error",
+            timeout=12,
+        )
 
     async def _confirm_and_commit(self, edited: Any) -> bool:
         """Diff -> confirm -> commit. True once sent (or nothing to send)."""
@@ -325,8 +342,11 @@ class SectionPane(Vertical):
         typed = self._typed_since(shown)
         self.editor.base = copy.deepcopy(fresh)
         kept = self._show_copy(fresh, typed=typed)
-        self.notify(f"Your edits were dropped; showing the server's {self.section.noun}."
-                    + (f" Kept what you typed since: {', '.join(kept)}." if kept else ""), title=self.section.title)
+        self.notify(
+            f"Your edits were dropped; showing the server's {self.section.noun}."
+            + (f" Kept what you typed since: {', '.join(kept)}." if kept else ""),
+            title=self.section.title,
+        )
         return True
 
     def _after_commit(self, result: CommitResult, shown: Any, what: str) -> bool:
@@ -336,12 +356,18 @@ class SectionPane(Vertical):
             kept = self._show_copy(result.base, result.pending, typed)
             if kept:
                 note = f" What you typed during the save is kept as pending edits: {', '.join(kept)}."
-                self._status(Text.assemble(("Pending: ", "bold"), f"{', '.join(kept)} (typed during the save). "
-                                           "Ctrl+S saves them."))
+                self._status(
+                    Text.assemble(
+                        ("Pending: ", "bold"), f"{', '.join(kept)} (typed during the save). Ctrl+S saves them."
+                    )
+                )
         if result.status == "ok":
             if result.refetch_failed:
-                self.notify(f"Saved ({what}), but re-reading failed: showing what was sent.{note}",
-                            title=self.section.title, severity="warning")
+                self.notify(
+                    f"Saved ({what}), but re-reading failed: showing what was sent.{note}",
+                    title=self.section.title,
+                    severity="warning",
+                )
             else:
                 merged = result.merge.server_changes if result.merge is not None else ()
                 if merged:
@@ -351,31 +377,48 @@ class SectionPane(Vertical):
             self.post_message(self.Saved(self, result))
             return True
         if result.status == "no_changes":
-            self.notify(f"Nothing left to send: the {self.section.noun} show the server's values.{note}",
-                        title=self.section.title)
+            self.notify(
+                f"Nothing left to send: the {self.section.noun} show the server's values.{note}",
+                title=self.section.title,
+            )
             return True
         if result.status == "overtaken":
-            self._status(Text.assemble(("Another change landed during the save. ", "bold"),
-                                       "; ".join(result.landed) + ". Your edits are shown again: Ctrl+S to review "
-                                       "and send them."), error=True, retry=False)
-            self.notify(f"{result.message[:1].upper()}{result.message[1:]}. Your edits are kept to apply again.",
-                        title=self.section.title, severity="warning", timeout=15)
+            self._status(
+                Text.assemble(
+                    ("Another change landed during the save. ", "bold"),
+                    "; ".join(result.landed) + ". Your edits are shown again: Ctrl+S to review and send them.",
+                ),
+                error=True,
+                retry=False,
+            )
+            self.notify(
+                f"{result.message[:1].upper()}{result.message[1:]}. Your edits are kept to apply again.",
+                title=self.section.title,
+                severity="warning",
+                timeout=15,
+            )
             self.post_message(self.Saved(self, result))
             return False
         if result.status == "conflict":
-            self.notify("The section kept changing on the server: nothing was sent. Try again.",
-                        title=self.section.title, severity="error")
+            self.notify(
+                "The section kept changing on the server: nothing was sent. Try again.",
+                title=self.section.title,
+                severity="error",
+            )
             return False
         if result.field_errors:
             self._show_field_errors([(e.path, e.message) for e in result.field_errors])
         error = self._error_text(result.error)
         if result.status == "unknown":
-            self.notify(f"The save may or may not have reached the server ({error}). Your edits are kept; "
-                        "reload (r) to check before saving again.", title=self.section.title, severity="error",
-                        timeout=15)
+            self.notify(
+                f"The save may or may not have reached the server ({error}). Your edits are kept; "
+                "reload (r) to check before saving again.",
+                title=self.section.title,
+                severity="error",
+                timeout=15,
+            )
             return False
-        self.notify(f"Not saved: {error}. Your edits are kept.", title=self.section.title, severity="error",
-                    timeout=12)
+        self.notify(f"Not saved: {error}. Your edits are kept.", title=self.section.title, severity="error", timeout=12)
         return False
 
     def _error_text(self, exc: Any) -> str:

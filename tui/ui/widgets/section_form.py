@@ -19,7 +19,8 @@ The same widget is the sub-form of the item editor (``spec``/``prefix`` of one l
 from __future__ import annotations
 
 import copy
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -54,20 +55,20 @@ class SectionForm(VerticalScroll):
     class _FormMessage(Message):
         """A message of the form: ``form`` (and ``control``) is the form that sent it."""
 
-        _form: "SectionForm | None" = None
+        _form: SectionForm | None = None
 
         @property
-        def form(self) -> "SectionForm | None":
+        def form(self) -> SectionForm | None:
             return self._form or (self._sender if isinstance(self._sender, SectionForm) else None)
 
         @property
-        def control(self) -> "SectionForm | None":
+        def control(self) -> SectionForm | None:
             return self.form
 
     class Changed(_FormMessage):
         """The agent changed something (``paths``: every changed path, as ``changed_paths``)."""
 
-        def __init__(self, paths: set[Path] | None = None, form: "SectionForm | None" = None) -> None:
+        def __init__(self, paths: set[Path] | None = None, form: SectionForm | None = None) -> None:
             super().__init__()
             self.paths: set[Path] = set(paths or ())
             self._form = form
@@ -76,7 +77,7 @@ class SectionForm(VerticalScroll):
         """The agent asked to see a masked value; the screen audits it, then calls
         ``form.reveal(path)`` (``path`` from the section root)."""
 
-        def __init__(self, path: Path, form: "SectionForm | None" = None) -> None:
+        def __init__(self, path: Path, form: SectionForm | None = None) -> None:
             super().__init__()
             self.path: Path = tuple(path)
             self._form = form
@@ -120,8 +121,13 @@ class SectionForm(VerticalScroll):
             self._flat = rel
         for child in children:
             present = self.state.get(rel + (child.key,)) not in (ABSENT, None)
-            widget = build_field(self, child, rel + (child.key,), read_only=self.read_only,
-                                 expanded=self.expand_groups or (present and not rel))
+            widget = build_field(
+                self,
+                child,
+                rel + (child.key,),
+                read_only=self.read_only,
+                expanded=self.expand_groups or (present and not rel),
+            )
             if widget is not None:
                 yield widget
         unknown = [k for k in self.state.doc if k not in {c.key for c in self.spec.children}]
@@ -306,11 +312,11 @@ class SectionForm(VerticalScroll):
         self.refresh(recompose=True)
         self.post_message(self.Changed(set(), self))
 
-    def attach_child(self, form: "SectionForm") -> None:
+    def attach_child(self, form: SectionForm) -> None:
         """A sub-form (item editor) that follows this form's reveals."""
         self._children_forms.append(form)
 
-    def detach_child(self, form: "SectionForm") -> None:
+    def detach_child(self, form: SectionForm) -> None:
         if form in self._children_forms:
             self._children_forms.remove(form)
 
@@ -340,7 +346,7 @@ class SectionForm(VerticalScroll):
         return best
 
     def _relative_label(self, owner: Any, path: Path) -> str:
-        rest = path[len(owner.rel):]
+        rest = path[len(owner.rel) :]
         parts = []
         for i, key in enumerate(rest):
             if isinstance(key, int):
@@ -363,7 +369,7 @@ class SectionForm(VerticalScroll):
             node = node.parent
 
 
-def _form_of(widget: Widget) -> "SectionForm | None":
+def _form_of(widget: Widget) -> SectionForm | None:
     for node in widget.ancestors:
         if isinstance(node, SectionForm):
             return node
@@ -378,8 +384,7 @@ def _unpack(item: ErrorLike) -> tuple[Path, str]:
     if isinstance(item, tuple) and len(item) == 2:
         path, message = item
     else:
-        path, message = getattr(item, "path"), getattr(item, "message")
+        path, message = item.path, item.message
     if isinstance(path, str):
         path = parse_path(path)
     return tuple(path), str(message)
-

@@ -34,7 +34,9 @@ class StatusBar(Horizontal):
         self._env = env
 
     def compose(self) -> ComposeResult:
-        yield Static(env_badge_text(self._env), id="env-badge", classes="-production" if self._env.is_production else "")
+        yield Static(
+            env_badge_text(self._env), id="env-badge", classes="-production" if self._env.is_production else ""
+        )
         yield Static("", id="status-counts")
         yield Static("", id="status-right")
         yield Spinner(id="status-spinner")
