@@ -36,6 +36,7 @@ from tui.ui.audit_path import audit_path
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.conflict import ConflictScreen
 from tui.ui.screens.diff_confirm import DiffConfirmScreen
+from tui.ui.screens.token import TokenScreen
 from tui.ui.widgets.fit_footer import FitFooter
 from tui.ui.widgets.profile_header import ProfileHeader, header_facts
 from tui.ui.widgets.profile_section import Reveal, SectionPane
@@ -72,6 +73,7 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
         Binding("r,f5", "reload", "Reload", id="profile.reload"),
         Binding("D", "deactivate", "Deactivate", id="profile.deactivate"),
         Binding("A", "activate", "Activate", id="profile.activate"),
+        Binding("ctrl+k", "enter_token", "Enter token", show=False, id="profile.enter_token"),
         Binding(
             "escape", "back", "Back", tooltip="Leave the field first; from the tab bar, the profile", id="profile.back"
         ),
@@ -361,6 +363,22 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
             return False
         self.set_focus(self.query_one(TabbedContent).query_one(Tabs))  # now: a second Esc in the same burst leaves
         return True
+
+    def action_enter_token(self) -> None:
+        """After a 401: a token for this session (memory only), then the tab and header again."""
+        use_token = getattr(self.app, "use_session_token", None)
+        if use_token is None or any(isinstance(s, TokenScreen) for s in self.app.screen_stack):
+            return
+
+        async def use(token: str | None) -> None:
+            if token:
+                await use_token(token)
+                pane = self.pane()
+                if pane.state == "error":
+                    pane.load()
+                self.load_header()
+
+        self.app.push_screen(TokenScreen(self.env_name, "The server refused the token (401)."), use)
 
     def action_back(self) -> None:
         if self._leave_field():
