@@ -153,8 +153,9 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         self.model.reset()
         self._warned_pages.clear()
         self.table.sort_descending = self.descending
-        # Rows on screen stay there until the new first page replaces them (or LOADING_DELAY
-        # passes): a search then costs one repaint, not a loading frame and a second layout.
+        # What the table shows (the last query's rows, or its loading line) stays there until
+        # the new first page replaces it (or LOADING_DELAY passes): a search then costs one
+        # repaint, not a loading frame and a second layout.
         self._reset_table = self.table.display
         if self._loading_timer is not None:
             self._loading_timer.stop()
@@ -235,13 +236,14 @@ class UsersScreen(ReportsWorkerErrors, Screen):
             self.state.show_error(model.error)
             self._show_list(False)
         elif not model.loaded:
-            if self.table.display:  # the last query's rows, for now (see start_query)
+            if self._reset_table:  # the last query's rows, for now (see start_query)
                 if self._loading_timer is None:
                     self._loading_timer = self.set_timer(LOADING_DELAY, self._still_loading, name="loading-delay")
                 self._show_counts()
                 return
-            self.state.show_loading()
-            self._show_list(False)
+            # the list's own frame says "Loading users…": the rows replace that line in place,
+            # one repaint of the table, without another layout of the screen
+            self._show_list(True)
         elif model.total == 0:
             self.state.show_empty(bool(self.search.value.strip()))
             self._show_list(False)
@@ -258,11 +260,9 @@ class UsersScreen(ReportsWorkerErrors, Screen):
 
     def _still_loading(self) -> None:
         self._loading_timer = None
-        if not self.model.loaded and self.model.error is None and self.table.display:
-            self.table.data_changed(reset_cursor=True)
+        if not self.model.loaded and self.model.error is None and self._reset_table:
             self._reset_table = False
-            self.state.show_loading()
-            self._show_list(False)
+            self.table.data_changed(reset_cursor=True)  # the old rows go, the loading line shows
 
     def _show_list(self, show: bool) -> None:
         # Hiding the table while a query loads takes the focus with it; give it back when the
