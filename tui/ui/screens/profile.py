@@ -18,7 +18,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, TabbedContent, TabPane, TextArea
+from textual.widgets import Input, TabbedContent, TabPane, TextArea
 
 from tui.api.errors import SpotnanaError
 from tui.domain.audit import AuditLog
@@ -33,6 +33,7 @@ from tui.ui.audit_path import audit_path
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.conflict import ConflictScreen
 from tui.ui.screens.diff_confirm import DiffConfirmScreen
+from tui.ui.widgets.key_footer import KeyFooter
 from tui.ui.widgets.profile_header import ProfileHeader, header_facts
 from tui.ui.widgets.profile_section import Reveal, SectionPane
 from tui.ui.worker_errors import ReportsWorkerErrors
@@ -125,7 +126,7 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
                         email_owners=self.email_owners if self._lookup_scope() else None,
                         id=f"pane-{section.key}",
                     )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(ProfileHeader).show(header_facts(self.user_id, None, self.row, self.detail))

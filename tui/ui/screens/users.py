@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui.domain.backend import ProfileBackend
 from tui.domain.query import UserQuery, format_query, parse_query
@@ -20,6 +20,7 @@ from tui.ui.clipboard import in_tmux, load_tmux_buffer
 from tui.ui.list_model import ListModel, PageError, UserRow
 from tui.ui.messages import OpenUser
 from tui.ui.services import AppServices
+from tui.ui.widgets.key_footer import KeyFooter
 from tui.ui.widgets.list_state import ListState
 from tui.ui.widgets.search_input import SearchInput
 from tui.ui.widgets.status_bar import StatusBar
@@ -95,7 +96,7 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         yield UserTable(self.model, id="user-table")
         yield ListState(id="list-state")
         yield StatusBar(app.env, id="status-bar")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.table = self.query_one(UserTable)
