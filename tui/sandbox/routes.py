@@ -219,6 +219,7 @@ def build_app(
                 descending=sort.get("sortOrder") == "DESCENDING",
             )
             users = [store.detail(p) for p in positions[offset : offset + limit]]
+        store.warm_soon()  # (a lazy index takes its search bitsets now that a first page is out)
         return JSONResponse({"users": users, "pagination": {"totalNumResults": len(positions)}})
 
     @api("get_user_info")
