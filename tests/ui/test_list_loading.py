@@ -96,3 +96,62 @@ async def test_a_new_query_after_an_error_loads_in_the_table(sandbox_factory, tm
         screen = await settled(pilot)
         assert screen.model.total == 20 and screen.table.display
         assert list_lines(screen_lines(app))[1].startswith(shown_rows(screen)[0].name[:12])
+
+
+async def test_a_search_keeps_rows_and_counts_until_its_answer_then_says_it_is_loading(sandbox, tmp_path):
+    clients: list[GatedClient] = []
+
+    def factory(env: Environment) -> GatedClient:
+        clients.append(GatedClient(env))
+        clients[-1].gate.set()
+        return clients[-1]
+
+    app = make_app(sandbox, tmp_path, client_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await settled(pilot)
+        counts = str(screen.status.query_one("#status-counts").render())
+        assert "of 300" in counts
+        before = list_lines(screen_lines(app))[1]
+        spinner = screen.status.spinner
+
+        text = shown_rows(screen)[0].name.split()[-1][:4].lower()
+        clients[0].gate.clear()
+        screen.search.value = text  # as if typed: one query, after the debounce
+        await wait_for(pilot, lambda: clients[0].waiting == 2, what="the search's request")
+        await pilot.pause()
+        # a quick answer would replace all of it in one paint: nothing changes meanwhile
+        assert str(screen.status.query_one("#status-counts").render()) == counts
+        assert list_lines(screen_lines(app))[1] == before
+
+        await pilot.pause(0.45)  # past LOADING_DELAY: a slow answer is said to be loading
+        assert list_lines(screen_lines(app))[1].strip() == "Loading users…"
+        assert str(screen.status.query_one("#status-counts").render()) == "loading…"
+        assert str(spinner.render()).strip() != ""
+
+        clients[0].gate.set()
+        screen = await settled(pilot)
+        assert 0 < screen.model.total < 300
+        assert f"of {screen.model.total:,}" in str(screen.status.query_one("#status-counts").render())
+        assert str(spinner.render()).strip() == ""
+
+
+async def test_the_spinner_shows_nothing_for_a_quick_request():
+    from textual.app import App, ComposeResult
+
+    from tui.ui.widgets.spinner import Spinner
+
+    class One(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Spinner(id="s")
+
+    app = One()
+    async with app.run_test() as pilot:
+        spinner = app.query_one(Spinner)
+        spinner.busy = True
+        await pilot.pause()
+        assert str(spinner.render()).strip() == ""  # its first frame comes after 80 ms
+        await pilot.pause(0.25)
+        assert str(spinner.render()).strip() != ""
+        spinner.busy = False
+        await pilot.pause()
+        assert str(spinner.render()).strip() == ""

@@ -45,6 +45,11 @@ class StatusBar(Horizontal):
         badge.update(env_badge_text(env))
         badge.set_class(env.is_production, "-production")
 
+    @property
+    def counts(self) -> str:
+        """What the counts part shows ("" before anything was counted)."""
+        return self._texts.get("#status-counts", "")
+
     def set_counts(self, text: str) -> None:
         self._set("#status-counts", text, layout=False)  # 1fr wide: its text never moves anything
 
