@@ -99,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command is None:  # the app: no cycle collections while it starts (startup_gc.py)
+        from tui.ui import startup_gc
+
+        startup_gc.pause()
     try:
         if args.command == "sandbox":
             return _sandbox(args)

@@ -54,6 +54,8 @@ Bare().run(headless=True)
 """
 
 APP_START = r"""
+from tui.ui import startup_gc
+startup_gc.pause()  # as tui.cli.main does before it loads the app
 import sys, time, json
 cfg = json.loads(sys.argv[1])
 from tui.config import Environment, load_settings

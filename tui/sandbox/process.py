@@ -24,6 +24,7 @@ this process: it watches its stdin, a pipe only this process holds, and stops on
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import os
 import subprocess
@@ -113,10 +114,16 @@ def _serve(fd: int, settings: dict[str, Any]) -> None:
     sock = socket.socket(fileno=fd)
     from .server import Sandbox
 
-    Sandbox(SandboxConfig(**settings), sock=sock).run()
+    sandbox = Sandbox(SandboxConfig(**settings), sock=sock)
+    # (no cycle collections while loading and seeding: the index is not garbage, and later
+    # collections skip it once frozen)
+    gc.freeze()
+    gc.enable()
+    sandbox.run()
 
 
 if __name__ == "__main__":
+    gc.disable()
     try:
         _serve(int(sys.argv[1]), json.loads(sys.argv[2]))
     except KeyboardInterrupt:
