@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument(
-        "--demo", action="store_true", help="start an in-process sandbox on a free loopback port and connect to it"
+        "--demo", action="store_true", help="start a built-in sandbox on a free loopback port and connect to it"
     )
     p.add_argument(
         "--demo-users", type=int, default=2000, metavar="N", help="users in the --demo sandbox (default 2000)"
