@@ -253,7 +253,8 @@ async def test_malformed_json(c, sandbox, uids):
 async def test_no_token_in_any_debug_log(sandbox, uids, caplog):
     import logging
 
-    caplog.set_level(logging.DEBUG)  # root: httpx and the transport included
+    caplog.set_level(logging.DEBUG)  # root: httpx included
+    caplog.set_level(logging.DEBUG, logger="tui")  # and the transport, whatever an earlier test set
     sandbox.faults.clear()
     sandbox.faults.inject(503)
     secret = sandbox.token
