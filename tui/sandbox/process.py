@@ -73,7 +73,9 @@ class SandboxProcess:
         return self._proc.poll() is None
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop the child (it saves its state file, if any) and note why it ended early."""
+        """Stop the child (it saves its state file, if any) and note why it ended early (once)."""
+        if self._stderr.closed:
+            return
         proc = self._proc
         early = proc.poll()
         if early is None:

@@ -237,7 +237,7 @@ class UsersScreen(ReportsWorkerErrors, Screen):
             self.state.show_error(model.error)
             self._show_list(False)
         elif not model.loaded:
-            if self._reset_table:  # the last query's rows, for now (see start_query)
+            if self._reset_table:  # what the table shows stays, for now (see start_query)
                 if self._loading_timer is None:
                     self._loading_timer = self.set_timer(LOADING_DELAY, self._still_loading, name="loading-delay")
                 # their counts too: a quick answer then paints once, and at once (no frame
