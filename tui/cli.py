@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from tui import __version__
 
@@ -43,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument(
-        "--demo", action="store_true", help="start an in-process sandbox on a free loopback port and connect to it"
+        "--demo", action="store_true", help="start a built-in sandbox on a free loopback port and connect to it"
     )
     p.add_argument(
         "--demo-users", type=int, default=2000, metavar="N", help="users in the --demo sandbox (default 2000)"
@@ -98,9 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from tui.api.errors import SpotnanaError
-    from tui.config import ConfigError
+    if args.command is None:  # the app: no cycle collections while it starts (startup_gc.py)
+        from tui.ui import startup_gc
 
+        startup_gc.pause()
     try:
         if args.command == "sandbox":
             return _sandbox(args)
@@ -108,12 +110,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _config(args)
         if args.command == "audit":
             return _audit(args)
+        if args.demo:
+            return _run_demo(args)  # before anything else loads: the sandbox starts first
         return _app(args)
-    except (SpotnanaError, ConfigError, OSError, ValueError) as exc:
-        print(f"spotnana-tui: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        if not _reported(exc):
+            raise
+        print(f"spotnana-tui: {exc}", file=sys.stderr)
+        return 2
+
+
+def _reported(exc: Exception) -> bool:
+    """A failure the agent can cause or meet, told in one line (anything else is a bug)."""
+    from tui.api.errors import SpotnanaError
+    from tui.config import ConfigError
+
+    return isinstance(exc, (SpotnanaError, ConfigError, OSError, ValueError))
 
 
 def _sandbox(args: argparse.Namespace) -> int:
@@ -175,8 +189,6 @@ def _app(args: argparse.Namespace) -> int:
         "theme": args.theme,
         "page_size": args.page_size,
     }
-    if args.demo:
-        return _run_demo(args, load_settings(args.config, {"theme": args.theme, "page_size": args.page_size}))
     settings = load_settings(args.config, overrides)
     env = settings.environment(args.env or os.environ.get("SPOTNANA_ENV"))
     if args.insecure:
@@ -200,14 +212,24 @@ def _check_before_start(env) -> None:
         raise ValueError(f"environment {env.name!r} has no TMC or company to list: give --tmc-id or --company-id")
 
 
-def _run_demo(args: argparse.Namespace, settings) -> int:
-    """The app on an in-process sandbox that starts in a thread while the UI loads and paints
-    (the list shows its loading state until the sandbox answers)."""
-    from tui.config import Environment
-    from tui.sandbox.background import BackgroundSandbox
+def _run_demo(args: argparse.Namespace) -> int:
+    """The app on a sandbox of its own, started first: in a process of its own where the
+    platform can pass it the listening socket (it seeds on another core while the app loads),
+    else in a thread. Either way the list shows its loading line until the sandbox answers."""
+    from tui.sandbox import process
     from tui.sandbox.config import SandboxConfig
 
-    with BackgroundSandbox(SandboxConfig(users=args.demo_users, seed=args.demo_seed)) as sb:
+    cfg = SandboxConfig(users=args.demo_users, seed=args.demo_seed, lazy_index=True)
+    if process.supported():
+        sandbox: Any = process.SandboxProcess(cfg)
+    else:
+        from tui.sandbox.background import BackgroundSandbox
+
+        sandbox = BackgroundSandbox(cfg)
+    with sandbox as sb:
+        from tui.config import Environment, load_settings
+
+        settings = load_settings(args.config, {"theme": args.theme, "page_size": args.page_size})
         env = Environment(
             name="demo", base_url=sb.base_url, tmc_id=sb.tmc_id, auth="none", label="demo sandbox", token=sb.token
         )
@@ -215,6 +237,6 @@ def _run_demo(args: argparse.Namespace, settings) -> int:
 
         code = run_app(settings, env)
     if sb.error is not None:
-        print(f"spotnana-tui: the demo sandbox did not start: {sb.error}", file=sys.stderr)
+        print(f"spotnana-tui: the demo sandbox failed: {sb.error}", file=sys.stderr)
         return code or 2
     return code

@@ -54,6 +54,8 @@ Bare().run(headless=True)
 """
 
 APP_START = r"""
+from tui.ui import startup_gc
+startup_gc.pause()  # as tui.cli.main does before it loads the app
 import sys, time, json
 cfg = json.loads(sys.argv[1])
 from tui.config import Environment, load_settings
@@ -265,10 +267,12 @@ def main() -> int:
     parser.add_argument("--keys", type=int, default=len(QUERIES))
     parser.add_argument("--terminal", action="store_true", help="measure in tmux at 80x24 (bench_terminal.py)")
     args = parser.parse_args()
+    _load("before")
     if args.terminal:
         from tests.bench.bench_terminal import run
 
         run(args.users, args.runs, QUERIES[: args.keys])
+        _load("after")
         return 0
 
     from tui.sandbox import SandboxConfig, start_sandbox
@@ -311,7 +315,15 @@ def main() -> int:
             f"peak memory after scrolling 10,000 users: app {mem:.0f} MB, bare DataTable with 10,000 rows "
             f"{bare_mem:.0f} MB, ratio {mem / bare_mem:.2f}x (target < 200 MB)"
         )
+    _load("after")
     return 0
+
+
+def _load(when: str) -> None:
+    """The machine's load average: figures taken under load are noisy (the ratios less so)."""
+    if hasattr(os, "getloadavg"):
+        one, five, fifteen = os.getloadavg()
+        print(f"load average {when}: {one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} cores)", flush=True)
 
 
 if __name__ == "__main__":

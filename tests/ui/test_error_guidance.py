@@ -28,7 +28,11 @@ async def test_401_asks_for_a_token_and_retries(sandbox_factory, tmp_path, caplo
     caplog.set_level(logging.DEBUG)
     try:
         async with app.run_test(size=(80, 24)) as pilot:
-            await wait_for(pilot, lambda: isinstance(app.screen, TokenScreen), what="the token prompt")
+            await wait_for(
+                pilot,
+                lambda: isinstance(app.screen, TokenScreen) and app.screen.query("#token-why"),
+                what="the token prompt, composed",
+            )
             dialog = app.screen
             assert "401" in str(dialog.query_one("#token-why").render())
             field = dialog.query_one("#token-input")

@@ -253,11 +253,13 @@ async def test_malformed_json(c, sandbox, uids):
 async def test_no_token_in_any_debug_log(sandbox, uids, caplog):
     import logging
 
-    caplog.set_level(logging.DEBUG)  # root: httpx and httpcore included
+    caplog.set_level(logging.DEBUG)  # root: httpx included
+    caplog.set_level(logging.DEBUG, logger="tui")  # and the transport, whatever an earlier test set
     sandbox.faults.clear()
     sandbox.faults.inject(503)
     secret = sandbox.token
     async with UsersClient(sandbox.base_url, token=secret, backoff=0) as client:
         await client.get_user_roles(uids[0])
-    assert "httpcore" in caplog.text and "retry 1/3" in caplog.text  # the wire really was logged
+    assert "connecting to http://127.0.0.1" in caplog.text  # the transport really was logged
+    assert "HTTP Request: GET" in caplog.text and "retry 1/3" in caplog.text
     assert secret not in caplog.text

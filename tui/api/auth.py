@@ -16,6 +16,7 @@ from typing import Any
 from tui.api._httpx import httpx
 from tui.api._transport import check_base_url, decode_json, raise_for_status
 from tui.api.errors import ApiDecodeError, ApiError, AuthError, CredentialsError
+from tui.api.operations import TOKEN_PATH
 
 __all__ = [
     "StaticToken",
@@ -26,7 +27,6 @@ __all__ = [
     "DEFAULT_TOKEN_ENV",
 ]
 
-TOKEN_PATH = "/v2/auth/oauth2-token"
 DEFAULT_TOKEN_ENV = "SPOTNANA_TOKEN"
 
 

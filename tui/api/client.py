@@ -15,11 +15,11 @@ operations without a response body. Every call goes through one ``_send``: retri
 from __future__ import annotations
 
 import logging
-import ssl
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from tui.api._asyncio_transport import AsyncioTransport
 from tui.api._httpx import httpx
 from tui.api._retry import RETRY_SAFE_METHODS, RetryInfo, RetryPolicy
 from tui.api._transport import (
@@ -95,17 +95,6 @@ def _never_sent(exc: BaseException) -> bool:
     return isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
 
 
-def _no_ca_context() -> ssl.SSLContext:
-    """TLS settings for plain ``http://`` to this machine (the sandbox), which never uses TLS.
-
-    httpx builds its TLS context up front, and loading the CA bundle costs ~40 ms of start-up.
-    This one still requires a verified certificate and a matching host name but trusts no CA,
-    so any TLS connection through it fails rather than going unverified (none is ever made:
-    redirects are not followed and proxies are off for loopback hosts).
-    """
-    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-
-
 class UsersClient:
     """Async client of the Users API over :class:`httpx.AsyncClient`.
 
@@ -144,16 +133,15 @@ class UsersClient:
             retries=retries, backoff=backoff, max_backoff=max_backoff, retry_after_cap=retry_after_cap
         )
         self.on_retry = on_retry
-        loopback = is_loopback_host(self.base_url.host)
+        # proxies/netrc/SSL_CERT_FILE from the environment only for real hosts, never for the sandbox
+        trust_env = not is_loopback_host(self.base_url.host)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             auth=auth,
             timeout=timeout,
-            transport=transport,
+            transport=transport if transport is not None else AsyncioTransport(trust_env=trust_env),
             follow_redirects=False,
-            # proxies/netrc from the environment only for real hosts, never for the local sandbox
-            trust_env=not loopback,
-            verify=_no_ca_context() if loopback and self.base_url.scheme == "http" else True,
+            trust_env=trust_env,
             headers={"Accept": "application/json", "User-Agent": "spotnana-tui", **(headers or {})},
         )
 

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-__all__ = ["Operation", "OPERATIONS", "RETRY_SAFE_POSTS", "USER_STATUSES"]
+__all__ = ["Operation", "OPERATIONS", "RETRY_SAFE_POSTS", "TOKEN_PATH", "USER_STATUSES"]
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 USER_STATUSES = ("ACTIVE", "INACTIVE", "ALL")
+TOKEN_PATH = "/v2/auth/oauth2-token"  # the OAuth2 token endpoint (not an operation of the Users API)
 """``ListUsersV3Request.userStatusFilter``: the one list of status names (config, filters,
 the list screen and the sandbox take it from here; a contract test checks it against the spec)."""
 

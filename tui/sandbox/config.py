@@ -12,7 +12,9 @@ class SandboxConfig:
 
     ``port=0`` picks a free port. ``state_file`` (if set) keeps edits, created users and
     favorites across runs (loaded at start, saved after every write and at shutdown).
-    ``rate_limit`` is in requests per second (``None``: unlimited).
+    ``rate_limit`` is in requests per second (``None``: unlimited). ``lazy_index``: the search
+    index's bitsets are taken after the first answer (in a thread) instead of before serving,
+    so that a first, unfiltered page comes sooner (the ``--demo`` sandbox).
     """
 
     users: int = 1000
@@ -27,3 +29,4 @@ class SandboxConfig:
     client_secret: str = "sandbox-secret"
     host: str = "127.0.0.1"
     token_expires_in: int = 3600
+    lazy_index: bool = False

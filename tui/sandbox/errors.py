@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
 from starlette.responses import JSONResponse
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 class ApiError(Exception):

@@ -155,12 +155,32 @@ class UserIndex:
             self._add_row(row, sort=False)
         self.order = sorted(range(len(self.keys)), key=self._sort_key)
         self._delta: set[int] = set()  # positions changed or created since the snapshot
-        self._snap = self._snapshot()
+        self._snap_taken: GramSnapshot | None = None  # taken on first need (or by warm())
 
     def _snapshot(self) -> GramSnapshot:
         self._delta.clear()
         keys = self.keys
         return GramSnapshot(list(self.order), [keys[p] for p in self.order], self.active, len(keys))
+
+    @property
+    def _snap(self) -> GramSnapshot:
+        """The bitsets of searches and large filters, taken the first time one needs them: an
+        unfiltered first page (what a list shows first) is answered without them."""
+        if self._snap_taken is None:
+            self._snap_taken = self._snapshot()
+        return self._snap_taken
+
+    @_snap.setter
+    def _snap(self, snap: GramSnapshot) -> None:
+        self._snap_taken = snap
+
+    @property
+    def warmed(self) -> bool:
+        return self._snap_taken is not None
+
+    def warm(self) -> None:
+        """Take the snapshot now if it is not taken yet (so the first search does not wait)."""
+        self._snap  # noqa: B018
 
     @property
     def _cache(self):
@@ -200,7 +220,8 @@ class UserIndex:
         self.keys[pos] = search_key(new)
         self.active[pos] = 1 if new.is_active is True else 0
         self._delta.add(pos)
-        self._snap.kill(pos)
+        if self._snap_taken is not None:  # (one taken later sees the new row anyway)
+            self._snap_taken.kill(pos)
         name = sort_name(display_name(new))
         if name != self.names[pos]:
             at = bisect.bisect_left(self.order, self._sort_key(pos), key=self._sort_key)

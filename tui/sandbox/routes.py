@@ -10,22 +10,20 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tui.api import models as m
-from tui.api.auth import TOKEN_PATH
-from tui.api.operations import OPERATIONS, USER_STATUSES, Operation
+from tui.api.operations import OPERATIONS, TOKEN_PATH, USER_STATUSES, Operation
 
 from .errors import ApiError, error_response, not_found, validation_error
 from .faults import FaultMiddleware, Faults, RequestLog
+from .list_body import plain_list_body
 from .rbac import rbac_info
 from .store import SECTION_KEYS, Store, UnknownUser, section_key
-from .validation import invalid, parse_json, query_flag, read_body, read_json, spec_errors, validate_query
+from .validation import invalid, parse_json, query_flag, read_body, read_json, spec_errors, validate_query, validated
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -46,8 +44,12 @@ INCLUDE_INACTIVE = "includeInactive"
 
 
 def request_model(op: Operation) -> Any:
-    """The model class of an operation's request body, or None."""
-    return getattr(m, op.request) if op.request else None
+    """The model class of an operation's request body, or None (the models load on first use)."""
+    if not op.request:
+        return None
+    from tui.api import models
+
+    return getattr(models, op.request)
 
 
 def honours_inactive(op: Operation) -> bool:
@@ -94,10 +96,15 @@ def build_app(
 
         return register
 
-    async def body(request: Request, held: Any = None) -> Any:
+    async def body(request: Request, held: Any = None, plain: Callable[[Any], bool] | None = None) -> Any:
         """The body as sent, once the model OPERATIONS names for this operation's request accepts it
-        (``held``: the stored JSON whose values may come back, see validation.spec_errors)."""
-        return await read_json(request, request_model(request.state.operation), held=held)
+        (``held``: the stored JSON whose values may come back, see validation.spec_errors), or
+        once ``plain`` says it is one the model would accept as it is (see list_body.py)."""
+        data = await read_json(request)
+        if plain is not None and plain(data):
+            return data
+        model = request_model(request.state.operation)
+        return data if model is None else validated(data, model, held=held)
 
     def user_id(request: Request, *, active_only: bool = False) -> str:
         uid = request.path_params["userId"]
@@ -126,8 +133,12 @@ def build_app(
             return exc.response()
         except (ValueError, UnicodeDecodeError) as exc:
             return ApiError(400, "MALFORMED_REQUEST", "unreadable token request", detail=str(exc)).response()
+        from pydantic import ValidationError
+
+        from tui.api.models import OAuthTokenRequest
+
         try:
-            messages = spec_errors(m.OAuthTokenRequest.model_validate(data), data)
+            messages = spec_errors(OAuthTokenRequest.model_validate(data), data)
         except ValidationError as exc:
             return validation_error(exc).response()
         if messages:
@@ -173,7 +184,7 @@ def build_app(
 
     @api("list_users_v3")
     async def list_users(request: Request) -> Response:
-        query = await body(request)
+        query = await body(request, plain=plain_list_body)
         status = query.get("userStatusFilter", "ACTIVE")
         if status not in USER_STATUSES:
             raise invalid("userStatusFilter", status, f"expected one of {', '.join(USER_STATUSES)}")
@@ -208,6 +219,7 @@ def build_app(
                 descending=sort.get("sortOrder") == "DESCENDING",
             )
             users = [store.detail(p) for p in positions[offset : offset + limit]]
+        store.warm_soon()  # (a lazy index takes its search bitsets now that a first page is out)
         return JSONResponse({"users": users, "pagination": {"totalNumResults": len(positions)}})
 
     @api("get_user_info")

@@ -32,9 +32,10 @@ from .seed_data import (
     LOCALES,
     POLICY_NAMES,
 )
+from .seed_ids import STREAM_ORG, STREAM_SUMMARY, seed_key, stream_key, uuid_from_bits
 from .seed_places import COUNTRIES
 from .seed_profile import build_profile
-from .seed_types import STREAM_ORG, STREAM_SUMMARY, Company, Locale, UserRow
+from .seed_types import Company, Locale, UserRow
 
 __all__ = ["Company", "UserRow", "Seeder", "LOCALE_OF"]
 
@@ -56,20 +57,6 @@ _NAME_SPACE = _total
 LOCALE_OF = {loc.code: loc for loc in _LOCALES}
 
 
-def _uuid(bits: int) -> str:
-    """Format 122 random bits as a version-4 UUID string."""
-    value = (
-        (bits >> 90) << 96
-        | ((bits >> 74) & 0xFFFF) << 80
-        | 4 << 76
-        | ((bits >> 62) & 0xFFF) << 64
-        | 2 << 62
-        | (bits & ((1 << 62) - 1))
-    )
-    h = f"{value:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-
 def _iso(seconds: int) -> str:
     return (_T0 + timedelta(seconds=seconds)).isoformat()
 
@@ -82,9 +69,9 @@ class Seeder:
             raise ValueError("n_users must be >= 0")
         self.seed = seed
         self.n_users = n_users
-        self._seed_key = seed * 2 if seed >= 0 else -seed * 2 - 1
+        self._seed_key = seed_key(seed)
         org = self.rng(0, STREAM_ORG)
-        self.tmc_id = _uuid(org.getrandbits(122))
+        self.tmc_id = uuid_from_bits(org.getrandbits(122))
         self.tmc_name = org.choice(_TMC_NAMES)
         self._mul = org.getrandbits(48) | 1
         self._mul_inv = pow(self._mul, -1, 1 << 48)
@@ -112,7 +99,7 @@ class Seeder:
 
     # ----------------------------------------------------------------- ids and keys
     def _key(self, i: int, stream: int) -> int:
-        return ((self._seed_key << 44) | i) << 3 | stream
+        return stream_key(self._seed_key, i, stream)
 
     def rng(self, i: int, stream: int) -> random.Random:
         """The random stream ``stream`` (a ``STREAM_*`` constant) of user ``i``."""
@@ -164,7 +151,7 @@ class Seeder:
     # ----------------------------------------------------------------- companies
     def _make_company(self, org: random.Random, template) -> Company:
         name, code, domain, region, places = template
-        uid = lambda: _uuid(org.getrandbits(122))  # noqa: E731
+        uid = lambda: uuid_from_bits(org.getrandbits(122))  # noqa: E731
         countries: list[str] = []
         for country, _ in places:
             if country not in countries:

@@ -11,11 +11,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .seed_data import email_part
+from .seed_ids import STREAM_ORG, STREAM_PROFILE, STREAM_SUMMARY
 
 __all__ = ["STREAM_ORG", "STREAM_PROFILE", "STREAM_SUMMARY", "Company", "Locale", "SeedSource", "UserRow"]
-
-# Random streams of one user (see Seeder.rng): the summary row, the full profile, the tenant's layout.
-STREAM_SUMMARY, STREAM_PROFILE, STREAM_ORG = 0, 1, 7
 
 
 class Locale:

@@ -30,7 +30,7 @@ class Sandbox:
 
     def __init__(self, cfg: SandboxConfig, seeder: Any = None, sock: socket.socket | None = None) -> None:
         self.config = cfg
-        self.store = Store(seeder if seeder is not None else _seeder(cfg), cfg.state_file)
+        self.store = Store(seeder if seeder is not None else _seeder(cfg), cfg.state_file, warm=not cfg.lazy_index)
         self.faults = Faults(cfg.latency_ms, cfg.error_rate, cfg.rate_limit, seed=cfg.seed)
         self.requests = RequestLog()  # (method, path, status) of the last API requests, oldest first
         self.token = cfg.token

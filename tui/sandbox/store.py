@@ -112,7 +112,10 @@ def deep_merge(base: Any, changes: Any) -> Any:
 
 
 class Store:
-    def __init__(self, seeder: Any, state_file: str | Path | None = None) -> None:
+    """``warm=False``: the search index takes its bitsets on first need, or when
+    :meth:`warm_soon` runs (the first page comes sooner; see SandboxConfig.lazy_index)."""
+
+    def __init__(self, seeder: Any, state_file: str | Path | None = None, *, warm: bool = True) -> None:
         self.seeder = seeder
         self.n_seeded: int = seeder.n_users
         self.tmc_id: str = seeder.tmc_id
@@ -137,6 +140,19 @@ class Store:
         self.index = UserIndex(seeder.summary(i) for i in range(self.n_seeded))
         if self.state_file and self.state_file.is_file():
             self._load()
+        self._warming: threading.Thread | None = None
+        if warm:
+            self.index.warm()
+
+    def warm_soon(self) -> None:
+        """Take the index's search bitsets in a thread of their own, once (a no-op when taken)."""
+        if self._warming is None and not self.index.warmed:
+            self._warming = threading.Thread(target=self._warm, name="sandbox-index", daemon=True)
+            self._warming.start()
+
+    def _warm(self) -> None:
+        with self._lock:
+            self.index.warm()
 
     # -- reading ---------------------------------------------------------------------------
     def position(self, user_id: str) -> int | None:

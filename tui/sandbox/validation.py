@@ -9,20 +9,21 @@ holds that value at the same place, so data the sandbox itself serves can come b
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import types
 from collections.abc import Callable, Iterator
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.requests import Request
 
-from tui.api.models import EnumValues
-from tui.api.models._base import Email, UnknownVariant, Uuid
 from tui.api.operations import Operation
 
 from .errors import ApiError, validation_error
+
+if TYPE_CHECKING:  # pydantic and the models load with the first body that needs them
+    from pydantic import BaseModel
 
 __all__ = [
     "MAX_BODY_BYTES",
@@ -34,6 +35,7 @@ __all__ = [
     "read_body",
     "read_json",
     "spec_errors",
+    "validated",
     "validate_query",
 ]
 
@@ -118,12 +120,16 @@ def parse_json(raw: bytes) -> Any:
 
 
 async def read_json(request: Request, model: type[BaseModel] | None = None, *, held: Any = None) -> Any:
-    """The parsed body, kept as given. With a ``model``: it must be an object the model accepts,
-    without enum values or nulls the spec does not allow, unless ``held`` (the stored JSON) has
-    them at the same place."""
+    """The parsed body, kept as given. With a ``model``: see :func:`validated`."""
     data = parse_json(await read_body(request))
-    if model is None:
-        return data
+    return data if model is None else validated(data, model, held=held)
+
+
+def validated(data: Any, model: type[BaseModel], *, held: Any = None) -> Any:
+    """``data`` (a parsed body) once it is an object the model accepts, without enum values or
+    nulls the spec does not allow, unless ``held`` (the stored JSON) has them at the same place."""
+    from pydantic import ValidationError
+
     if not isinstance(data, dict):
         raise ApiError(400, "INVALID_REQUEST", "request body must be a JSON object", [{"name": "body", "value": ""}])
     try:
@@ -139,6 +145,8 @@ async def read_json(request: Request, model: type[BaseModel] | None = None, *, h
 # -- enums and nulls --------------------------------------------------------------------------
 def _unwrap(annotation: Any) -> tuple[Any, tuple[str, ...] | None]:
     """(annotation without Annotated/Optional, the enum values found on the way)."""
+    from tui.api.models import EnumValues
+
     enum: tuple[str, ...] | None = None
     while True:
         origin = get_origin(annotation)
@@ -184,6 +192,10 @@ def spec_errors(instance: BaseModel, raw: dict, held: Any = None) -> list[dict[s
     the same path (list items count as one place). Unknown fields are not the spec's: skipped.
     Which fields were given is read from ``raw``: pydantic counts an unknown key spelled like a
     field's python name ("external_id") as that field set."""
+    from pydantic import BaseModel
+
+    from tui.api.models._base import UnknownVariant
+
     known = set(_held(held)) if held is not None else set()
     out: list[dict[str, Any]] = []
 
@@ -246,7 +258,11 @@ def query_flag(request: Request, name: str) -> bool:
     return values[0] == "true"
 
 
-def _matches(adapter: TypeAdapter) -> Callable[[str], bool]:
+def _matches(annotation: Any) -> Callable[[str], bool]:
+    from pydantic import TypeAdapter, ValidationError
+
+    adapter = TypeAdapter(annotation)
+
     def check(text: str) -> bool:
         try:
             adapter.validate_python(text)
@@ -257,21 +273,31 @@ def _matches(adapter: TypeAdapter) -> Callable[[str], bool]:
     return check
 
 
-# Query parameters the Users API types more narrowly than a free string, with what they must be.
-_QUERY_RULES: dict[str, tuple[Callable[[str], bool], str]] = {
-    "includeInactive": (lambda v: v in ("true", "false"), "expected true or false"),
-    "companyId": (_matches(TypeAdapter(Uuid)), "not a UUID"),
-    "tmcId": (_matches(TypeAdapter(Uuid)), "not a UUID"),
-    "email": (_matches(TypeAdapter(Email)), "not an email address"),
-}
+_FLAGS = ("includeInactive",)
+_FLAG: tuple[Callable[[str], bool], str] = (lambda v: v in ("true", "false"), "expected true or false")
+
+
+@functools.cache
+def _query_rules() -> dict[str, tuple[Callable[[str], bool], str]]:
+    """Query parameters the Users API types more narrowly than a free string, with what they
+    must be (built on first use: the models' types)."""
+    from tui.api.models._base import Email, Uuid
+
+    return {
+        "companyId": (_matches(Uuid), "not a UUID"),
+        "tmcId": (_matches(Uuid), "not a UUID"),
+        "email": (_matches(Email), "not an email address"),
+    }
 
 
 def validate_query(request: Request, op: Operation) -> None:
     """400 for a query parameter the operation declares whose value is not what the spec says."""
     for _, param in op.query:
-        rule = _QUERY_RULES.get(param)
         values = request.query_params.getlist(param)
-        if rule is None or not values:
+        if not values:
+            continue
+        rule = _FLAG if param in _FLAGS else _query_rules().get(param)
+        if rule is None:
             continue
         ok, why = rule
         if len(values) > 1:

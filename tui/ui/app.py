@@ -31,6 +31,7 @@ from tui.api.errors import SpotnanaError
 from tui.config import ConfigError, Environment, Settings, save_theme
 from tui.domain.backend import OnlineBackend, ProfileBackend
 from tui.domain.directory import Directories, ReferenceDirectory
+from tui.ui import startup_gc
 from tui.ui.backend import ClientFactory, default_client_factory
 from tui.ui.list_model import UserRow
 from tui.ui.messages import OpenUser
@@ -164,6 +165,8 @@ class SpotnanaApp(App[None]):
         from tui.ui.screens.users import UsersScreen
 
         self.push_screen(UsersScreen())
+        if startup_gc.paused():
+            self.set_timer(startup_gc.START_LIMIT, startup_gc.resume, name="startup-gc")
         for message, severity in self.startup_notes:
             self.notify(message, severity=severity, timeout=8)  # type: ignore[arg-type]
 
@@ -176,9 +179,11 @@ class SpotnanaApp(App[None]):
         return self.directories.for_scope(self.env.name, self.env.tmc_id, self.env.company_id)
 
     def first_page_painted(self) -> None:
-        """Called once the first page of a query is on screen (used by the benchmark)."""
+        """Called once the first page of a query is on screen (also by the benchmark)."""
         if self.first_paint_at is None:
             self.first_paint_at = time.monotonic()
+            if startup_gc.paused():
+                self.set_timer(startup_gc.RESUME_AFTER, startup_gc.resume, name="startup-gc")
 
     def log_error(self, what: str, exc: BaseException) -> None:
         """A failure to the log: for API errors status and error codes only (a server message

@@ -29,9 +29,13 @@ def _log_to_file(settings: Settings) -> None:
 
 def run_app(settings: Settings, env: Environment, client_factory: Any = None) -> int:
     """Run the TUI until the agent quits; returns the process exit code."""
+    from tui.ui import startup_gc
     from tui.ui.app import SpotnanaApp
 
     _log_to_file(settings)
     app = SpotnanaApp(settings, env, client_factory=client_factory)
-    app.run()
+    try:
+        app.run()
+    finally:
+        startup_gc.resume(collect=False)
     return app.return_code or 0

@@ -164,8 +164,9 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         self.model.reset()
         self._warned_pages.clear()
         self.table.sort_descending = self.descending
-        # Rows on screen stay there until the new first page replaces them (or LOADING_DELAY
-        # passes): a search then costs one repaint, not a loading frame and a second layout.
+        # What the table shows (the last query's rows, or its loading line) stays there until
+        # the new first page replaces it (or LOADING_DELAY passes): a search then costs one
+        # repaint, not a loading frame and a second layout.
         self._reset_table = self.table.display
         if self._loading_timer is not None:
             self._loading_timer.stop()
@@ -246,13 +247,16 @@ class UsersScreen(ReportsWorkerErrors, Screen):
             self.state.show_error(model.error)
             self._show_list(False)
         elif not model.loaded:
-            if self.table.display:  # the last query's rows, for now (see start_query)
+            if self._reset_table:  # what the table shows stays, for now (see start_query)
                 if self._loading_timer is None:
                     self._loading_timer = self.set_timer(LOADING_DELAY, self._still_loading, name="loading-delay")
-                self._show_counts()
+                # their counts too: a quick answer then paints once, and at once (no frame
+                # painted just before it, so Textual's next frame is not a frame period away)
+                self._show_counts(counts=not self.status.counts)
                 return
-            self.state.show_loading()
-            self._show_list(False)
+            # the list's own frame says "Loading users…": the rows replace that line in place,
+            # one repaint of the table, without another layout of the screen
+            self._show_list(True)
         elif model.total == 0:
             self.state.show_empty(bool(self.search.value.strip()))
             self._show_list(False)
@@ -269,18 +273,18 @@ class UsersScreen(ReportsWorkerErrors, Screen):
 
     def _still_loading(self) -> None:
         self._loading_timer = None
-        if not self.model.loaded and self.model.error is None and self.table.display:
-            self.table.data_changed(reset_cursor=True)
+        if not self.model.loaded and self.model.error is None and self._reset_table:
             self._reset_table = False
-            self.state.show_loading()
-            self._show_list(False)
+            self.table.data_changed(reset_cursor=True)  # the old rows go, the loading line shows
+            self._show_counts()
 
     def _show_list(self, show: bool) -> None:
         # Hiding the table while a query loads takes the focus with it; give it back when the
         # rows return, or j/k/PgDn/Enter reach nothing until the agent presses / or ?.
         refocus = show and not self.table.display and self._focus_lost()
-        self.table.display = show
-        self.state.display = not show
+        if self.table.display != show:  # (setting it, even unchanged, lays the screen out again)
+            self.table.display = show
+            self.state.display = not show
         if refocus:
             self.set_focus(self.table)
 
@@ -289,20 +293,23 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         focused = self.focused
         return focused is None or focused is self.state or self.state in focused.ancestors
 
-    def _show_counts(self) -> None:
-        model = self.model
-        if not model.loaded:
-            text = "loading…" if model.error is None else ""
-        else:
-            first = int(self.table.scroll_y)
-            last = min(model.row_count, first + self.table.body_height)
-            text = f"showing {first + 1:,}–{last:,} of {model.total:,}" if model.total else "showing 0 of 0"
-            if model.total:
-                text += f"  ·  row {self.table.cursor + 1:,}"
-        self.status.set_counts(text)
+    def _show_counts(self, *, counts: bool = True) -> None:
+        if counts:
+            self.status.set_counts(self._counts_text())
         status = self.query_state.effective_status(self.spot.settings.default_status).lower()
         order = "Z→A" if self.descending else "A→Z"
         self.status.set_right(f"{status} · name {order}")
+
+    def _counts_text(self) -> str:
+        model = self.model
+        if not model.loaded:
+            return "loading…" if model.error is None else ""
+        first = int(self.table.scroll_y)
+        last = min(model.row_count, first + self.table.body_height)
+        text = f"showing {first + 1:,}–{last:,} of {model.total:,}" if model.total else "showing 0 of 0"
+        if model.total:
+            text += f"  ·  row {self.table.cursor + 1:,}"
+        return text
 
     def _show_chips(self) -> None:
         q = self.query_state

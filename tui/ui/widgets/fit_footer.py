@@ -12,7 +12,8 @@ from typing import Any
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
-from textual.widgets import Footer
+
+from tui.ui.widgets.key_footer import KeyFooter
 
 __all__ = ["FitFooter", "fit_hints"]
 
@@ -43,8 +44,9 @@ def fit_hints(hints: list[tuple[str, int]], width: int) -> set[int]:
     return kept
 
 
-class FitFooter(Footer):
-    """``Footer`` with whole hints dropped to fit (see the module doc)."""
+class FitFooter(KeyFooter):
+    """``Footer`` with whole hints dropped to fit (see the module doc), recomposed only when its
+    keys or its width change (:class:`KeyFooter`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,4 +1,5 @@
-"""What the list area shows instead of rows: loading, empty, or one error state per kind."""
+"""What the list area shows instead of rows: no match, or one error state per kind (while the
+first page loads, the list itself says so: see UserTable)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ _HINTS = {
 
 class ListState(Vertical):
     DEFAULT_CSS = """
-    ListState { height: 1fr; align: center middle; padding: 1 2; }
+    ListState { height: 1fr; align: center middle; padding: 1 2; display: none; }
     ListState > Static { width: 1fr; text-align: center; }
     ListState > #state-title { text-style: bold; }
     ListState > Button { margin-top: 1; }
@@ -45,21 +46,23 @@ class ListState(Vertical):
         yield Static("", id="state-title")
         yield Static("", id="state-message")
         yield Static("", id="state-hint")
-        yield Button("Retry (r)", id="state-retry", compact=True)
+        # the Retry button comes with the first error: most starts never show one, and the
+        # first Button of the app costs its stylesheet before the first rows can be painted
 
     def _show(self, title: str, message: str, hint: str, *, retry: bool, kind: str) -> None:
         self.query_one("#state-title", Static).update(title)
         self.query_one("#state-message", Static).update(message)
         self.query_one("#state-hint", Static).update(hint)
-        self.query_one("#state-retry").display = retry
+        buttons = self.query("#state-retry")
+        if buttons:
+            buttons.first().display = retry
+        elif retry:
+            self.mount(Button("Retry (r)", id="state-retry", compact=True))
         for cls in list(self.classes):
             if cls.startswith("-state-"):
                 self.remove_class(cls)
         self.add_class(f"-state-{kind}")
         self.state_kind = kind
-
-    def show_loading(self) -> None:
-        self._show("Loading users…", "", "", retry=False, kind="loading")
 
     def show_empty(self, has_query: bool) -> None:
         hint = "Esc clears the search and filters." if has_query else "Press r to refresh."

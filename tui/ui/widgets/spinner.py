@@ -1,4 +1,5 @@
-"""A one-cell activity indicator: blank when idle (so idle screenshots are stable)."""
+"""A one-cell activity indicator: blank when idle (so idle screenshots are stable), and for the
+first 80 ms of being busy (a quick request paints nothing; see UsersScreen._refresh_view)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 class Spinner(Static):
     DEFAULT_CSS = "Spinner { width: 2; height: 1; }"
 
-    busy = reactive(False)
+    busy = reactive(False, repaint=False)  # it paints itself, from its first frame on
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(" ", id=id)
@@ -25,7 +26,6 @@ class Spinner(Static):
         if busy:
             if self._timer is None:
                 self._timer = self.set_interval(0.08, self._tick)
-            self._tick()
         else:
             if self._timer is not None:
                 self._timer.stop()

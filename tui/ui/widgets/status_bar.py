@@ -48,6 +48,11 @@ class StatusBar(Horizontal):
         badge.update(env_badge_text(env))
         badge.set_class(env.is_production, "-production")
 
+    @property
+    def counts(self) -> str:
+        """What the counts part shows ("" before anything was counted)."""
+        return self._texts.get("#status-counts", "")
+
     def set_counts(self, text: str) -> None:
         # as wide as its text: a re-flow only when the width changes ("row 9" -> "row 10")
         before = self._texts.get("#status-counts")

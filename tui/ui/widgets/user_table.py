@@ -1,7 +1,8 @@
 """The user list: a virtual, line-rendered table over a :class:`ListModel`.
 
 It draws only the rows on screen, however many users there are; rows not fetched yet show
-a placeholder, and the table asks (``NeedRows``) for the pages it is looking at. The first
+a placeholder (and before the first page of a query, one "Loading users…" line), and the
+table asks (``NeedRows``) for the pages it is looking at. The first
 line is a fixed header; columns share out the width (name, email and office grow).
 """
 
@@ -26,6 +27,7 @@ from tui.ui.list_model import ListModel, UserRow
 __all__ = ["UserTable", "Column", "layout_columns"]
 
 LOOKAHEAD = 30  # rows past the bottom of the screen to fetch ahead
+LOADING_TEXT = "  Loading users…"  # the first line of the list while its first page is on the way
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +186,9 @@ class UserTable(ScrollView, can_focus=True):
             return self._render_header(columns, width, base)
         index = int(self.scroll_y) + y - 1
         if index >= self.model.row_count:
+            if index == 0 and not self.model.loaded and self.model.error is None:
+                style = base + self.get_component_rich_style("user-table--placeholder")
+                return Strip([Segment(_fit(LOADING_TEXT, width), style)], width)
             return Strip.blank(width, base)
         row = self.model.row(index)
         is_cursor = index == self.cursor
