@@ -67,7 +67,10 @@ class UserRef:
 
     user_id: str
     label: str = ""
-    """How the agent knows them (name, email), as the list shows it; kept in the journal."""
+    """How the preview names them (e.g. the list row's name); in memory only."""
+    email: str = ""
+    """Their email, kept in the journal so ``bulk show`` and the jobs screen can name them
+    (identifier-level PII, as the audit log's user IDs; never a legal name)."""
     change: Change | None = None
     """This user's own change (per-user values); None: the plan's change."""
     undo_of: tuple[Touched, ...] | None = None
@@ -83,6 +86,7 @@ class UserPlan:
     outcome: Outcome
     change: Change
     """What is replayed for this user (the plan's change, its own, or its undo)."""
+    email: str = ""
     edits: EditSet = field(default_factory=EditSet)
     touched: tuple[Touched, ...] = ()
     lines: list[DiffLine] = field(default_factory=list)
@@ -100,6 +104,7 @@ class UserPlan:
         return {
             "user_id": self.user_id,
             "label": self.label,
+            "email": self.email,
             "outcome": self.outcome,
             "change": self.change.to_json(),
             "edits": self.edits.to_json(),
@@ -116,6 +121,7 @@ class UserPlan:
         return cls(
             user_id=str(data["user_id"]),
             label=str(data.get("label", "")),
+            email=str(data.get("email", "")),
             outcome=data["outcome"],
             change=change,
             edits=edits,
@@ -219,6 +225,10 @@ def _user_change(ref: UserRef, change: Change, current: Any) -> tuple[Change, st
     return (ref.change or change), ""
 
 
+def _plan_of(ref: UserRef, outcome: Outcome, change: Change, **kw: Any) -> UserPlan:
+    return UserPlan(ref.user_id, ref.label, outcome, change, email=ref.email, **kw)
+
+
 def plan_one(
     ref: UserRef,
     change: Change,
@@ -234,9 +244,9 @@ def plan_one(
     if validate and ref.change is not None:
         problems = check_change(mine)
         if problems:
-            return UserPlan(ref.user_id, ref.label, "cannot_apply", mine, reason="; ".join(p.text for p in problems))
+            return _plan_of(ref, "cannot_apply", mine, reason="; ".join(p.text for p in problems))
     if ref.undo_of is not None and not mine.operations:
-        return UserPlan(ref.user_id, ref.label, "cannot_apply", mine, reason=note or "nothing to undo", current=current)
+        return _plan_of(ref, "cannot_apply", mine, reason=note or "nothing to undo", current=current)
     result: Replay
     if mine.user_level:
         result = replay_status(mine, current.get("isActive") if isinstance(current, dict) else None)
@@ -244,7 +254,7 @@ def plan_one(
         result = replay(mine, current)
     section = mine.section
     reason = "; ".join(x for x in (result.reason, note) if x)
-    out = UserPlan(ref.user_id, ref.label, result.outcome, mine, result.edits, result.touched, reason=reason)
+    out = _plan_of(ref, result.outcome, mine, edits=result.edits, touched=result.touched, reason=reason)
     out.current, out.new = current, result.new
     if result.outcome == "will_change":
         out.lines = lines_from_edits(result.edits, section, current, result.new)
@@ -297,7 +307,7 @@ async def plan(
                 current = await _read(backend, mine, ref.user_id)
             except SpotnanaError as exc:
                 reason = f"could not read: {safe_error_text(exc)}"
-                results[i] = UserPlan(ref.user_id, ref.label, "cannot_apply", mine, reason=reason)
+                results[i] = _plan_of(ref, "cannot_apply", mine, reason=reason)
             else:
                 results[i] = plan_one(ref, change, current, validate=validate, today=today, lookups=lookups)
             if on_progress is not None:
