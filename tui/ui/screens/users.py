@@ -1,4 +1,5 @@
-"""The agent's home: search, filter and page through users; open one; copy an id."""
+"""The agent's home: search, filter and page through users; open one; copy an id; mark users
+for a bulk change (``space``, ``*``, ``U``) and start it (``b``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tui.domain.query import UserQuery, format_query, parse_query
 from tui.ui.backend import classify_error
 from tui.ui.clipboard import in_tmux, load_tmux_buffer
 from tui.ui.list_model import ListModel, PageError, UserRow
+from tui.ui.marking import MARK_ASK_ABOVE, fetch_matches, progress_text
 from tui.ui.messages import OpenUser
 from tui.ui.services import AppServices
 from tui.ui.widgets.fit_footer import FitFooter
@@ -72,6 +74,8 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         Binding("v", "view_json", "View JSON", show=False, id="users.view_json"),
         Binding("n", "create_user", "New user", show=False, id="users.create"),
         Binding("ctrl+k", "enter_token", "Enter token", show=False, id="users.enter_token"),
+        Binding("asterisk", "mark_all", "Mark all matches", show=False, id="users.mark_all"),
+        Binding("U", "unmark_all", "Unmark all", show=False, id="users.unmark_all"),
     ]
 
     def __init__(self) -> None:
@@ -90,6 +94,7 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         self.search_pending = False  # typed, debounce not yet run
         self._reset_table = False  # the table still shows the last query's rows (until page 0 answers)
         self._loading_timer: Timer | None = None
+        self.marking = False  # ``*`` is reading every match
 
     @property
     def spot(self) -> AppServices:
@@ -115,6 +120,7 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         self.status = self.query_one(StatusBar)
         self.table.type_ahead = self._type_ahead
         self._show_chips()
+        self._show_marked()
         self.start_query()
 
     # -- querying --------------------------------------------------------------------------
@@ -175,6 +181,18 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         self._fetch(0)
         self._refresh_view()
 
+    def _request_body(self, offset: int, limit: int) -> dict[str, Any]:
+        """The list request of the query on screen; ValueError without a tmc_id / company_id."""
+        app = self.spot
+        return self._sent_query.to_request(
+            tmc_id=app.env.tmc_id,
+            company_id=None if app.env.tmc_id else app.env.company_id,
+            offset=offset,
+            limit=limit,
+            descending=self.descending,
+            default_status=app.settings.default_status,
+        )
+
     def _fetch(self, page: int) -> None:
         app = self.spot
         generation, offset, limit = self.model.begin(page)
@@ -182,14 +200,7 @@ class UsersScreen(ReportsWorkerErrors, Screen):
             self.model.reject(generation, page, PageError("query", "; ".join(self._query_errors)))
             return
         try:
-            body = self._sent_query.to_request(
-                tmc_id=app.env.tmc_id,
-                company_id=None if app.env.tmc_id else app.env.company_id,
-                offset=offset,
-                limit=limit,
-                descending=self.descending,
-                default_status=app.settings.default_status,
-            )
+            body = self._request_body(offset, limit)
         except ValueError:
             error = PageError("config", f"environment {app.env.name!r} needs a tmc_id or company_id")
             self.model.reject(generation, page, error)
@@ -362,7 +373,10 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         self.set_focus(self.search)
 
     def action_escape(self) -> None:
-        if self.search.has_focus and self.search.value:
+        if self.marking:
+            self.workers.cancel_group(self, "mark-all")
+            self._marking_done("Stopped: nobody new was marked")
+        elif self.search.has_focus and self.search.value:
             self.set_query_text("")
         elif self.search.has_focus:
             self.set_focus(self.table)
@@ -447,3 +461,94 @@ class UsersScreen(ReportsWorkerErrors, Screen):
 
     def action_copy_email(self) -> None:
         self._copy("email")
+
+    # -- marks (bulk changes) --------------------------------------------------------------
+    @property
+    def marks(self) -> list[UserRow]:
+        """The marked users, in the order they were marked."""
+        return self.model.marks.rows
+
+    def _show_marked(self) -> None:
+        self.status.set_marked(len(self.model.marks))
+
+    def on_user_table_marks_changed(self, _: UserTable.MarksChanged) -> None:
+        self._show_marked()
+
+    def action_unmark_all(self) -> None:
+        n = self.model.marks.clear()
+        self.table.refresh()
+        self._show_marked()
+        self.notify(f"Unmarked {n:,} user{'s' if n != 1 else ''}" if n else "Nobody is marked")
+
+    def action_mark_all(self) -> None:
+        """Mark every user of the current search and filters (every page, read from the
+        server); above MARK_ASK_ABOVE users, ask first."""
+        model = self.model
+        if not self.is_active or self.marking:
+            return
+        if not model.loaded or model.error is not None or self._query_errors:
+            self.notify("The list has no answer yet: nothing to mark", severity="warning")
+            return
+        total = model.total or 0
+        if not total:
+            self.notify("No user matches: nothing to mark", severity="warning")
+            return
+        if total <= MARK_ASK_ABOVE:
+            self._mark_all(total)
+            return
+        from tui.ui.screens.confirm import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._mark_all(total)
+
+        question = f"Mark all {total:,} users that match the search and filters? (Every page is read from the server.)"
+        self.app.push_screen(ConfirmScreen(question, title="Mark every match", yes="Mark all"), answer)
+
+    def _mark_all(self, total: int) -> None:
+        self.marking = True
+        generation = self.model.generation
+        self._show_progress(0, total)
+
+        async def fetch(offset: int, limit: int) -> tuple[list[UserRow], int | None]:
+            return await fetch_page(self.spot.backend, self._request_body(offset, limit))
+
+        async def run() -> None:
+            try:
+                rows = await fetch_matches(fetch, total, on_progress=self._show_progress)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self.spot.log_error("mark all", exc)
+                env = self.spot.env
+                scope = ("tmc_id", env.tmc_id) if env.tmc_id else ("company_id", env.company_id or "")
+                self._marking_done(
+                    f"Could not read every match, nobody new was marked: {classify_error(exc, scope).message}"
+                )
+                return
+            self.spot.directory.add(rows)
+            new = self.model.marks.add(rows)
+            where = "" if generation == self.model.generation else " (of the search before this one)"
+            self._marking_done(
+                f"Marked {new:,} more user{'s' if new != 1 else ''}{where}: {len(self.model.marks):,} marked"
+            )
+
+        self.run_worker(run(), name="mark-all", group="mark-all", exclusive=True, exit_on_error=False)
+
+    def _show_progress(self, done: int, total: int) -> None:
+        self.query_one("#chips", Static).update(progress_text(done, total), layout=False)
+
+    def _marking_done(self, message: str) -> None:
+        self.marking = False
+        self._show_chips()
+        self.table.refresh()
+        self._show_marked()
+        severity = "warning" if message.startswith(("Could not", "Stopped")) else "information"
+        self.notify(message, title="Marks", severity=severity)  # type: ignore[arg-type]
+
+    def bulk_targets(self) -> list[UserRow]:
+        """Who ``b`` changes: the marked users, or with nobody marked the highlighted one."""
+        if self.model.marks:
+            return self.marks
+        row = self.table.highlighted_row
+        return [row] if row is not None else []
