@@ -1,4 +1,4 @@
-"""The command line: the app, the sandbox, config and audit.
+"""The command line: the app, the sandbox, config, audit and bulk jobs (``tui/cli_bulk.py``).
 
 Heavy imports (textual, uvicorn, the models) happen inside the commands that need them, so
 ``--help``, ``config path`` and ``audit`` answer at once. Every failure an agent can cause or
@@ -31,6 +31,7 @@ examples:
   spotnana-tui sandbox --users 100000       serve the sandbox API on 127.0.0.1
   spotnana-tui config path                  where the config file is
   spotnana-tui audit --tail 20              the last writes made from this machine
+  spotnana-tui bulk list                    bulk jobs; bulk show|resume|undo JOB (see bulk --help)
 """
 
 
@@ -93,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     au.add_argument("--tail", type=int, metavar="N", help="only the last N entries")
     au.add_argument("--json", action="store_true", help="print the raw JSON lines")
+
+    from tui.cli_bulk import add_bulk_parser
+
+    add_bulk_parser(sub)
     return p
 
 
@@ -108,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _config(args)
         if args.command == "audit":
             return _audit(args)
+        if args.command == "bulk":
+            from tui.cli_bulk import run_bulk
+
+            return run_bulk(args)
         return _app(args)
     except (SpotnanaError, ConfigError, OSError, ValueError) as exc:
         print(f"spotnana-tui: {exc}", file=sys.stderr)

@@ -235,13 +235,14 @@ def _validation_news(sec: Section, current: Any, new: Any) -> list[tuple[Path, s
     return [p for p in validation_errors(sec.model, new) if p not in before]
 
 
-def replay(change: Change, current: Any) -> Replay:
+def replay(change: Change, current: Any, *, check_result: bool = True) -> Replay:
     """``change`` (a section change) replayed on one user's ``current`` copy of its section.
 
     Untouched fields, unknown ones included, stay exactly as they are. Outcomes: ``already``
     when the copy holds what was asked (no PUT), ``cannot_apply`` when an operation has no
     meaning on this copy or the result would not validate (the reason names the fields), else
-    ``will_change``. The change is assumed valid (:func:`require_valid`)."""
+    ``will_change``. The change is assumed valid (:func:`require_valid`). An undo passes
+    ``check_result=False``: it puts back what the server held, valid by our model or not."""
     sec = change.section
     if sec is None:
         raise ValueError("replay() takes a section change; see replay_status() for activate / deactivate")
@@ -254,7 +255,7 @@ def replay(change: Change, current: Any) -> Replay:
     base = current if current is not None else {}
     if json_equal(new, base):
         return Replay("already", new=new)
-    problems = _validation_news(sec, current, new)
+    problems = _validation_news(sec, current, new) if check_result else []
     if problems:
         text = "; ".join(f"{sec.label(p) if p else sec.title}: {m}" for p, m in problems[:3])
         return Replay("cannot_apply", reason=f"the result would not validate: {text}")

@@ -251,7 +251,7 @@ def plan_one(
     if mine.user_level:
         result = replay_status(mine, current.get("isActive") if isinstance(current, dict) else None)
     else:
-        result = replay(mine, current)
+        result = replay(mine, current, check_result=ref.undo_of is None)
     section = mine.section
     reason = "; ".join(x for x in (result.reason, note) if x)
     out = _plan_of(ref, result.outcome, mine, edits=result.edits, touched=result.touched, reason=reason)

@@ -157,6 +157,11 @@ def refusal(sec: Section, op: Operation) -> str | None:
         return f"{label} is deprecated: kept when it comes back, not offered for edits"
     if spec.read_only:
         return f"{label} is set by the server"
+    written = op.value if isinstance(op, Set) else (op.item if isinstance(op, AddItem) else None)
+    item_root = target + ((WILDCARD,) if isinstance(op, AddItem) else ())
+    for inner in _value_patterns(item_root, written):
+        if sec.is_deprecated(inner):
+            return f"{sec.label(inner)} is deprecated: kept when it comes back, not offered for edits"
     if spec.kind == "json":
         return f"{label} is free-form data the form shows read-only"
     if _touches_sensitive(sec, target):
@@ -169,6 +174,17 @@ def refusal(sec: Section, op: Operation) -> str | None:
     if isinstance(op, Clear) and spec.required:
         return f"{label} is required: it cannot be cleared"
     return None
+
+
+def _value_patterns(prefix: Path, value: Any) -> Iterator[Path]:
+    """The field paths a value would write below ``prefix`` (list indices as ``"*"``)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield prefix + (k,)
+            yield from _value_patterns(prefix + (k,), v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _value_patterns(prefix + (WILDCARD,), v)
 
 
 def _along(sec: Section, path: Path) -> Iterator[FieldSpec]:
