@@ -48,10 +48,10 @@ async def test_space_marks_the_row_and_moves_down(sandbox, tmp_path):
         assert [r.user_id for r in screen.marks] == [first.user_id]
         assert row_text(screen, 0).startswith(MARK) and first.name[:10] in row_text(screen, 0)
         assert row_text(screen, 1).startswith("  ")
-        assert marked_text(screen) == "1 marked"
+        assert marked_text(screen) == "1 marked · b bulk"
         await pilot.press("space", "space")
         assert screen.table.cursor == 3 and len(screen.marks) == 3
-        assert marked_text(screen) == "3 marked"
+        assert marked_text(screen) == "3 marked · b bulk"
         await pilot.press("up", "space")  # unmarks the third
         assert len(screen.marks) == 2 and not row_text(screen, 2).startswith(MARK)
         await pilot.press("U")
@@ -75,7 +75,7 @@ async def test_marks_survive_new_searches(sandbox, tmp_path):
         await pilot.press(*["space"] * n_other)
         marked = {r.user_id for r in screen.marks}
         assert first_marks < marked and len(marked) == n_one + n_other
-        assert marked_text(screen) == f"{n_one + n_other} marked"
+        assert marked_text(screen) == f"{n_one + n_other} marked · b bulk"
         screen = await search(pilot, "")
         index = next(i for i, r in enumerate(shown_rows(screen)) if r.user_id in first_marks)
         assert row_text(screen, index).startswith(MARK)  # shown as marked wherever it appears
@@ -112,7 +112,7 @@ async def test_star_marks_every_match_across_pages(sandbox, tmp_path):
         assert len(screen.marks) == total
         assert {r.persona for r in screen.marks} == {"EMPLOYEE"}
         assert any("marking every match" in p and f"of {total}" in p for p in progress)
-        assert marked_text(screen) == f"{total} marked"
+        assert marked_text(screen) == f"{total} marked · b bulk"
         assert "marking" not in str(chips.render())  # the chips are back
         await pilot.press("asterisk")  # again: nobody twice
         await wait_for(pilot, lambda: not screen.marking, what="marking done")

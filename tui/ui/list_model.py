@@ -17,9 +17,10 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.domain.backend import ProfileBackend
 from tui.domain.directory import references_of
 
-__all__ = ["UserRow", "ListModel", "PageError", "Marks"]
+__all__ = ["UserRow", "ListModel", "PageError", "Marks", "fetch_page"]
 
 
 def _id_of(value: Any) -> str:
@@ -284,3 +285,16 @@ class ListModel:
                 if row.user_id == user_id:
                     return page * self.page_size + i
         return None
+
+
+async def fetch_page(backend: ProfileBackend, body: dict[str, Any]) -> tuple[list[UserRow], int | None]:
+    """One page of ``POST /v3/users/list`` as rows and the total.
+
+    The list reads the raw JSON: rows need a handful of fields, and skipping model validation
+    of 100 users per page keeps search and start-up fast.
+    """
+    raw = await backend.list_users(body)
+    rows = [UserRow.from_detail(u) for u in raw.get("users") or [] if isinstance(u, dict)]
+    pagination = raw.get("pagination")
+    total = pagination.get("totalNumResults") if isinstance(pagination, dict) else None
+    return rows, total if isinstance(total, int) and not isinstance(total, bool) else None

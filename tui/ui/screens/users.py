@@ -14,13 +14,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from tui.domain.backend import ProfileBackend
 from tui.domain.query import UserQuery, format_query, parse_query
 from tui.ui.backend import classify_error
 from tui.ui.clipboard import in_tmux, load_tmux_buffer
-from tui.ui.list_model import ListModel, PageError, UserRow
-from tui.ui.marking import MARK_ASK_ABOVE, fetch_matches, progress_text
+from tui.ui.list_model import ListModel, PageError, fetch_page
 from tui.ui.messages import OpenUser
+from tui.ui.screens.users_marks import MarksMixin
 from tui.ui.services import AppServices
 from tui.ui.widgets.fit_footer import FitFooter
 from tui.ui.widgets.list_state import ListState
@@ -35,19 +34,6 @@ LOADING_DELAY = 0.3
 """Seconds a new query of a list that shows rows waits before the loading state replaces them."""
 
 
-async def fetch_page(backend: ProfileBackend, body: dict[str, Any]) -> tuple[list[UserRow], int | None]:
-    """One page of ``POST /v3/users/list`` as rows and the total.
-
-    The list reads the raw JSON: rows need a handful of fields, and skipping model validation
-    of 100 users per page keeps search and start-up fast.
-    """
-    raw = await backend.list_users(body)
-    rows = [UserRow.from_detail(u) for u in raw.get("users") or [] if isinstance(u, dict)]
-    pagination = raw.get("pagination")
-    total = pagination.get("totalNumResults") if isinstance(pagination, dict) else None
-    return rows, total if isinstance(total, int) and not isinstance(total, bool) else None
-
-
 def fit_chips(chips: list[str], width: int) -> str:
     """The chips that fit in ``width`` cells, whole, and "+N more" for the rest."""
     for n in range(len(chips), 0, -1):
@@ -58,7 +44,7 @@ def fit_chips(chips: list[str], width: int) -> str:
     return f"{len(chips)} filters (f to see them)"
 
 
-class UsersScreen(ReportsWorkerErrors, Screen):
+class UsersScreen(MarksMixin, ReportsWorkerErrors, Screen):
     AUTO_FOCUS = "UserTable"
 
     BINDINGS = [
@@ -76,6 +62,8 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         Binding("ctrl+k", "enter_token", "Enter token", show=False, id="users.enter_token"),
         Binding("asterisk", "mark_all", "Mark all matches", show=False, id="users.mark_all"),
         Binding("U", "unmark_all", "Unmark all", show=False, id="users.unmark_all"),
+        Binding("b", "bulk_change", "Bulk change", show=False, id="users.bulk"),
+        Binding("J", "jobs", "Bulk jobs", show=False, id="users.jobs"),
     ]
 
     def __init__(self) -> None:
@@ -461,94 +449,3 @@ class UsersScreen(ReportsWorkerErrors, Screen):
 
     def action_copy_email(self) -> None:
         self._copy("email")
-
-    # -- marks (bulk changes) --------------------------------------------------------------
-    @property
-    def marks(self) -> list[UserRow]:
-        """The marked users, in the order they were marked."""
-        return self.model.marks.rows
-
-    def _show_marked(self) -> None:
-        self.status.set_marked(len(self.model.marks))
-
-    def on_user_table_marks_changed(self, _: UserTable.MarksChanged) -> None:
-        self._show_marked()
-
-    def action_unmark_all(self) -> None:
-        n = self.model.marks.clear()
-        self.table.refresh()
-        self._show_marked()
-        self.notify(f"Unmarked {n:,} user{'s' if n != 1 else ''}" if n else "Nobody is marked")
-
-    def action_mark_all(self) -> None:
-        """Mark every user of the current search and filters (every page, read from the
-        server); above MARK_ASK_ABOVE users, ask first."""
-        model = self.model
-        if not self.is_active or self.marking:
-            return
-        if not model.loaded or model.error is not None or self._query_errors:
-            self.notify("The list has no answer yet: nothing to mark", severity="warning")
-            return
-        total = model.total or 0
-        if not total:
-            self.notify("No user matches: nothing to mark", severity="warning")
-            return
-        if total <= MARK_ASK_ABOVE:
-            self._mark_all(total)
-            return
-        from tui.ui.screens.confirm import ConfirmScreen
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self._mark_all(total)
-
-        question = f"Mark all {total:,} users that match the search and filters? (Every page is read from the server.)"
-        self.app.push_screen(ConfirmScreen(question, title="Mark every match", yes="Mark all"), answer)
-
-    def _mark_all(self, total: int) -> None:
-        self.marking = True
-        generation = self.model.generation
-        self._show_progress(0, total)
-
-        async def fetch(offset: int, limit: int) -> tuple[list[UserRow], int | None]:
-            return await fetch_page(self.spot.backend, self._request_body(offset, limit))
-
-        async def run() -> None:
-            try:
-                rows = await fetch_matches(fetch, total, on_progress=self._show_progress)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                self.spot.log_error("mark all", exc)
-                env = self.spot.env
-                scope = ("tmc_id", env.tmc_id) if env.tmc_id else ("company_id", env.company_id or "")
-                self._marking_done(
-                    f"Could not read every match, nobody new was marked: {classify_error(exc, scope).message}"
-                )
-                return
-            self.spot.directory.add(rows)
-            new = self.model.marks.add(rows)
-            where = "" if generation == self.model.generation else " (of the search before this one)"
-            self._marking_done(
-                f"Marked {new:,} more user{'s' if new != 1 else ''}{where}: {len(self.model.marks):,} marked"
-            )
-
-        self.run_worker(run(), name="mark-all", group="mark-all", exclusive=True, exit_on_error=False)
-
-    def _show_progress(self, done: int, total: int) -> None:
-        self.query_one("#chips", Static).update(progress_text(done, total), layout=False)
-
-    def _marking_done(self, message: str) -> None:
-        self.marking = False
-        self._show_chips()
-        self.table.refresh()
-        self._show_marked()
-        severity = "warning" if message.startswith(("Could not", "Stopped")) else "information"
-        self.notify(message, title="Marks", severity=severity)  # type: ignore[arg-type]
-
-    def bulk_targets(self) -> list[UserRow]:
-        """Who ``b`` changes: the marked users, or with nobody marked the highlighted one."""
-        if self.model.marks:
-            return self.marks
-        row = self.table.highlighted_row
-        return [row] if row is not None else []

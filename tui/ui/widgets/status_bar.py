@@ -59,7 +59,7 @@ class StatusBar(Horizontal):
 
     def set_marked(self, count: int) -> None:
         """``"3 marked"`` (users marked for a bulk change); hidden when nobody is."""
-        text = f"{count:,} marked" if count else ""
+        text = f"{count:,} marked · b bulk" if count else ""
         if self._texts.get("#status-marked") != text:
             self._texts["#status-marked"] = text
             part = self.query_one("#status-marked", Static)
