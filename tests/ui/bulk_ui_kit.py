@@ -4,15 +4,20 @@ operation through the keys an agent presses, reading what a screen shows."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from textual.keys import _character_to_key
 from textual.widgets import Input, Select, Static
 
 from tests.ui.app_kit import make_app, settled, wait_for
+from tui.api.client import UsersClient
 from tui.ui.screens.bulk_change import BulkChangeScreen
+from tui.ui.screens.bulk_job import JobScreen
 from tui.ui.screens.bulk_operation import OperationScreen
+from tui.ui.screens.bulk_plan import PlanScreen
 from tui.ui.widgets.field_picker import FieldPicker
+from tui.ui.widgets.outcome_list import OutcomeList
 
 
 def keys_of(text: str) -> list[str]:
@@ -91,7 +96,52 @@ async def build(pilot: Any, query: str, value: str | None = None, kind: str | No
     return builder
 
 
+def no_retries(env: Any) -> UsersClient:
+    return UsersClient(env.base_url, token=env.token, retries=0)
+
+
+def puts(sandbox, since: int) -> Counter:
+    """Successful PUTs per user since ``since`` (from the sandbox's request log)."""
+    return Counter(p.split("/")[3] for m, p, s in sandbox.requests[since:] if m == "PUT" and s < 300)
+
+
+def entries(screen) -> list[str]:
+    lst = screen.query_one(OutcomeList)
+    return [text.plain for _, text in lst.shown]
+
+
+def status_of(entry: str) -> str:
+    """``"changed"`` from ``"✓ ada@x  changed: ...\n    ~ ..."``."""
+    return entry.splitlines()[0].split("  ")[1].split(":")[0]
+
+
+def job_title(sandbox, uid: str) -> str:
+    return sandbox.store.get_section(uid, "business-info").get("designation", "")
+
+
+async def preview(pilot) -> PlanScreen:
+    await pilot.press("ctrl+s")
+    screen = await wait_for(pilot, lambda: isinstance(pilot.app.screen, PlanScreen) and pilot.app.screen)
+    await wait_for(pilot, lambda: screen.plan is not None, timeout=20, what="the plan")
+    await pilot.pause()
+    return screen
+
+
+async def finished(pilot, timeout: float = 30) -> JobScreen:
+    screen = await wait_for(pilot, lambda: isinstance(pilot.app.screen, JobScreen) and pilot.app.screen)
+    await wait_for(pilot, lambda: not screen.running and screen.job is not None, timeout=timeout, what="the job")
+    await pilot.pause()
+    return screen
+
+
 __all__ = [
+    "no_retries",
+    "puts",
+    "entries",
+    "status_of",
+    "job_title",
+    "preview",
+    "finished",
     "make_app",
     "settled",
     "wait_for",

@@ -80,8 +80,11 @@ class BulkChangeScreen(Screen[None]):
     BulkChangeScreen #bulk-note.-error { color: $error; }
     """
 
+    builds_bulk_change = True
+    """What the preview looks for to leave the builder once a job is stored (no import of it)."""
+
     def __init__(self, targets: list[UserRow], *, section_key: str = "business") -> None:
-        super().__init__(id="bulk-change")
+        super().__init__()  # no id: the palette's "Bulk change" may open one while the last one is popping
         self.targets = list(targets)
         self.section_key = section_key
         self.ops: list[Operation] = []
