@@ -121,3 +121,10 @@ def test_a_plan_round_trips_through_json_without_the_copies() -> None:
     assert [u.touched for u in back.users] == [u.touched for u in p.users]
     assert [line.text() for line in back.users[0].lines] == ["~ designation: Engineer 0 → Lead"]
     assert isinstance(back.users[0], UserPlan) and back.users[0].email == "p0@example.org"
+
+
+def test_the_app_keeps_the_journal_in_its_data_dir(tmp_path) -> None:
+    from tui.config import app_paths
+
+    paths = app_paths({"SPOTNANA_TUI_HOME": str(tmp_path)})
+    assert paths.jobs_file == paths.data_dir / JOURNAL_FILE

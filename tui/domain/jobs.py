@@ -259,6 +259,10 @@ class Journal:
                 private_file(side)
 
     def close(self) -> None:
+        try:  # fold the WAL back into the file (it is recreated on the next write)
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass  # another process is reading: its turn to checkpoint
         self._db.close()
 
     def __enter__(self) -> Journal:
