@@ -1,5 +1,6 @@
-"""Bulk jobs under faults: 500s and a rate limit on 200 users, and kill -9 of a 300-user job
-followed by ``spotnana-tui bulk resume``. The sandbox's request log is the witness."""
+"""Bulk jobs under faults: 500s and a rate limit on 200 users, and kill -9 of a subprocess
+running a 300-user job followed by ``spotnana-tui bulk resume``. The sandbox's request log is
+the witness."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from tests.sandbox.bulk_kit import client_for, plan_and_run, successful_puts
+from tui.cli import main
 from tui.domain.bulk import Change, Set
 from tui.domain.jobs import Journal
 from tui.domain.rate_gate import RateGate
@@ -50,7 +52,9 @@ def _env(home: Path, token: str) -> dict[str, str]:
     return {**env, "SPOTNANA_TUI_HOME": str(home), "SPOTNANA_TOKEN": token, "PYTHONPATH": str(ROOT)}
 
 
-def test_kill_minus_9_mid_job_then_resume_changes_everyone_exactly_once(sandbox_factory, tmp_path) -> None:
+def test_kill_minus_9_mid_job_then_resume_changes_everyone_exactly_once(
+    sandbox_factory, tmp_path, monkeypatch, capsys
+) -> None:
     sb = sandbox_factory(users=320, latency_ms=50)
     env = _env(tmp_path, sb.token)
     cmd = [sys.executable, "-m", "tests.sandbox.bulk_helper", "--base-url", sb.base_url, "--tmc-id", sb.tmc_id]
@@ -77,16 +81,12 @@ def test_kill_minus_9_mid_job_then_resume_changes_everyone_exactly_once(sandbox_
         if proc.poll() is None:
             proc.kill()
             proc.wait(10)
-    resume = subprocess.run(
-        [sys.executable, "-m", "tui", "bulk", "resume", job_id[:15]],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert resume.returncode == 0, resume.stderr[-2000:]
-    assert f"job {job_id}: 300 users · 300 changed" in resume.stdout
+    for key in ("SPOTNANA_ENV", "SPOTNANA_BASE_URL", "SPOTNANA_CONFIG", "SPOTNANA_TMC_ID", "SPOTNANA_COMPANY_ID"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("SPOTNANA_TUI_HOME", str(tmp_path))  # the agent's shell: the same home and token
+    monkeypatch.setenv("SPOTNANA_TOKEN", sb.token)
+    assert main(["bulk", "resume", job_id[:15], "--concurrency", "16"]) == 0
+    assert f"job {job_id}: 300 users · 300 changed" in capsys.readouterr().out
     with Journal(path) as journal:
         rows = journal.users(job_id)
     assert Counter(u.status for u in rows) == {"changed": 300}

@@ -115,7 +115,7 @@ def test_the_file_is_private_wal_and_survives_a_reopen(tmp_path) -> None:
 def test_a_plan_round_trips_through_json_without_the_copies() -> None:
     p = a_plan()
     data = p.to_json()
-    assert "current" not in str(data) and "Person 0" in str(data)  # labels yes, whole copies no
+    assert "employeeId" not in str(data) and "Person 0" not in str(data)  # no whole copies, no names
     back = Plan.from_json(data)
     assert back.summary() == p.summary() and back.change == p.change
     assert [u.touched for u in back.users] == [u.touched for u in p.users]
