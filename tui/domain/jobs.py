@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import socket
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ __all__ = [
     "JobUser",
     "JobCounts",
     "Journal",
+    "JobBusy",
     "unfinished_jobs",
 ]
 
@@ -80,6 +82,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     of_job TEXT,
     change TEXT NOT NULL,
     state TEXT NOT NULL,
+    owner TEXT,
     summary TEXT NOT NULL DEFAULT '',
     updated TEXT NOT NULL
 );
@@ -172,6 +175,8 @@ class Job:
     """The plan's summary line, as confirmed."""
     updated: str
     counts: JobCounts = field(default_factory=JobCounts)
+    busy: bool = False
+    """Another live process is running it now (see :meth:`Journal.claim`)."""
 
     @property
     def unfinished(self) -> bool:
@@ -194,6 +199,7 @@ class Job:
             "state": self.state,
             "summary": self.summary,
             "updated": self.updated,
+            "busy": self.busy,
             "counts": self.counts.__dict__.copy(),
         }
 
@@ -306,6 +312,25 @@ class Journal:
                 (_user_row(job_id, i, u, change_json) for i, u in enumerate(plan.users)),
             )
         return job_id
+
+    def claim(self, job_id: str) -> str:
+        """Mark the job as being run by this process and return the claim; ``JobBusy`` when
+        another live process (or another runner in this one) holds it. A claim left by a dead
+        process (kill -9) is taken over."""
+        mine = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        with self._tx() as db:
+            row = db.execute("SELECT owner FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            if row is None:
+                raise KeyError(f"no job {job_id!r} in {self.path}")
+            if row["owner"] and _alive(row["owner"]):
+                host, pid, _ = row["owner"].rsplit(":", 2)
+                raise JobBusy(f"job {job_id} is being run by process {pid} on {host}")
+            db.execute("UPDATE jobs SET owner = ? WHERE id = ?", (mine, job_id))
+        return mine
+
+    def release(self, job_id: str, claim: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE jobs SET owner = NULL WHERE id = ? AND owner = ?", (job_id, claim))
 
     def set_state(self, job_id: str, state: JobState) -> None:
         with self._tx() as db:
@@ -433,6 +458,28 @@ def unfinished_jobs(path: str | os.PathLike[str], env: str | None = None) -> lis
         return journal.unfinished(env)
 
 
+class JobBusy(RuntimeError):
+    """Another process is running the job (``str()`` says which)."""
+
+
+def _alive(owner: str) -> bool:
+    """Whether the process that claimed a job still runs (only known on this host)."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.split(":", 1)[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return True  # another machine's claim: assume it is alive (the agent can wait)
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True  # another runner in this process
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -481,6 +528,7 @@ def _job(row: sqlite3.Row, counts: JobCounts) -> Job:
         summary=row["summary"],
         updated=row["updated"],
         counts=counts,
+        busy=bool(row["owner"]) and _alive(row["owner"]),
     )
 
 
