@@ -1,4 +1,4 @@
-"""What the job journal reads back: jobs, their users and per-status counts (no I/O here).
+"""What the job journal reads back: jobs, their users and per-status counts (rows in, records out).
 
 :mod:`tui.domain.jobs` stores them; the statuses are those of :data:`UserStatus`.
 """
