@@ -76,8 +76,11 @@ def add_bulk_parser(sub: Any) -> None:
 
 
 def run_bulk(args: argparse.Namespace) -> int:
+    import sqlite3
+
     from tui.api.errors import ApiConnectionError, ApiTimeout, AuthError, CredentialsError, ForbiddenError
     from tui.config import load_settings
+    from tui.domain.jobs import JobBusy
     from tui.domain.runner import JobError
 
     settings = load_settings(getattr(args, "config", None), create=False)
@@ -94,8 +97,11 @@ def run_bulk(args: argparse.Namespace) -> int:
     except KeyError as exc:
         print(f"spotnana-tui: {exc.args[0]}", file=sys.stderr)
         return EXIT_INPUT
-    except JobError as exc:
+    except (JobError, JobBusy) as exc:
         print(f"spotnana-tui: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except sqlite3.Error as exc:
+        print(f"spotnana-tui: the job journal {settings.paths.jobs_file} cannot be used: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except (CredentialsError, AuthError, ForbiddenError, ApiConnectionError, ApiTimeout) as exc:
         print(f"spotnana-tui: {exc}", file=sys.stderr)
@@ -119,7 +125,7 @@ def _list(settings: Settings) -> int:
     with _journal(settings) as journal:
         jobs = journal.jobs()
     for job in jobs:
-        state = "unfinished" if job.unfinished else job.state
+        state = "running" if job.busy else ("unfinished" if job.unfinished else job.state)
         print(
             f"{job.id}  {job.created[:19]}  {job.env}  {job.kind:5}  {state:10}  {job.counts.line()}  {job.describe()}"
         )

@@ -13,7 +13,7 @@ from tui.domain.audit import AuditLog
 from tui.domain.backend import OnlineBackend
 from tui.domain.bulk import AddItem, Change, Deactivate, Set, commit_docs
 from tui.domain.bulk_plan import UserRef, plan
-from tui.domain.jobs import Journal
+from tui.domain.jobs import JobBusy, Journal
 from tui.domain.runner import JobError, JobRunner, plan_undo
 from tui.domain.sections import section
 
@@ -151,6 +151,8 @@ async def test_pause_takes_no_new_user_and_cancel_leaves_the_job_resumable(sandb
             held = runner.progress.done
             await asyncio.sleep(0.3)
             assert runner.progress.done == held <= 4 and journal.job(job_id).state == "paused"
+            with pytest.raises(JobBusy, match="is being run by process"):
+                await JobRunner(backend, journal, job_id).run()  # never two runners on one job
             runner.resume()
             while runner.progress.done < held + 2:
                 await asyncio.sleep(0.01)

@@ -115,9 +115,40 @@ def test_the_file_is_private_wal_and_survives_a_reopen(tmp_path) -> None:
 def test_a_plan_round_trips_through_json_without_the_copies() -> None:
     p = a_plan()
     data = p.to_json()
-    assert "current" not in str(data) and "Person 0" in str(data)  # labels yes, whole copies no
+    assert "employeeId" not in str(data) and "Person 0" not in str(data)  # no whole copies, no names
     back = Plan.from_json(data)
     assert back.summary() == p.summary() and back.change == p.change
     assert [u.touched for u in back.users] == [u.touched for u in p.users]
     assert [line.text() for line in back.users[0].lines] == ["~ designation: Engineer 0 → Lead"]
     assert isinstance(back.users[0], UserPlan) and back.users[0].email == "p0@example.org"
+
+
+def test_the_app_keeps_the_journal_in_its_data_dir(tmp_path) -> None:
+    from tui.config import app_paths
+
+    paths = app_paths({"SPOTNANA_TUI_HOME": str(tmp_path)})
+    assert paths.jobs_file == paths.data_dir / JOURNAL_FILE
+
+
+def test_one_process_runs_a_job_at_a_time_and_a_dead_ones_claim_is_taken_over(journal) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    from tui.domain.jobs import JobBusy
+
+    job_id = journal.create_job(a_plan(), env="sandbox")
+    claim = journal.claim(job_id)
+    assert journal.job(job_id).busy
+    with pytest.raises(JobBusy, match=f"job {job_id} is being run by process {os.getpid()}"):
+        journal.claim(job_id)  # a second runner in this process
+    journal.release(job_id, claim)
+    assert not journal.job(job_id).busy
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    owner = f"{socket.gethostname()}:{int(dead.stdout)}:abcd"
+    journal._db.execute("UPDATE jobs SET owner = ? WHERE id = ?", (owner, job_id))  # what kill -9 leaves
+    assert not journal.job(job_id).busy
+    journal.release(job_id, journal.claim(job_id))
+    journal._db.execute("UPDATE jobs SET owner = ? WHERE id = ?", (f"{socket.gethostname()}:{os.getppid()}:ef", job_id))
+    with pytest.raises(JobBusy, match=f"process {os.getppid()}"):
+        journal.claim(job_id)  # a live process (the one that started these tests)

@@ -5,7 +5,7 @@
     r = replay(change, current_copy)           # Replay: will_change / already / cannot_apply
     r.edits, r.new, r.touched                  # the EditSet, the new copy, pre/post per field
     base, edited = commit_docs(r.touched)      # what the commit path gets (see below)
-    back = undo_change(r.touched, copy_now)    # UndoStep: the Change that restores, and what moved
+    back = undo_change("business", r.touched, copy_now)  # UndoStep: the Change that restores, what moved
 
 Where the rest lives (all UI-free, each importable alone):
 

@@ -15,9 +15,10 @@ Undo: give it ``undo_of`` (the touched fields a job recorded); its change is the
 the copy read now (:func:`tui.domain.bulk.undo_change`), and fields changed since the job are
 reported in ``reason``.
 
-A :class:`Plan` serialises to JSON (:meth:`Plan.to_json`) without the users' whole copies:
-the change, and per user the outcome, the edits, the touched fields' values before and after,
-the reason, and the warnings' codes, paths and messages (masked as on screen).
+A :class:`Plan` serialises to JSON (:meth:`Plan.to_json`) without the users' whole copies or
+labels (a label may be a legal name): the change, and per user the ID, email, outcome, edits,
+the touched fields' values before and after, the reason, and the warnings' codes, paths and
+messages (masked as on screen).
 """
 
 from __future__ import annotations
@@ -103,7 +104,6 @@ class UserPlan:
     def to_json(self) -> dict[str, Any]:
         return {
             "user_id": self.user_id,
-            "label": self.label,
             "email": self.email,
             "outcome": self.outcome,
             "change": self.change.to_json(),
@@ -120,7 +120,7 @@ class UserPlan:
         section = change.section
         return cls(
             user_id=str(data["user_id"]),
-            label=str(data.get("label", "")),
+            label=str(data.get("label", "")) or str(data.get("email", "")),
             email=str(data.get("email", "")),
             outcome=data["outcome"],
             change=change,

@@ -31,16 +31,29 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import socket
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path as FsPath
-from typing import Any, Literal
+from typing import Any
 
-from tui.domain.bulk import Change, Touched, touched_from_json, touched_to_json
+from tui.domain.bulk import Touched, touched_to_json
 from tui.domain.bulk_plan import Plan, UserPlan
-from tui.domain.edits import EditSet
+from tui.domain.job_records import (
+    Job,
+    JobBusy,
+    JobCounts,
+    JobKind,
+    JobState,
+    JobUser,
+    ResultStatus,
+    UserStatus,
+    alive,
+    job_from_row,
+    job_user_from_row,
+    status_of,
+)
 from tui.domain.private_files import private_dir, private_file
 
 __all__ = [
@@ -53,20 +66,13 @@ __all__ = [
     "JobUser",
     "JobCounts",
     "Journal",
+    "JobBusy",
     "unfinished_jobs",
 ]
 
 JOURNAL_FILE = "jobs.sqlite3"
 """The journal's file name in the app's data dir."""
 SCHEMA_VERSION = 1
-
-JobKind = Literal["apply", "undo"]
-JobState = Literal["planned", "running", "paused", "cancelled", "finished"]
-ResultStatus = Literal["changed", "skipped", "failed", "already"]
-UserStatus = Literal["changed", "skipped", "failed", "already", "pending", "in_doubt", "cannot_apply"]
-"""A user's status in a job: a result's status; ``pending`` (planned to change, not tried
-yet), ``in_doubt`` (an intent without a result: interrupted), or ``already`` /
-``cannot_apply`` as planned (nothing to send)."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -80,6 +86,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     of_job TEXT,
     change TEXT NOT NULL,
     state TEXT NOT NULL,
+    owner TEXT,
     summary TEXT NOT NULL DEFAULT '',
     updated TEXT NOT NULL
 );
@@ -120,125 +127,6 @@ def new_job_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(2)
 
 
-@dataclass(frozen=True)
-class JobCounts:
-    """Users per status (see :data:`UserStatus`)."""
-
-    total: int = 0
-    changed: int = 0
-    skipped: int = 0
-    failed: int = 0
-    already: int = 0
-    pending: int = 0
-    in_doubt: int = 0
-    cannot_apply: int = 0
-
-    @property
-    def to_send(self) -> int:
-        """Users still to try: pending and interrupted ones."""
-        return self.pending + self.in_doubt
-
-    def line(self) -> str:
-        """``"200 users · 180 changed · 5 skipped · 3 failed · 12 already as asked"`` (zeros left out
-        but for changed)."""
-        parts = [f"{self.total} user{'s' if self.total != 1 else ''}", f"{self.changed} changed"]
-        for name, words in (
-            ("skipped", "skipped"),
-            ("failed", "failed"),
-            ("already", "already as asked"),
-            ("cannot_apply", "cannot apply"),
-            ("pending", "not sent yet"),
-            ("in_doubt", "interrupted"),
-        ):
-            n = getattr(self, name)
-            if n:
-                parts.append(f"{n} {words}")
-        return " · ".join(parts)
-
-
-@dataclass(frozen=True)
-class Job:
-    id: str
-    env: str
-    base_url: str
-    scope: str
-    """``"tmc:<id>"`` or ``"company:<id>"`` (empty when unknown)."""
-    created: str
-    kind: JobKind
-    of_job: str | None
-    change: Change
-    state: JobState
-    summary: str
-    """The plan's summary line, as confirmed."""
-    updated: str
-    counts: JobCounts = field(default_factory=JobCounts)
-
-    @property
-    def unfinished(self) -> bool:
-        """Users are still to be tried (pending or interrupted)."""
-        return self.counts.to_send > 0
-
-    def describe(self) -> str:
-        return f"undo of job {self.of_job}" if self.kind == "undo" else self.change.describe()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "env": self.env,
-            "base_url": self.base_url,
-            "scope": self.scope,
-            "created": self.created,
-            "kind": self.kind,
-            "of_job": self.of_job,
-            "change": self.change.to_json(),
-            "state": self.state,
-            "summary": self.summary,
-            "updated": self.updated,
-            "counts": self.counts.__dict__.copy(),
-        }
-
-
-@dataclass(frozen=True)
-class JobUser:
-    """One user of a job: the plan and the latest event."""
-
-    user_id: str
-    email: str
-    seq: int
-    outcome: str
-    """As planned: will_change / already / cannot_apply."""
-    change: Change
-    """This user's change (the job's unless it has its own)."""
-    edits: EditSet
-    touched: tuple[Touched, ...]
-    """As planned (before / after each touched field)."""
-    reason: str
-    status: UserStatus
-    http: int | None = None
-    message: str = ""
-    debug: str = ""
-    applied: tuple[Touched, ...] = ()
-    """For ``changed``: the touched fields as the server had them before and after the write."""
-    intents: int = 0
-    """How many times a write was attempted (intent rows)."""
-    time: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "user_id": self.user_id,
-            "email": self.email,
-            "planned": self.outcome,
-            "status": self.status,
-            "http": self.http,
-            "message": self.message or self.reason,
-            "debugIdentifier": self.debug or None,
-            "edits": self.edits.to_json(),
-            "touched": touched_to_json(self.touched),
-            "intents": self.intents,
-            "time": self.time,
-        }
-
-
 class Journal:
     """The journal file. Open with ``Journal(path)``; every method commits its own writes."""
 
@@ -259,6 +147,10 @@ class Journal:
                 private_file(side)
 
     def close(self) -> None:
+        try:  # fold the WAL back into the file (it is recreated on the next write)
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass  # another process is reading: its turn to checkpoint
         self._db.close()
 
     def __enter__(self) -> Journal:
@@ -302,6 +194,25 @@ class Journal:
                 (_user_row(job_id, i, u, change_json) for i, u in enumerate(plan.users)),
             )
         return job_id
+
+    def claim(self, job_id: str) -> str:
+        """Mark the job as being run by this process and return the claim; ``JobBusy`` when
+        another live process (or another runner in this one) holds it. A claim left by a dead
+        process (kill -9) is taken over."""
+        mine = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        with self._tx() as db:
+            row = db.execute("SELECT owner FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            if row is None:
+                raise KeyError(f"no job {job_id!r} in {self.path}")
+            if row["owner"] and alive(row["owner"]):
+                host, pid, _ = row["owner"].rsplit(":", 2)
+                raise JobBusy(f"job {job_id} is being run by process {pid} on {host}")
+            db.execute("UPDATE jobs SET owner = ? WHERE id = ?", (mine, job_id))
+        return mine
+
+    def release(self, job_id: str, claim: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE jobs SET owner = NULL WHERE id = ? AND owner = ?", (job_id, claim))
 
     def set_state(self, job_id: str, state: JobState) -> None:
         with self._tx() as db:
@@ -366,12 +277,12 @@ class Journal:
         row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         if row is None:
             raise KeyError(f"no job {job_id!r} in {self.path}")
-        return _job(row, self._counts(job_id))
+        return job_from_row(row, self._counts(job_id))
 
     def jobs(self) -> list[Job]:
         """Every job, newest first."""
         rows = self._db.execute("SELECT * FROM jobs ORDER BY created DESC, id DESC").fetchall()
-        return [_job(r, self._counts(r["id"])) for r in rows]
+        return [job_from_row(r, self._counts(r["id"])) for r in rows]
 
     def users(self, job_id: str, statuses: Iterable[str] | None = None) -> list[JobUser]:
         """The job's users in plan order, with their status; only those in ``statuses`` if given."""
@@ -382,7 +293,7 @@ class Journal:
         wanted = set(statuses) if statuses is not None else None
         out = []
         for row, last, intents in self._user_rows(job_id):
-            user = _job_user(row, last, intents, job_change)
+            user = job_user_from_row(row, last, intents, job_change)
             if wanted is None or user.status in wanted:
                 out.append(user)
         return out
@@ -401,7 +312,7 @@ class Journal:
     def _counts(self, job_id: str) -> JobCounts:
         tally: dict[str, int] = {}
         for row, last, _ in self._user_rows(job_id):
-            status = _status(row["outcome"], last)
+            status = status_of(row["outcome"], last)
             tally[status] = tally.get(status, 0) + 1
         return JobCounts(total=sum(tally.values()), **tally)
 
@@ -449,54 +360,4 @@ def _user_row(job_id: str, seq: int, u: UserPlan, job_change: dict[str, Any]) ->
         _dump(u.edits.to_json()),
         _dump(touched_to_json(u.touched)),
         u.reason[:500],
-    )
-
-
-def _status(outcome: str, last: sqlite3.Row | None) -> UserStatus:
-    if last is not None:
-        if last["kind"] == "result":
-            status: UserStatus = last["status"]
-            return status
-        return "in_doubt"
-    if outcome == "will_change":
-        return "pending"
-    return "already" if outcome == "already" else "cannot_apply"
-
-
-def _job(row: sqlite3.Row, counts: JobCounts) -> Job:
-    return Job(
-        id=row["id"],
-        env=row["env"],
-        base_url=row["base_url"],
-        scope=row["scope"],
-        created=row["created"],
-        kind=row["kind"],
-        of_job=row["of_job"],
-        change=Change.from_json(json.loads(row["change"])),
-        state=row["state"],
-        summary=row["summary"],
-        updated=row["updated"],
-        counts=counts,
-    )
-
-
-def _job_user(row: sqlite3.Row, last: sqlite3.Row | None, intents: int, job_change: dict[str, Any]) -> JobUser:
-    change = Change.from_json(json.loads(row["change"]) if row["change"] else job_change)
-    is_result = last is not None and last["kind"] == "result"
-    return JobUser(
-        user_id=row["user_id"],
-        email=row["email"],
-        seq=row["seq"],
-        outcome=row["outcome"],
-        change=change,
-        edits=EditSet.from_json(json.loads(row["edits"])),
-        touched=touched_from_json(json.loads(row["touched"])),
-        reason=row["reason"],
-        status=_status(row["outcome"], last),
-        http=last["http"] if is_result and last is not None else None,
-        message=(last["message"] or "") if is_result and last is not None else "",
-        debug=(last["debug"] or "") if is_result and last is not None else "",
-        applied=touched_from_json(json.loads(last["touched"])) if is_result and last and last["touched"] else (),
-        intents=intents,
-        time=last["time"] if last is not None else "",
     )

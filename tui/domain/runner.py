@@ -27,7 +27,8 @@ given by the caller) and every request passes one :class:`tui.domain.rate_gate.R
 put back in the queue (up to :data:`MAX_REQUEUES` times) instead of failing.
 
 Pause lets in-flight users finish and takes no new one; cancel does the same and leaves the job
-resumable (state ``cancelled``). :meth:`JobRunner.run` on a job that was interrupted (kill -9)
+resumable (state ``cancelled``). A job is run by one process at a time (a claim in the journal;
+one left by a killed process is taken over). :meth:`JobRunner.run` on a job that was interrupted (kill -9)
 runs its pending users and those with an intent but no result: the commit path re-reads them,
 and one whose server copy holds the planned values already is counted done with no second PUT.
 """
@@ -207,6 +208,13 @@ class JobRunner:
     async def run(self, which: Which = "pending") -> JobReport:
         """Try the job's users that ``which`` names, ``concurrency`` at a time; returns once
         every one has a result, or after a cancel (the rest stay pending)."""
+        claim = self.journal.claim(self.job.id)  # JobBusy when another process runs it
+        try:
+            return await self._run(which)
+        finally:
+            self.journal.release(self.job.id, claim)
+
+    async def _run(self, which: Which) -> JobReport:
         statuses = ("pending", "in_doubt") if which == "pending" else ("failed",)
         users = self.journal.users(self.job.id, statuses)
         self._started = time.monotonic()
