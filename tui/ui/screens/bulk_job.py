@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
 from tui.domain.diff import lines_from_edits
-from tui.domain.jobs import Job, JobUser, Journal
+from tui.domain.jobs import Job, JobBusy, JobUser, Journal
 from tui.domain.rate_gate import RateGate
 from tui.domain.runner import JobProgress, JobRunner, Which
 from tui.ui.bulk_jobs import STATE_WORDS, audit_trail, concurrency_of, gate_on_client, journal_of, rate_text
@@ -187,12 +187,20 @@ class JobScreen(Screen[None]):
         async def go() -> None:
             runner = self.runner
             assert runner is not None
+            problem = ""
             try:
                 async with gate_on_client(app, gate):
                     await runner.run(which)
+            except JobBusy as exc:
+                problem = f"{exc}: it goes on there (this screen shows it when you open it again)"
+            except Exception as exc:  # a journal that cannot be written, ...: the job stays resumable
+                app.log_error("bulk job", exc)
+                problem = f"the job stopped: {type(exc).__name__}: {exc}. It stays resumable (r)"
             finally:
                 self.runner = None
             self._ran()
+            if problem and self.is_attached:
+                self.notify(problem, title=f"Bulk job {self.job_id}", severity="error", timeout=12)
 
         self.run_worker(go(), name="bulk-job", group="bulk-job", exclusive=True, exit_on_error=False)
 
@@ -240,13 +248,13 @@ class JobScreen(Screen[None]):
         lst.set_entries([result_entry(u, section) for u in users])
         lst.display = True
         hints = []
-        if job.unfinished:
+        if job.unfinished and not job.busy:
             hints.append(f"r resumes ({job.counts.to_send:,} not sent yet)")
         if job.counts.failed:
             hints.append("F retries the failed")
         if not job.unfinished and job.counts.changed:
             hints.append("u plans the undo")
-        state = STATE_WORDS.get(job.state, job.state)
+        state = "running in another process" if job.busy else STATE_WORDS.get(job.state, job.state)
         line = f"{job.counts.line()}  ·  {state}"
         self.query_one("#job-state", Static).update(line + ("\n" + ", ".join(hints) if hints else ""))
         lst.options.focus()
@@ -261,7 +269,7 @@ class JobScreen(Screen[None]):
         if job is None:
             return action == "back"
         if action == "resume":
-            return not self.running and job.unfinished
+            return not self.running and job.unfinished and not job.busy
         if action == "retry_failed":
             return not self.running and job.counts.failed > 0
         if action == "undo":

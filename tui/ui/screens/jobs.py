@@ -32,7 +32,9 @@ _STATE_STYLES = {"finished": "green", "running": "yellow", "paused": "yellow", "
 def job_text(job: Job) -> Text:
     """``20261201-143207-7f3a  finished  set Office to Paris HQ`` over its counts line."""
     state = STATE_WORDS.get(job.state, job.state)
-    if job.unfinished and job.state in ("running", "planned"):
+    if job.busy:
+        state = "running (in another process)"
+    elif job.unfinished and job.state in ("running", "planned"):
         state = "interrupted (resumable)"
     text = Text(job.id, style="bold")
     text.append(f"  {state}", style=_STATE_STYLES.get(job.state, ""))
@@ -111,7 +113,7 @@ class JobsScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[Any, ...]) -> bool | None:
         job = self.highlighted
         if action == "resume":
-            return job is not None and job.unfinished
+            return job is not None and job.unfinished and not job.busy
         if action == "undo":
             return job is not None and not job.unfinished and job.counts.changed > 0
         return True
@@ -123,7 +125,7 @@ class JobsScreen(Screen[None]):
 
     def action_resume(self) -> None:
         job = self.highlighted
-        if job is not None and job.unfinished and self.is_active:
+        if job is not None and job.unfinished and not job.busy and self.is_active:
             self.app.push_screen(JobScreen(job.id, run="pending"))
 
     def action_undo(self) -> None:
@@ -141,7 +143,7 @@ def offer_resume(app: App[Any]) -> None:
     (one job: it runs; several: the jobs screen)."""
     from tui.ui.screens.confirm import ConfirmScreen
 
-    jobs = unfinished_here(app)
+    jobs = [j for j in unfinished_here(app) if not j.busy]  # not one another process runs now
     if not jobs:
         return
     if len(jobs) == 1:
