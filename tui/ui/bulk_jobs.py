@@ -13,9 +13,12 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from tui.domain.audit import AuditLog
+from tui.domain.bulk_ops import Change, Operation, Set, describe_op
 from tui.domain.commit import AuditTrail
+from tui.domain.diff import format_value
 from tui.domain.jobs import Job, Journal, unfinished_jobs
 from tui.domain.rate_gate import RateGate
+from tui.domain.sections import Section
 
 __all__ = [
     "journal_of",
@@ -28,6 +31,9 @@ __all__ = [
     "clock",
     "rate_text",
     "STATE_WORDS",
+    "describe",
+    "change_text",
+    "fit_words",
 ]
 
 STATE_WORDS = {
@@ -109,3 +115,27 @@ def clock(seconds: float | None) -> str:
 def rate_text(done: int, total: int, rate: float, eta: float | None) -> str:
     """``"123 of 412 · 35.2 users/s · ETA 0:08"``."""
     return f"{done:,} of {total:,} · {rate:.1f} users/s · ETA {clock(eta)}"
+
+
+def describe(op: Operation, sec: Section | None) -> str:
+    """An operation in words (the engine's), a reference set by name showing its name."""
+    if isinstance(op, Set) and isinstance(op.value, dict) and op.value.get("name") and sec is not None:
+        return f"set {sec.label(op.path)} to {format_value(op.value['name'], 50)}"
+    return describe_op(op, sec)
+
+
+def change_text(change: Change, *, undo_of: str | None = None) -> str:
+    """A change in words, operations joined by ``"; "`` (``undo of job …`` for an undo)."""
+    if undo_of:
+        return f"undo of job {undo_of}"
+    sec = change.section
+    return "; ".join(describe(op, sec) for op in change.operations) or "no operations"
+
+
+def fit_words(text: str, width: int) -> str:
+    """``text`` cut at a word boundary to fit ``width`` cells (`` …`` marks the cut)."""
+    if len(text) <= width:
+        return text
+    cut = text[: max(0, width - 2)]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > width // 3 else cut).rstrip(" ;,") + " …"

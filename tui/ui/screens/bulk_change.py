@@ -21,28 +21,21 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from tui.domain.bulk_ops import Activate, Change, Deactivate, Operation, Set, describe_op
+from tui.domain.bulk_ops import Activate, Change, Deactivate, Operation, Set
 from tui.domain.bulk_rules import Problem, bulk_fields, check_change, refusal
-from tui.domain.diff import format_value
 from tui.domain.sections import SECTIONS, Section, section
+from tui.ui.bulk_jobs import describe
 from tui.ui.list_model import UserRow
 from tui.ui.screens.bulk_operation import OperationScreen
 from tui.ui.services import AppServices
 from tui.ui.widgets.fit_footer import FitFooter
 from tui.ui.widgets.status_bar import StatusBar
 
-__all__ = ["BulkChangeScreen", "STATUS", "describe", "targets_text"]
+__all__ = ["BulkChangeScreen", "STATUS", "targets_text"]
 
 STATUS = "status"
 """The section choice for the user-level operations (deactivate, activate)."""
 _STATUS_OPS = (("Deactivate every user", "deactivate"), ("Activate every user", "activate"))
-
-
-def describe(op: Operation, sec: Section | None) -> str:
-    """An operation in words; a reference set by name shows its name."""
-    if isinstance(op, Set) and isinstance(op.value, dict) and op.value.get("name") and sec is not None:
-        return f"set {sec.label(op.path)} to {format_value(op.value['name'], 50)}"
-    return describe_op(op, sec)
 
 
 def targets_text(rows: list[UserRow], width: int = 60) -> str:

@@ -26,7 +26,15 @@ from tui.domain.diff import lines_from_edits
 from tui.domain.jobs import Job, JobBusy, JobUser, Journal
 from tui.domain.rate_gate import RateGate
 from tui.domain.runner import JobProgress, JobRunner, Which
-from tui.ui.bulk_jobs import STATE_WORDS, audit_trail, concurrency_of, gate_on_client, journal_of, rate_text
+from tui.ui.bulk_jobs import (
+    STATE_WORDS,
+    audit_trail,
+    change_text,
+    concurrency_of,
+    gate_on_client,
+    journal_of,
+    rate_text,
+)
 from tui.ui.screens.diff_confirm import render_line
 from tui.ui.widgets.fit_footer import FitFooter
 from tui.ui.widgets.outcome_list import Entry, OutcomeList
@@ -147,7 +155,8 @@ class JobScreen(Screen[None]):
             self.app.log_error("open bulk job", exc)  # type: ignore[attr-defined]
             self.query_one("#job-state", Static).update(f"⚠ Could not open job {self.job_id}: {exc}")
             return
-        self.query_one("#job-change", Static).update(f"{self.job.describe()}  ·  {self.job.env}")
+        what = change_text(self.job.change, undo_of=self.job.of_job if self.job.kind == "undo" else None)
+        self.query_one("#job-change", Static).update(f"{what}  ·  {self.job.env}")
         if self.start_with is not None and self._users_for(self.start_with):
             self._start(self.start_with)
         else:

@@ -54,7 +54,9 @@ class OperationScreen(ModalScreen[Operation | None]):
         background: $surface; padding: 0 1; }
     OperationScreen #op-slot { height: 1fr; }
     OperationScreen #op-field { text-style: bold; height: auto; }
-    OperationScreen #op-kind { width: 1fr; margin-bottom: 1; }
+    OperationScreen #op-kind-row { height: 1; margin-bottom: 1; }
+    OperationScreen #op-kind-row > .op-label { width: 24; padding-left: 2; color: $foreground 80%; }
+    OperationScreen #op-kind { width: 1fr; }
     OperationScreen #op-status { color: $error; height: auto; }
     OperationScreen #op-buttons { height: auto; align-horizontal: right; }
     OperationScreen #op-buttons Button { margin-left: 1; }
@@ -111,7 +113,11 @@ class OperationScreen(ModalScreen[Operation | None]):
         await slot.remove_children()
         head = Static(f"{field.label}  ({field.path_text})   ctrl+o: another field", id="op-field", markup=False)
         options = [(KIND_WORDS[k], k) for k in field.kinds]
-        choose = Select(options, value=kind, allow_blank=False, compact=True, id="op-kind")
+        choose = Horizontal(
+            Static("Do", classes="op-label"),
+            Select(options, value=kind, allow_blank=False, compact=True, id="op-kind"),
+            id="op-kind-row",
+        )
         self.editor = ValueEditor(self.section, field, kind, self.directory, op=op, id="op-value")
         await slot.mount_all([head, choose, self.editor])
         self._status("")

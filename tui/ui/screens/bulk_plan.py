@@ -29,7 +29,7 @@ from textual.widgets import ProgressBar, Static
 from tui.domain.bulk import Change
 from tui.domain.bulk_plan import OUTCOME_WORDS, Plan, PlanProgress, UserPlan, UserRef, plan
 from tui.domain.sections import Section
-from tui.ui.bulk_jobs import concurrency_of, open_journal, rate_text, scope_of
+from tui.ui.bulk_jobs import change_text, concurrency_of, fit_words, open_journal, rate_text, scope_of
 from tui.ui.list_model import UserRow
 from tui.ui.screens.diff_confirm import render_line
 from tui.ui.widgets.fit_footer import FitFooter
@@ -111,8 +111,7 @@ class PlanScreen(Screen[None]):
                 environment=app.env.name,
             )
 
-        title = f"Bulk change: {change.describe()}"
-        return cls(planner, open_job, total=len(refs), title=title, section=change.section)
+        return cls(planner, open_job, total=len(refs), title=change_text(change), section=change.section)
 
     @classmethod
     def for_undo(cls, job_id: str, total: int, section: Section | None, open_job: OpenJob) -> PlanScreen:
@@ -129,7 +128,7 @@ class PlanScreen(Screen[None]):
                     cancel=cancel,
                 )
 
-        return cls(planner, open_job, total=total, title=f"Undo of job {job_id}", section=section)
+        return cls(planner, open_job, total=total, title=f"undo of job {job_id}", section=section)
 
     # -- what the app asks ---------------------------------------------------------------
 
@@ -140,7 +139,7 @@ class PlanScreen(Screen[None]):
     # -- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(self.title_text, id="plan-title", markup=False)
+        yield Static(self._title(), id="plan-title", markup=False)
         with Vertical(id="plan-progress"):
             yield ProgressBar(total=max(self.total, 1), show_eta=False, id="plan-bar")
             yield Static(f"Reading {self.total:,} users… (Esc stops; nothing is sent)", id="plan-progress-text")
@@ -149,6 +148,12 @@ class PlanScreen(Screen[None]):
         yield Static("", id="plan-note")
         yield StatusBar(self.app.env, id="status-bar")  # type: ignore[attr-defined]
         yield FitFooter(compact=True)
+
+    def _title(self) -> str:
+        return fit_words(f"Preview: {self.title_text}", max(20, self.app.size.width - 2))
+
+    def on_resize(self) -> None:
+        self.query_one("#plan-title", Static).update(self._title())
 
     def on_mount(self) -> None:
         self.query_one("#plan-summary").display = False

@@ -18,7 +18,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.domain.jobs import Job
-from tui.ui.bulk_jobs import STATE_WORDS, open_journal, unfinished_here
+from tui.ui.bulk_jobs import STATE_WORDS, change_text, open_journal, unfinished_here
 from tui.ui.screens.bulk_job import JobScreen
 from tui.ui.screens.bulk_plan import PlanScreen
 from tui.ui.widgets.fit_footer import FitFooter
@@ -38,7 +38,7 @@ def job_text(job: Job) -> Text:
         state = "interrupted (resumable)"
     text = Text(job.id, style="bold")
     text.append(f"  {state}", style=_STATE_STYLES.get(job.state, ""))
-    text.append(f"  {job.describe()}")
+    text.append(f"  {change_text(job.change, undo_of=job.of_job if job.kind == 'undo' else None)}")
     text.append(f"\n   {job.counts.line()}  ·  {job.env}  ·  {job.created[:16].replace('T', ' ')}", style="dim")
     return text
 
@@ -150,7 +150,7 @@ def offer_resume(app: App[Any]) -> None:
         job = jobs[0]
         left = job.counts.to_send
         question = (
-            f"1 unfinished job — resume?\n\n{job.id}: {job.describe()}\n"
+            f"1 unfinished job — resume?\n\n{job.id}: {change_text(job.change)}\n"
             f"{left:,} user{'s' if left != 1 else ''} not sent yet. (No) leaves it for later: J on the list lists it."
         )
 
