@@ -39,6 +39,7 @@ from tui.ui.screens.diff_confirm import render_line
 from tui.ui.widgets.fit_footer import FitFooter
 from tui.ui.widgets.outcome_list import Entry, OutcomeList
 from tui.ui.widgets.status_bar import StatusBar
+from tui.ui.worker_errors import ReportsWorkerErrors
 
 __all__ = ["JobScreen", "result_entry", "RESULT_WORDS"]
 
@@ -90,7 +91,7 @@ def counts_text(p: JobProgress) -> str:
     return " · ".join(parts)
 
 
-class JobScreen(Screen[None]):
+class JobScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("p", "pause", "Pause/go on", id="job.pause"),
         Binding("c", "cancel_job", "Cancel job", id="job.cancel"),

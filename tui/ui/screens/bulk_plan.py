@@ -35,6 +35,7 @@ from tui.ui.screens.diff_confirm import render_line
 from tui.ui.widgets.fit_footer import FitFooter
 from tui.ui.widgets.outcome_list import Entry, OutcomeList
 from tui.ui.widgets.status_bar import StatusBar
+from tui.ui.worker_errors import ReportsWorkerErrors
 
 __all__ = ["PlanScreen", "plan_entry", "TYPE_ABOVE"]
 
@@ -69,7 +70,7 @@ def plan_entry(user: UserPlan, section: Section | None) -> Entry:
     return user.outcome, text
 
 
-class PlanScreen(Screen[None]):
+class PlanScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "apply", "Apply", id="plan.apply"),
         Binding("escape", "back", "Back", id="plan.back"),

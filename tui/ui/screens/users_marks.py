@@ -15,11 +15,12 @@ from tui.ui.backend import classify_error
 from tui.ui.list_model import UserRow, fetch_page
 from tui.ui.marking import MARK_ASK_ABOVE, fetch_matches, progress_text
 from tui.ui.widgets.user_table import UserTable
+from tui.ui.worker_errors import ReportsWorkerErrors
 
 __all__ = ["MarksMixin"]
 
 
-class MarksMixin:
+class MarksMixin(ReportsWorkerErrors):
     """Marking on the list screen; the screen gives ``model``, ``table``, ``status``, ``spot``,
     ``_request_body``, ``_query_errors`` and ``_show_chips``."""
 
