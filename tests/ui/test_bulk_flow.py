@@ -75,6 +75,36 @@ async def test_masked_values_stay_masked_in_the_preview(sandbox, tmp_path):
     assert "[masked]" in text.plain and "MR → MS" in text.plain
 
 
+async def test_the_preview_shows_domain_warnings_and_reasons():
+    from tui.domain.bulk_plan import UserPlan
+    from tui.domain.sections import section
+    from tui.domain.warnings import ProfileWarning
+    from tui.ui.screens.bulk_plan import plan_entry
+
+    warned = UserPlan("u1", "Ada Quill", "will_change", change=None)  # type: ignore[arg-type]
+    warned.warnings = [ProfileWarning("dup_email", ("email",), "another user has this email")]
+    refused = UserPlan("u2", "Bo Chen", "cannot_apply", change=None, reason="could not read: HTTP 500")  # type: ignore[arg-type]
+    assert "⚠ another user has this email" in plan_entry(warned, section("business"))[1].plain
+    outcome, text = plan_entry(refused, section("business"))
+    assert outcome == "cannot_apply" and "cannot apply: could not read: HTTP 500" in text.plain
+
+
+async def test_a_user_that_cannot_be_read_cannot_apply(sandbox, tmp_path):
+    app = make_app(sandbox, tmp_path, client_factory=no_retries, bulk_concurrency=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await mark_rows(pilot, 0)
+        await pilot.press(*["down"] * 50, "space", "space")
+        await pilot.press("b")
+        await build(pilot, "job title", "Unread Lead")
+        sandbox.faults.inject(500, count=1)  # the first user's read fails (no retries here)
+        plan = await preview(pilot)
+        assert static_text(plan, "#plan-summary") == "2 users · 1 will change · 0 already as asked · 1 cannot apply"
+        await pilot.press("f", "f")  # all -> will change -> cannot apply
+        [shown] = entries(plan)
+        assert "cannot apply: could not read" in shown and "500" in shown
+        assert screen.marks[0].name in shown
+
+
 async def test_planning_shows_progress_and_esc_stops_it(sandbox_factory, tmp_path):
     sb = sandbox_factory(users=120, latency_ms=40)
     app = make_app(sb, tmp_path, bulk_concurrency=2)

@@ -78,7 +78,7 @@ def concurrency_of(app: Any) -> int:
 async def gate_on_client(app: Any, gate: RateGate) -> Any:
     """While a job runs, the app's client tells ``gate`` about its own 429 retries, so one
     429 slows every worker (the client's hook is put back afterwards)."""
-    client = None
+    client: Any = None
     try:
         client = await app.get_client()
     except Exception:  # no client yet (no token): the job's first request will say why

@@ -201,7 +201,7 @@ class BulkChangeScreen(Screen[None]):
                 self._switch_section(wanted)
             else:
                 self._reverting = True
-                event.select.value = self.section_key
+                event.select.value = self.section_key  # type: ignore[assignment]
 
         n = len(self.ops)
         sec = self.section

@@ -151,8 +151,9 @@ class OperationScreen(ModalScreen[Operation | None]):
         event.stop()
         if event.value == self.kind or self.field is None or self.editor is None:
             return
-        self.kind = event.value  # type: ignore[assignment]
-        old, self.editor = self.editor, ValueEditor(self.section, self.field, self.kind, self.directory, id="op-value")
+        kind: OpKind = event.value  # type: ignore[assignment]
+        self.kind = kind
+        old, self.editor = self.editor, ValueEditor(self.section, self.field, kind, self.directory, id="op-value")
         await old.remove()
         await self.query_one("#op-slot").mount(self.editor)
         self._status("")

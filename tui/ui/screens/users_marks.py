@@ -7,7 +7,7 @@ a bulk change for the marked users (or the highlighted one), ``J`` lists the bul
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from textual.widgets import Static
 
@@ -19,8 +19,13 @@ from tui.ui.worker_errors import ReportsWorkerErrors
 
 __all__ = ["MarksMixin"]
 
+if TYPE_CHECKING:  # the screen it is mixed into
+    from textual.screen import Screen as _Host
+else:
+    _Host = object
 
-class MarksMixin(ReportsWorkerErrors):
+
+class MarksMixin(ReportsWorkerErrors, _Host):
     """Marking on the list screen; the screen gives ``model``, ``table``, ``status``, ``spot``,
     ``_request_body``, ``_query_errors`` and ``_show_chips``."""
 
@@ -118,8 +123,10 @@ class MarksMixin(ReportsWorkerErrors):
         self._show_chips()
         self.table.refresh()
         self._show_marked()
-        severity = "warning" if message.startswith(("Could not", "Stopped")) else "information"
-        self.notify(message, title="Marks", severity=severity)  # type: ignore[arg-type]
+        severity: Literal["warning", "information"] = (
+            "warning" if message.startswith(("Could not", "Stopped")) else "information"
+        )
+        self.notify(message, title="Marks", severity=severity)
 
     def bulk_targets(self) -> list[UserRow]:
         """Who ``b`` changes: the marked users, or with nobody marked the highlighted one."""

@@ -30,7 +30,7 @@ from textual.widgets import Select, Static
 from tui.domain.bulk_ops import AddItem, Clear, Operation, RemoveWhere, Set
 from tui.domain.bulk_rules import BulkField, OpKind
 from tui.domain.directory import KIND_LABELS, ReferenceDirectory, is_id
-from tui.domain.form_schema import SCALAR_KINDS, FieldSpec
+from tui.domain.form_schema import SCALAR_KINDS, FieldSpec, Kind
 from tui.domain.messages import REQUIRED
 from tui.domain.paths import ABSENT, WILDCARD, Path, format_path, get
 from tui.domain.sections import Section
@@ -58,7 +58,7 @@ def _root(spec: FieldSpec, parent: Path) -> FieldSpec:
 
 def _one_value(spec: FieldSpec) -> FieldSpec:
     """One value of a list of strings or enums, as a scalar field of the list's own key."""
-    kind = "enum" if spec.kind == "enum_list" else "text"
+    kind: Kind = "enum" if spec.kind == "enum_list" else "text"
     return FieldSpec(
         key=spec.key, path=spec.path, label=f"{spec.label} (one value)", kind=kind, enum_values=spec.enum_values
     )
@@ -248,7 +248,7 @@ class ValueEditor(Vertical):
 
     def commit(self) -> None:
         """Take what the focused field shows now (Ctrl+S right after typing)."""
-        node = self.screen.focused
+        node: Any = self.screen.focused
         while node is not None and node is not self:
             if isinstance(node, FormField):
                 node.commit()
