@@ -34,6 +34,7 @@ __all__ = [
     "describe",
     "change_text",
     "fit_words",
+    "elsewhere",
 ]
 
 STATE_WORDS = {
@@ -69,6 +70,19 @@ def scope_of(env: Any) -> str:
     return f"tmc:{env.tmc_id}" if env.tmc_id else (f"company:{env.company_id}" if env.company_id else "")
 
 
+def elsewhere(app: Any, job: Job) -> str:
+    """Why ``job`` cannot run from here ("" when it can): it was made in another environment,
+    against another server or for another TMC / company than the app talks to now."""
+    env = app.env
+    if job.env != env.name:
+        return f"job {job.id} was made in environment {job.env!r}: switch to it to run or undo the job"
+    if job.base_url and job.base_url.rstrip("/") != str(env.base_url).rstrip("/"):
+        return f"job {job.id} was made against {job.base_url}, not {env.base_url}"
+    if job.scope and job.scope != scope_of(env):
+        return f"job {job.id} was made for {job.scope}, not {scope_of(env) or 'this scope'}"
+    return ""
+
+
 def concurrency_of(app: Any) -> int:
     """Users a job (and planning) reads and writes at once: ``[bulk] concurrency``."""
     return max(1, int(getattr(app.settings, "bulk_concurrency", 4) or 4))
@@ -94,9 +108,10 @@ async def gate_on_client(app: Any, gate: RateGate) -> Any:
 
 
 def unfinished_here(app: Any) -> list[Job]:
-    """Jobs of the current environment with users still to try (for "1 unfinished job — resume?")."""
+    """Jobs of the current environment (same server and scope) with users still to try (for
+    "1 unfinished job — resume?")."""
     try:
-        return unfinished_jobs(app.settings.paths.jobs_file, app.env.name)
+        return [j for j in unfinished_jobs(app.settings.paths.jobs_file, app.env.name) if not elsewhere(app, j)]
     except Exception as exc:  # an unreadable journal must not stop the app
         app.log_error("read the job journal", exc)
         return []

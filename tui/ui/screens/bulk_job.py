@@ -31,6 +31,7 @@ from tui.ui.bulk_jobs import (
     audit_trail,
     change_text,
     concurrency_of,
+    elsewhere,
     gate_on_client,
     journal_of,
     rate_text,
@@ -183,6 +184,11 @@ class JobScreen(ReportsWorkerErrors, Screen[None]):
     def _start(self, which: Which) -> None:
         app: Any = self.app
         assert self.journal is not None
+        why = elsewhere(app, self.journal.job(self.job_id))
+        if why:
+            self.notify(why, title="Bulk job", severity="warning", timeout=10)
+            self._show_results()
+            return
         n = concurrency_of(app)
         gate = RateGate(n)
         self.runner = JobRunner(
@@ -310,6 +316,10 @@ class JobScreen(ReportsWorkerErrors, Screen[None]):
     def action_undo(self) -> None:
         job = self.job
         if self.running or job is None or job.unfinished or not job.counts.changed or not self.is_active:
+            return
+        why = elsewhere(self.app, job)
+        if why:
+            self.notify(why, title="Bulk job", severity="warning", timeout=10)
             return
         from tui.ui.screens.bulk_plan import PlanScreen
 

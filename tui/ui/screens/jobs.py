@@ -18,7 +18,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.domain.jobs import Job
-from tui.ui.bulk_jobs import STATE_WORDS, change_text, open_journal, unfinished_here
+from tui.ui.bulk_jobs import STATE_WORDS, change_text, elsewhere, open_journal, unfinished_here
 from tui.ui.screens.bulk_job import JobScreen
 from tui.ui.screens.bulk_plan import PlanScreen
 from tui.ui.widgets.fit_footer import FitFooter
@@ -131,6 +131,10 @@ class JobsScreen(Screen[None]):
     def action_undo(self) -> None:
         job = self.highlighted
         if job is None or job.unfinished or not job.counts.changed or not self.is_active:
+            return
+        why = elsewhere(self.app, job)
+        if why:
+            self.notify(why, title="Bulk job", severity="warning", timeout=10)
             return
         self.app.push_screen(PlanScreen.for_undo(job.id, job.counts.changed, job.change.section, JobScreen.runs))
 
