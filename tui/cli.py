@@ -1,4 +1,4 @@
-"""The command line: the app, the sandbox, config and audit.
+"""The command line: the app, the sandbox, config, audit and bulk jobs (``tui/cli_bulk.py``).
 
 Heavy imports (textual, uvicorn, the models) happen inside the commands that need them, so
 ``--help``, ``config path`` and ``audit`` answer at once. Every failure an agent can cause or
@@ -32,6 +32,7 @@ examples:
   spotnana-tui sandbox --users 100000       serve the sandbox API on 127.0.0.1
   spotnana-tui config path                  where the config file is
   spotnana-tui audit --tail 20              the last writes made from this machine
+  spotnana-tui bulk list                    bulk jobs; bulk show|resume|undo JOB (see bulk --help)
 """
 
 
@@ -94,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     au.add_argument("--tail", type=int, metavar="N", help="only the last N entries")
     au.add_argument("--json", action="store_true", help="print the raw JSON lines")
+
+    from tui.cli_bulk import add_bulk_parser
+
+    add_bulk_parser(sub)
     return p
 
 
@@ -110,6 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _config(args)
         if args.command == "audit":
             return _audit(args)
+        if args.command == "bulk":
+            from tui.cli_bulk import run_bulk
+
+            return run_bulk(args)
         if args.demo:
             return _run_demo(args)  # before anything else loads: the sandbox starts first
         return _app(args)

@@ -65,6 +65,12 @@ class Paths:
     def audit_file(self) -> Path:
         return self.data_dir / "audit.jsonl"
 
+    @property
+    def jobs_file(self) -> Path:
+        """The bulk-job journal (``tui.domain.jobs.JOURNAL_FILE``): in the data dir, not the
+        cache dir the OS may clean, since unfinished jobs must survive."""
+        return self.data_dir / "jobs.sqlite3"
+
 
 def app_paths(environ: Mapping[str, str] | None = None) -> Paths:
     environ = os.environ if environ is None else environ
@@ -191,6 +197,8 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)
     debounce_ms: int = 150
     default_status: str = "ALL"
+    bulk_concurrency: int = 4
+    """``[bulk] concurrency``: users a bulk job writes at the same time (``--concurrency`` overrides)."""
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -232,6 +240,10 @@ default_status = "all"
 # Bundled themes: spotnana-dark, spotnana-light, spotnana-high-contrast.
 # Your own themes: TOML files in the "themes" folder next to this file.
 theme = "spotnana-dark"
+
+[bulk]
+# Users a bulk job reads and writes at the same time (a 429 slows them all down).
+concurrency = 4
 
 [environments.sandbox]
 # The local sandbox (`spotnana-tui sandbox` prints its URL, token and TMC id).
@@ -325,7 +337,8 @@ def load_settings(
     """Read the config file (creating a commented one on first run) and apply overrides.
 
     ``overrides`` (and keyword arguments) may hold: ``env``, ``base_url``, ``theme``,
-    ``page_size``, ``tmc_id``, ``company_id``, ``keymap`` (dict), ``debounce_ms``.
+    ``page_size``, ``tmc_id``, ``company_id``, ``keymap`` (dict), ``debounce_ms``,
+    ``bulk_concurrency``.
     ``None`` values are ignored, so command-line options can be passed through as they are.
     """
     environ = os.environ if environ is None else environ
@@ -373,7 +386,9 @@ def load_settings(
     keymap = dict(keymap_raw)
     keymap.update(opts.get("keymap") or {})
 
-    known_top = {"default_env", "page_size", "debounce_ms", "default_status", "theme", "environments", "keymap"}
+    known_top = {
+        "default_env", "page_size", "debounce_ms", "default_status", "theme", "environments", "keymap", "bulk",
+    }  # fmt: skip
     for key in data:
         if key not in known_top:
             if key in _SECRET_KEYS:
@@ -394,6 +409,16 @@ def load_settings(
     status = str(opts.get("default_status") or data.get("default_status") or "all").upper()
     if status not in STATUSES:
         raise ConfigError(f"{where}: default_status must be active, inactive or all")
+
+    bulk_raw = data.get("bulk", {})
+    if not isinstance(bulk_raw, dict):
+        raise ConfigError(f"{where}: [bulk] must be a table")
+    for key in bulk_raw:
+        if key != "concurrency":
+            warnings.append(f"bulk: unknown key {key!r} ignored")
+    bulk_concurrency = _int(
+        opts.get("bulk_concurrency") or bulk_raw.get("concurrency", 4), "bulk.concurrency", where, 1, 64
+    )
 
     base_url = opts.get("base_url") or environ.get("SPOTNANA_BASE_URL")
     tmc_id = opts.get("tmc_id") or environ.get("SPOTNANA_TMC_ID")
@@ -422,6 +447,7 @@ def load_settings(
         keymap=keymap,
         debounce_ms=debounce_ms,
         default_status=status,
+        bulk_concurrency=bulk_concurrency,
         warnings=warnings,
     )
 

@@ -127,12 +127,18 @@ async def _still_answering(pilot: Any) -> None:
     app = pilot.app
     assert app.is_running and app._exception is None
     assert any(isinstance(s, UsersScreen) for s in app.screen_stack), app.screen_stack
-    for _ in range(4):  # the palette takes no app keys, and help does not open over help
-        if not isinstance(app.screen, (CommandPalette, HelpScreen)):
+    for _ in range(4):  # the palette and an open drop-down take no app keys; help does not open over help
+        open_select = type(app.focused).__name__ == "SelectOverlay"
+        if not isinstance(app.screen, (CommandPalette, HelpScreen)) and not open_select:
             break
         await pilot.press("escape")
         await pilot.pause()
     before = app.screen
+    if "f1" not in before.active_bindings:  # a dialog that takes no app keys (the new-user form): Esc answers
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running and app._exception is None
+        return
     await pilot.press("f1")
     await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what=f"the help screen over {before!r}")
     await pilot.press("escape")

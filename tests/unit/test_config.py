@@ -142,3 +142,16 @@ def test_client_credentials():
     creds = env.credentials({"SPOTNANA_CLIENT_ID": "id", "SPOTNANA_CLIENT_SECRET": "sec"})
     assert (creds.kind, creds.client_id, creds.client_secret) == ("client_credentials", "id", "sec")
     assert "sec" not in repr(creds).replace("client_secret", "")
+
+
+def test_bulk_concurrency_from_the_file_with_a_documented_default(home, tmp_path):
+    settings = load_settings(environ=home)
+    assert settings.bulk_concurrency == 4 and "concurrency = 4" in settings.config_file.read_text()
+    assert settings.paths.jobs_file == tmp_path / "data" / "jobs.sqlite3"
+    write(home, '[bulk]\nconcurrency = 12\nspeed = "fast"\n')
+    settings = load_settings(environ=home)
+    assert settings.bulk_concurrency == 12 and settings.warnings == ["bulk: unknown key 'speed' ignored"]
+    assert load_settings(environ=home, bulk_concurrency=2).bulk_concurrency == 2
+    write(home, "[bulk]\nconcurrency = 0\n")
+    with pytest.raises(ConfigError, match="bulk.concurrency must be between 1 and 64"):
+        load_settings(environ=home)

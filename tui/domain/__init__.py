@@ -9,4 +9,8 @@
 - ``editor_doc``: a section for the $EDITOR file (masked values as placeholders) and back
 - ``audit``: ``AuditLog`` (JSON lines, values masked, never tokens)
 - ``editing``: ``SectionEditor`` (load, validate, prepare, commit with merge and audit)
+- ``bulk`` (with ``bulk_ops``, ``bulk_rules``, ``bulk_plan``): a bulk change, its checks, its
+  per-user replay and inverse, planning over a ProfileBackend
+- ``jobs``: the SQLite job journal; ``runner``: the apply loop (resume, retry, undo);
+  ``rate_gate``: one 429 gate for every worker
 """

@@ -169,6 +169,13 @@ class SpotnanaApp(App[None]):
             self.set_timer(startup_gc.START_LIMIT, startup_gc.resume, name="startup-gc")
         for message, severity in self.startup_notes:
             self.notify(message, severity=severity, timeout=8)  # type: ignore[arg-type]
+        if self.settings.paths.jobs_file.exists():  # "1 unfinished job — resume?", once the list is up
+            self.call_after_refresh(self._offer_resume)
+
+    def _offer_resume(self) -> None:
+        from tui.ui.screens.jobs import offer_resume
+
+        offer_resume(self)
 
     async def on_unmount(self) -> None:
         await self._close_client()
@@ -442,6 +449,10 @@ class SpotnanaApp(App[None]):
             "Sort by name: flip order", "Ascending / descending", lambda: self._users_action("toggle_sort")
         )
         yield SystemCommand("Filters", "Open the filter panel", lambda: self._users_action("filters"))
+        yield SystemCommand(
+            "Bulk change", "Change the marked users (or the highlighted one)", lambda: self._users_action("bulk_change")
+        )
+        yield SystemCommand("Bulk jobs", "The job journal: results, resume, undo", lambda: self._users_action("jobs"))
         yield SystemCommand("Copy user ID", "Copy the highlighted user's ID", lambda: self._users_action("copy_id"))
         yield SystemCommand("Copy email", "Copy the highlighted user's email", lambda: self._users_action("copy_email"))
         yield SystemCommand("Keys", "List every key of this screen", self.action_help)

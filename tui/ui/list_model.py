@@ -5,6 +5,10 @@ Rows are addressed by their index in the server's ordering; page ``p`` covers
 for an older generation is dropped, so a slow old response can never overwrite a newer one.
 Only ``max_pages`` pages are kept (least recently used go first), so scrolling through
 100,000 users keeps memory flat.
+
+Marked users (:class:`Marks`, for bulk edits) are kept apart from the pages: a new query
+forgets the rows, never the marks, so an agent can search "smith", mark three, search "jones"
+and mark two more.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.domain.backend import ProfileBackend
 from tui.domain.directory import references_of
 
-__all__ = ["UserRow", "ListModel", "PageError"]
+__all__ = ["UserRow", "ListModel", "PageError", "Marks", "fetch_page"]
 
 
 def _id_of(value: Any) -> str:
@@ -108,6 +113,49 @@ class PageError:
     message: str
 
 
+class Marks:
+    """The users marked for a bulk change, in the order they were marked (by user ID; the
+    row is kept to name them in the change and its preview)."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, UserRow] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, user_id: object) -> bool:
+        return user_id in self._rows
+
+    def __bool__(self) -> bool:
+        return bool(self._rows)
+
+    @property
+    def rows(self) -> list[UserRow]:
+        return list(self._rows.values())
+
+    def toggle(self, row: UserRow) -> bool:
+        """Mark ``row``, or unmark it when it was marked; True when it is marked now."""
+        if row.user_id in self._rows:
+            del self._rows[row.user_id]
+            return False
+        self._rows[row.user_id] = row
+        return True
+
+    def add(self, rows: list[UserRow]) -> int:
+        """Mark every row of ``rows``; how many were not marked before."""
+        before = len(self._rows)
+        for row in rows:
+            if row.user_id:
+                self._rows.setdefault(row.user_id, row)
+        return len(self._rows) - before
+
+    def clear(self) -> int:
+        """Unmark everyone; how many were marked."""
+        n = len(self._rows)
+        self._rows.clear()
+        return n
+
+
 class ListModel:
     def __init__(self, page_size: int = 100, max_pages: int = 40) -> None:
         if page_size < 1:
@@ -121,10 +169,12 @@ class ListModel:
         self._pages: OrderedDict[int, list[UserRow]] = OrderedDict()
         self._pending: set[int] = set()
         self._failed: dict[int, PageError] = {}
+        self.marks = Marks()
+        """Marked users: kept across queries (``reset`` leaves them alone)."""
 
     # -- queries -------------------------------------------------------------------------
     def reset(self) -> int:
-        """Forget everything (a new query). Returns the new generation."""
+        """Forget the rows (a new query), not the marks. Returns the new generation."""
         self.generation += 1
         self.total = None
         self.high_water = 0
@@ -235,3 +285,16 @@ class ListModel:
                 if row.user_id == user_id:
                     return page * self.page_size + i
         return None
+
+
+async def fetch_page(backend: ProfileBackend, body: dict[str, Any]) -> tuple[list[UserRow], int | None]:
+    """One page of ``POST /v3/users/list`` as rows and the total.
+
+    The list reads the raw JSON: rows need a handful of fields, and skipping model validation
+    of 100 users per page keeps search and start-up fast.
+    """
+    raw = await backend.list_users(body)
+    rows = [UserRow.from_detail(u) for u in raw.get("users") or [] if isinstance(u, dict)]
+    pagination = raw.get("pagination")
+    total = pagination.get("totalNumResults") if isinstance(pagination, dict) else None
+    return rows, total if isinstance(total, int) and not isinstance(total, bool) else None

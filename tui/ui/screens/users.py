@@ -1,4 +1,5 @@
-"""The agent's home: search, filter and page through users; open one; copy an id."""
+"""The agent's home: search, filter and page through users; open one; copy an id; mark users
+for a bulk change (``space``, ``*``, ``U``) and start it (``b``)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from tui.domain.backend import ProfileBackend
 from tui.domain.query import UserQuery, format_query, parse_query
 from tui.ui.backend import classify_error
 from tui.ui.clipboard import in_tmux, load_tmux_buffer
-from tui.ui.list_model import ListModel, PageError, UserRow
+from tui.ui.list_model import ListModel, PageError, fetch_page
 from tui.ui.messages import OpenUser
+from tui.ui.screens.users_marks import MarksMixin
 from tui.ui.services import AppServices
 from tui.ui.widgets.fit_footer import FitFooter
 from tui.ui.widgets.list_state import ListState
@@ -33,19 +34,6 @@ LOADING_DELAY = 0.3
 """Seconds a new query of a list that shows rows waits before the loading state replaces them."""
 
 
-async def fetch_page(backend: ProfileBackend, body: dict[str, Any]) -> tuple[list[UserRow], int | None]:
-    """One page of ``POST /v3/users/list`` as rows and the total.
-
-    The list reads the raw JSON: rows need a handful of fields, and skipping model validation
-    of 100 users per page keeps search and start-up fast.
-    """
-    raw = await backend.list_users(body)
-    rows = [UserRow.from_detail(u) for u in raw.get("users") or [] if isinstance(u, dict)]
-    pagination = raw.get("pagination")
-    total = pagination.get("totalNumResults") if isinstance(pagination, dict) else None
-    return rows, total if isinstance(total, int) and not isinstance(total, bool) else None
-
-
 def fit_chips(chips: list[str], width: int) -> str:
     """The chips that fit in ``width`` cells, whole, and "+N more" for the rest."""
     for n in range(len(chips), 0, -1):
@@ -56,7 +44,7 @@ def fit_chips(chips: list[str], width: int) -> str:
     return f"{len(chips)} filters (f to see them)"
 
 
-class UsersScreen(ReportsWorkerErrors, Screen):
+class UsersScreen(MarksMixin, ReportsWorkerErrors, Screen):
     AUTO_FOCUS = "UserTable"
 
     BINDINGS = [
@@ -72,6 +60,10 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         Binding("v", "view_json", "View JSON", show=False, id="users.view_json"),
         Binding("n", "create_user", "New user", show=False, id="users.create"),
         Binding("ctrl+k", "enter_token", "Enter token", show=False, id="users.enter_token"),
+        Binding("asterisk", "mark_all", "Mark all matches", show=False, id="users.mark_all"),
+        Binding("U", "unmark_all", "Unmark all", show=False, id="users.unmark_all"),
+        Binding("b", "bulk_change", "Bulk change", show=False, id="users.bulk"),
+        Binding("J", "jobs", "Bulk jobs", show=False, id="users.jobs"),
     ]
 
     def __init__(self) -> None:
@@ -90,6 +82,7 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         self.search_pending = False  # typed, debounce not yet run
         self._reset_table = False  # the table still shows the last query's rows (until page 0 answers)
         self._loading_timer: Timer | None = None
+        self.marking = False  # ``*`` is reading every match
 
     @property
     def spot(self) -> AppServices:
@@ -115,6 +108,7 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         self.status = self.query_one(StatusBar)
         self.table.type_ahead = self._type_ahead
         self._show_chips()
+        self._show_marked()
         self.start_query()
 
     # -- querying --------------------------------------------------------------------------
@@ -176,6 +170,18 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         self._fetch(0)
         self._refresh_view()
 
+    def _request_body(self, offset: int, limit: int) -> dict[str, Any]:
+        """The list request of the query on screen; ValueError without a tmc_id / company_id."""
+        app = self.spot
+        return self._sent_query.to_request(
+            tmc_id=app.env.tmc_id,
+            company_id=None if app.env.tmc_id else app.env.company_id,
+            offset=offset,
+            limit=limit,
+            descending=self.descending,
+            default_status=app.settings.default_status,
+        )
+
     def _fetch(self, page: int) -> None:
         app = self.spot
         generation, offset, limit = self.model.begin(page)
@@ -183,14 +189,7 @@ class UsersScreen(ReportsWorkerErrors, Screen):
             self.model.reject(generation, page, PageError("query", "; ".join(self._query_errors)))
             return
         try:
-            body = self._sent_query.to_request(
-                tmc_id=app.env.tmc_id,
-                company_id=None if app.env.tmc_id else app.env.company_id,
-                offset=offset,
-                limit=limit,
-                descending=self.descending,
-                default_status=app.settings.default_status,
-            )
+            body = self._request_body(offset, limit)
         except ValueError:
             error = PageError("config", f"environment {app.env.name!r} needs a tmc_id or company_id")
             self.model.reject(generation, page, error)
@@ -369,7 +368,10 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         self.set_focus(self.search)
 
     def action_escape(self) -> None:
-        if self.search.has_focus and self.search.value:
+        if self.marking:
+            self.workers.cancel_group(self, "mark-all")
+            self._marking_done("Stopped: nobody new was marked")
+        elif self.search.has_focus and self.search.value:
             self.set_query_text("")
         elif self.search.has_focus:
             self.set_focus(self.table)

@@ -26,6 +26,9 @@ class StatusBar(Horizontal):
     StatusBar { height: 1; }
     StatusBar > #env-badge { width: auto; }
     StatusBar > #status-counts { width: auto; padding: 0 1; }
+    StatusBar > #status-marked { width: auto; padding: 0 1; display: none; color: $text-accent;
+        text-style: bold; }
+    StatusBar > #status-marked.-some { display: block; }
     StatusBar > #status-right { width: 1fr; height: 1; padding: 0 1; text-align: right; }
     """
 
@@ -39,6 +42,7 @@ class StatusBar(Horizontal):
             env_badge_text(self._env), id="env-badge", classes="-production" if self._env.is_production else ""
         )
         yield Static("", id="status-counts")
+        yield Static("", id="status-marked")
         yield Static("", id="status-right")
         yield Spinner(id="status-spinner")
 
@@ -57,6 +61,15 @@ class StatusBar(Horizontal):
         # as wide as its text: a re-flow only when the width changes ("row 9" -> "row 10")
         before = self._texts.get("#status-counts")
         self._set("#status-counts", text, layout=before is None or len(before) != len(text))
+
+    def set_marked(self, count: int) -> None:
+        """``"3 marked"`` (users marked for a bulk change); hidden when nobody is."""
+        text = f"{count:,} marked · b bulk" if count else ""
+        if self._texts.get("#status-marked") != text:
+            self._texts["#status-marked"] = text
+            part = self.query_one("#status-marked", Static)
+            part.update(text)
+            part.set_class(bool(count), "-some")
 
     def set_right(self, text: str) -> None:
         self._set("#status-right", text, layout=False)  # 1fr wide: its text never moves anything

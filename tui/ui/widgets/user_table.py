@@ -4,6 +4,10 @@ It draws only the rows on screen, however many users there are; rows not fetched
 a placeholder (and before the first page of a query, one "Loading users…" line), and the
 table asks (``NeedRows``) for the pages it is looking at. The first
 line is a fixed header; columns share out the width (name, email and office grow).
+
+Marked users (``model.marks``, for bulk edits) carry a mark in a two-cell gutter at the left,
+there only while someone is marked; ``space`` marks or unmarks the highlighted user and moves
+the cursor down (as in k9s and lazygit).
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ __all__ = ["UserTable", "Column", "layout_columns"]
 
 LOOKAHEAD = 30  # rows past the bottom of the screen to fetch ahead
 LOADING_TEXT = "  Loading users…"  # the first line of the list while its first page is on the way
+MARK = "✓ "
+"""The gutter of a marked row (the gutter is two blanks on the others)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +91,7 @@ class UserTable(ScrollView, can_focus=True):
         Binding("g,home", "first", "First", show=False, id="users.first"),
         Binding("G,end", "last", "Last", show=False, id="users.last"),
         Binding("enter", "select", "Open", show=False, id="users.open"),
+        Binding("space", "toggle_mark", "Mark/unmark", show=False, id="users.mark"),
     ]
 
     COMPONENT_CLASSES = {
@@ -92,6 +99,7 @@ class UserTable(ScrollView, can_focus=True):
         "user-table--cursor",
         "user-table--inactive",
         "user-table--placeholder",
+        "user-table--marked",
     }
 
     DEFAULT_CSS = """
@@ -122,6 +130,12 @@ class UserTable(ScrollView, can_focus=True):
 
         table: UserTable
         text: str
+
+    @dataclass
+    class MarksChanged(Message):
+        """The agent marked or unmarked a user here (``model.marks`` says who)."""
+
+        table: UserTable
 
     @dataclass
     class NeedRows(Message):
@@ -178,17 +192,24 @@ class UserTable(ScrollView, can_focus=True):
     def row_width(self) -> int:
         return self.scrollable_content_region.width
 
+    @property
+    def mark_gutter(self) -> int:
+        """Cells left of the first column: room for the mark while anyone is marked."""
+        return len(MARK) if self.model.marks else 0
+
     def render_line(self, y: int) -> Strip:
-        width = self.row_width
+        full = self.row_width
+        gutter = self.mark_gutter
+        width = full - gutter
         base = self.rich_style
         columns = layout_columns(width)
         if y == 0:
-            return self._render_header(columns, width, base)
+            return self._render_header(columns, full, base, gutter)
         index = int(self.scroll_y) + y - 1
         if index >= self.model.row_count:
             if index == 0 and not self.model.loaded and self.model.error is None:
                 style = base + self.get_component_rich_style("user-table--placeholder")
-                return Strip([Segment(_fit(LOADING_TEXT, width), style)], width)
+                return Strip([Segment(_fit(LOADING_TEXT, full), style)], full)
             return Strip.blank(width, base)
         row = self.model.row(index)
         is_cursor = index == self.cursor
@@ -198,17 +219,20 @@ class UserTable(ScrollView, can_focus=True):
             text = "  ⚠ not loaded: press r to retry" if failed else "  …"
             if is_cursor:
                 style += self.get_component_rich_style("user-table--cursor")
-            return Strip([Segment(_fit(text, width), style)], width)
+            return Strip([Segment(_fit(" " * gutter + text, full), style)], full)
         style = base
+        marked = gutter and row.user_id in self.model.marks
         if not row.active:
             style += self.get_component_rich_style("user-table--inactive")
+        if marked:
+            style += self.get_component_rich_style("user-table--marked")
         if is_cursor:
             style += self.get_component_rich_style("user-table--cursor")
         cells = [_fit(_cell(row, c.key), c.width) for c in columns]
-        line = " ".join(cells)
-        return Strip([Segment(_fit(line, width), style)], width)
+        line = (MARK if marked else " " * gutter) + " ".join(cells)
+        return Strip([Segment(_fit(line, full), style)], full)
 
-    def _render_header(self, columns: list[Column], width: int, base: Style) -> Strip:
+    def _render_header(self, columns: list[Column], width: int, base: Style, gutter: int = 0) -> Strip:
         style = base + self.get_component_rich_style("user-table--header")
         titles = []
         for c in columns:
@@ -216,7 +240,7 @@ class UserTable(ScrollView, can_focus=True):
             if c.key == "name":
                 title += " ▼" if self.sort_descending else " ▲"
             titles.append(_fit(title, c.width))
-        return Strip([Segment(_fit(" ".join(titles), width), style)], width)
+        return Strip([Segment(_fit(" " * gutter + " ".join(titles), width), style)], width)
 
     def render_header_text(self) -> Text:  # used by tests
         return Text(" ".join(_fit(c.title, c.width) for c in layout_columns(self.row_width)))
@@ -269,6 +293,16 @@ class UserTable(ScrollView, can_focus=True):
 
     def action_last(self) -> None:
         self.cursor = self.model.row_count - 1
+
+    def action_toggle_mark(self) -> None:
+        """Mark or unmark the highlighted user, then go down a row."""
+        row = self.highlighted_row
+        if row is None:
+            return
+        self.model.marks.toggle(row)
+        self.refresh()
+        self.post_message(self.MarksChanged(self))
+        self.cursor += 1
 
     def action_select(self) -> None:
         row = self.highlighted_row
