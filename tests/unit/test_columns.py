@@ -165,7 +165,13 @@ def test_export_never_writes_the_clear_marker_for_a_value() -> None:
 
 @pytest.mark.parametrize(
     ("cell", "kind", "value"),
-    [("TRUE", "bool", True), (" false ", "bool", False), ("'12", "int", 12), (" 7 ", "int", 7), ("1e3", "number", 1000.0)],
+    [
+        ("TRUE", "bool", True),
+        (" false ", "bool", False),
+        ("'12", "int", 12),
+        (" 7 ", "int", 7),
+        ("1e3", "number", 1000.0),
+    ],
 )
 def test_cells_as_spreadsheets_write_them(cell: str, kind: str, value) -> None:
     assert json_equal(parse_cell(cell, kind), value)
