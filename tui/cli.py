@@ -1,4 +1,4 @@
-"""The command line: the app, the sandbox, config and audit.
+"""The command line: the app, the sandbox, config, audit and export (``tui/cli_export.py``).
 
 Heavy imports (textual, uvicorn, the models) happen inside the commands that need them, so
 ``--help``, ``config path`` and ``audit`` answer at once. Every failure an agent can cause or
@@ -31,6 +31,8 @@ examples:
   spotnana-tui sandbox --users 100000       serve the sandbox API on 127.0.0.1
   spotnana-tui config path                  where the config file is
   spotnana-tui audit --tail 20              the last writes made from this machine
+  spotnana-tui export --query 'persona:employee' --fields designation,office.id -o users.csv
+                                            users to a file (see export --help)
 """
 
 
@@ -93,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     au.add_argument("--tail", type=int, metavar="N", help="only the last N entries")
     au.add_argument("--json", action="store_true", help="print the raw JSON lines")
+
+    from tui.cli_export import add_export_parser
+
+    add_export_parser(sub)
     return p
 
 
@@ -108,6 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _config(args)
         if args.command == "audit":
             return _audit(args)
+        if args.command == "export":
+            from tui.cli_export import run_export
+
+            return run_export(args)
         return _app(args)
     except (SpotnanaError, ConfigError, OSError, ValueError) as exc:
         print(f"spotnana-tui: {exc}", file=sys.stderr)
