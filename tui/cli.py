@@ -1,4 +1,5 @@
-"""The command line: the app, the sandbox, config, audit and bulk jobs (``tui/cli_bulk.py``).
+"""The command line: the app, the sandbox, config, audit, bulk jobs (``tui/cli_bulk.py``) and export
+(``tui/cli_export.py``).
 
 Heavy imports (textual, uvicorn, the models) happen inside the commands that need them, so
 ``--help``, ``config path`` and ``audit`` answer at once. Every failure an agent can cause or
@@ -32,6 +33,8 @@ examples:
   spotnana-tui config path                  where the config file is
   spotnana-tui audit --tail 20              the last writes made from this machine
   spotnana-tui bulk list                    bulk jobs; bulk show|resume|undo JOB (see bulk --help)
+  spotnana-tui export --query 'persona:employee' --fields designation,office.id -o users.csv
+                                            users to a file (see export --help)
 """
 
 
@@ -98,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tui.cli_bulk import add_bulk_parser
 
     add_bulk_parser(sub)
+    from tui.cli_export import add_export_parser
+
+    add_export_parser(sub)
     return p
 
 
@@ -117,6 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.cli_bulk import run_bulk
 
             return run_bulk(args)
+        if args.command == "export":
+            from tui.cli_export import run_export
+
+            return run_export(args)
         return _app(args)
     except (SpotnanaError, ConfigError, OSError, ValueError) as exc:
         print(f"spotnana-tui: {exc}", file=sys.stderr)

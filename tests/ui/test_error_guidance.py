@@ -7,7 +7,9 @@ import logging
 import uuid
 
 from tests.ui.app_kit import make_app, sandbox_env, settled, wait_for
+from tests.ui.test_profile_kit import wait_screen
 from tui.ui.run import _log_to_file
+from tui.ui.screens.profile import ProfileScreen
 from tui.ui.screens.token import TokenScreen
 
 RIGHT_TOKEN = "right-token-7f3a9c1e5b"
@@ -91,3 +93,26 @@ async def test_404_of_the_company_names_the_scope(sandbox, tmp_path):
         assert screen.model.error is not None and screen.model.error.kind == "scope"
         message = str(screen.state.query_one("#state-message").render())
         assert f"the server knows no company {wrong}" in message and "company_id is wrong" in message
+
+
+async def test_401_on_a_profile_tab_offers_a_token_and_loads_the_tab_again(sandbox_factory, tmp_path):
+    sb = sandbox_factory(users=20, token=RIGHT_TOKEN)
+    env = sandbox_env(sb)
+    app = make_app(sb, tmp_path, env=env)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settled(pilot)
+        await pilot.press("enter")
+        profile = await wait_screen(pilot, ProfileScreen)
+        await wait_for(pilot, lambda: profile.pane("personal").state == "ready", what="personal loaded")
+        env.token = "expired"  # the token stops working mid-session
+        await app._close_client()
+        await pilot.press("2")
+        pane = profile.pane("business")
+        await wait_for(pilot, lambda: pane.state == "error", what="the 401")
+        assert "ctrl+k" in str(pane.query_one("#pane-status").render()).lower()
+        await pilot.press("ctrl+k")
+        await wait_for(pilot, lambda: isinstance(app.screen, TokenScreen), what="the token prompt")
+        await pilot.press(*RIGHT_TOKEN, "enter")
+        await wait_for(pilot, lambda: pane.state == "ready", what="business loaded with the new token")
+        assert app.screen is profile
+    assert files_holding(tmp_path, RIGHT_TOKEN) == []

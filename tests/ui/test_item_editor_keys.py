@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Input, Select
 
 from tests.ui.app_kit import burst, make_app, settled, wait_for
 from tests.ui.test_profile_kit import wait_screen
+from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.item_editor import ItemEditorScreen
 from tui.ui.screens.profile import ProfileScreen
 from tui.ui.widgets.form_groups import MoreGroup
@@ -121,3 +122,40 @@ async def test_picking_the_kind_twice_quickly_keeps_one_form(sandbox, tmp_path):
         await pilot.pause()
         assert app._exception is None
         assert len(editor.query("#item-form")) == 1
+
+
+async def test_esc_leaves_the_field_first_then_asks_before_dropping_typed_values(sandbox, tmp_path):
+    app = make_app(sandbox, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane, editor = await _open_item(pilot, "addresses")
+        before = pane.form.value["addresses"][0].get("locality")
+        field = editor.form.field_widget(("locality",)).query_one(Input)  # City / town
+        field.focus()
+        field.value = ""
+        await pilot.press(*"Lyon")
+        await pilot.press("escape")  # leaves the field: the editor stays, the value too
+        await pilot.pause()
+        assert app.screen is editor and not field.has_focus
+        assert app.focused is editor.query_one("#item-save")
+        assert field.value == "Lyon"
+        await pilot.press("escape")  # leaves the item: asks, since something was typed
+        confirm = await wait_screen(pilot, ConfirmScreen)
+        assert "Drop the changes" in str(confirm.query_one("#confirm-question").render())
+        await pilot.press("n")  # keep editing: nothing lost
+        await wait_for(pilot, lambda: app.screen is editor, what="back in the editor")
+        assert field.value == "Lyon"
+        await pilot.press("escape")
+        await wait_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProfileScreen), what="the editor closed")
+        assert pane.form.value["addresses"][0].get("locality") == before  # dropped, as asked
+
+
+async def test_esc_twice_with_nothing_typed_closes_the_item_without_asking(sandbox, tmp_path):
+    app = make_app(sandbox, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        _pane, editor = await _open_item(pilot, "addresses")
+        editor.form.field_widget(("locality",)).query_one(Input).focus()
+        await pilot.pause()
+        await burst(pilot, "escape", "escape", settle=0.3)
+        assert isinstance(app.screen, ProfileScreen)

@@ -90,6 +90,8 @@ class Section:
     profile_field: str | None = None
     """When the profile holds one field of the section, not the whole object (the external ID
     is ``"externalId": "..."`` there and ``{"externalId": "..."}`` as a section)."""
+    short_title: str = ""
+    """A tab label for narrow terminals (at most 9 cells); empty: the title is short already."""
 
     def __hash__(self) -> int:
         return hash(self.key)
@@ -178,6 +180,11 @@ class Section:
             profile[self.profile_key] = doc[self.profile_field]
         else:
             profile.pop(self.profile_key, None)
+
+    @property
+    def tab_title(self) -> str:
+        """The short label (:attr:`short_title`, else :attr:`title`)."""
+        return self.short_title or self.title
 
     def describe(self) -> dict[str, Any]:
         return {"key": self.key, "title": self.title, "path": self.path, "editable": self.editable}
@@ -336,6 +343,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         key="travel",
+        short_title="Travel",
         profile_key="travelPreferences",
         title="Travel preferences",
         noun="travel preferences",
@@ -367,6 +375,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         key="membership",
+        short_title="Loyalty",
         profile_key="membershipInfo",
         title="Memberships",
         noun="memberships",
@@ -379,6 +388,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         key="notifications",
+        short_title="Notify",
         profile_key="notificationPreferences",
         title="Notifications",
         noun="notification preferences",
@@ -405,6 +415,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         key="external_id",
+        short_title="Ext ID",
         profile_key="externalId",
         profile_field="externalId",
         title="External ID",
@@ -416,6 +427,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         key="travel_arrangers",
+        short_title="Arrangers",
         profile_key="travelArrangers",
         title="Travel arrangers",
         noun="travel arrangers",
@@ -426,6 +438,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         key="policies",
+        short_title="Policy",
         title="Applicable policies",
         noun="applicable policies",
         get_method="get_user_applicable_policies",

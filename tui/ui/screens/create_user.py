@@ -1,7 +1,8 @@
 """Create a user (``POST /v2/users``) from the fields the API needs: persona, the traveler's
 name and email, and the business refs (organization, legal entity). Optional: external ID, tier.
 
-``ctrl+s`` / Create checks the fields (next to each one), asks for a confirm, sends, records
+``ctrl+s`` / Create checks the fields (next to each one), asks for a confirm (which warns when
+another user already has the email: the list API's ``emails`` filter), sends, records
 the result in the audit log and dismisses with the new user's ID (None when cancelled).
 A 400 from the server is shown next to the field it names.
 
@@ -43,7 +44,14 @@ from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.widgets.warnings_view import WarningsBanner
 from tui.ui.worker_errors import ReportsWorkerErrors
 
-__all__ = ["CreateUserScreen", "CreateField", "FIELDS", "build_body", "defaults_like", "open_create_user"]
+__all__ = [
+    "CreateUserScreen",
+    "CreateField",
+    "FIELDS",
+    "build_body",
+    "defaults_like",
+    "open_create_user",
+]
 
 
 @dataclass(frozen=True)
@@ -140,20 +148,22 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
     DEFAULT_CSS = """
     CreateUserScreen { align: center middle; }
     CreateUserScreen > #create-dialog {
-        width: 80; max-width: 96%; height: auto; max-height: 94%;
-        border: thick $primary; background: $surface; padding: 0 1;
+        width: 80; max-width: 100%; height: auto; max-height: 100%;
+        border: round $primary; background: $surface; padding: 0 1;
     }
-    CreateUserScreen #create-fields { height: auto; max-height: 30; }
-    CreateUserScreen .create-row { height: auto; layout: grid; grid-size: 2; grid-columns: 20 1fr; }
-    CreateUserScreen .create-label { height: 3; content-align: left middle; padding-top: 1; }
-    CreateUserScreen .create-error { column-span: 2; color: $error; padding-left: 20; height: auto; display: none; }
+    CreateUserScreen #create-fields { height: auto; max-height: 16; }
+    CreateUserScreen .create-row { height: auto; layout: grid; grid-size: 2; grid-columns: 18 1fr; }
+    CreateUserScreen .create-label { height: 1; }
+    CreateUserScreen .create-error { column-span: 2; color: $error; padding-left: 18; height: auto; display: none; }
     CreateUserScreen .create-row.-error .create-error { display: block; }
     CreateUserScreen .create-row.-error .create-label { color: $error; }
     CreateUserScreen #create-message { color: $error; height: auto; }
+    CreateUserScreen #create-message.-empty { display: none; }
     CreateUserScreen #create-hint { color: $text-muted; height: auto; }
-    CreateUserScreen #create-warnings { margin-bottom: 1; }
-    CreateUserScreen #create-buttons { height: auto; align-horizontal: right; margin-top: 1; }
-    CreateUserScreen Button { margin-left: 2; }
+    CreateUserScreen #create-foot { height: 1; margin-top: 1; }
+    CreateUserScreen #create-keys { width: 1fr; color: $text-muted; }
+    CreateUserScreen #create-buttons { width: auto; height: 1; }
+    CreateUserScreen Button { margin-left: 2; min-width: 8; width: auto; }
     """
 
     BINDINGS = [
@@ -207,16 +217,21 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
                             yield Select(
                                 [(c, c) for c in f.choices],
                                 id=f"field-{f.key}",
+                                compact=True,
                                 prompt="(none)" if not f.required else f"Choose a {f.label.lower()}",
                                 value=default if default in f.choices else Select.NULL,
                             )
                         else:
-                            yield Input(default, id=f"field-{f.key}", placeholder=f.label)
+                            yield Input(
+                                default, id=f"field-{f.key}", placeholder=f.label, compact=True, select_on_focus=False
+                            )
                         yield Static("", classes="create-error", id=f"error-{f.key}")
-            yield Static("", id="create-message")
-            with Horizontal(id="create-buttons"):
-                yield Button("Create (ctrl+s)", id="create", variant="primary")
-                yield Button("Cancel (esc)", id="cancel")
+            yield Static("", id="create-message", classes="-empty", markup=False)
+            with Horizontal(id="create-foot"):
+                yield Static("tab next field · ctrl+s create · esc cancel", id="create-keys")
+                with Horizontal(id="create-buttons"):
+                    yield Button("Create", id="create", variant="primary", compact=True)
+                    yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#field-persona").focus()
@@ -253,7 +268,10 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
             self.query_one(f"#row-{f.key}").set_class(bool(text), "-error")
             self.query_one(f"#error-{f.key}", Static).update(f"⚠ {text}" if text else "")
         general = [m for k, m in problems.items() if k not in {f.key for f in FIELDS}]
-        self.query_one("#create-message", Static).update("\n".join(filter(None, [message, *general])))
+        text = "\n".join(filter(None, [message, *general]))
+        box = self.query_one("#create-message", Static)
+        box.update(text)
+        box.set_class(not text, "-empty")
 
     # -- warnings (never a block): date of birth, an email another user has ----------------
     WARN_KEYS = ("email", "dob")
@@ -297,8 +315,30 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
             self.action_cancel()
 
     def action_cancel(self) -> None:
-        if not self.sending:
+        """Esc: out of the field first; then close, asking first when something was typed."""
+        if self.sending:
+            return
+        if isinstance(self.focused, (Input, Select)):
+            self.set_focus(None)
+            return
+        if not self._typed():
             self.dismiss(None)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Close the form and drop what you typed?", title="New user", yes="Drop", no="Stay", danger=True
+            ),
+            answer,
+        )
+
+    def _typed(self) -> bool:
+        """Anything in the form beyond its defaults."""
+        return any(v.strip() != (self.defaults.get(k) or "").strip() for k, v in self.values().items())
 
     def action_create(self) -> None:
         if not self.sending:
@@ -317,7 +357,9 @@ class CreateUserScreen(ReportsWorkerErrors, ModalScreen[str | None]):
         warned = await self.update_warnings()
         if warned:
             question += "\n" + "\n".join(f"⚠ {w.message}" for w in warned)
-        if not await self.app.push_screen_wait(ConfirmScreen(question, title="Create user", yes="Create", no="Back")):
+        if not await self.app.push_screen_wait(
+            ConfirmScreen(question, title="Create user", yes="Create", no="Back", danger=bool(warned))
+        ):
             return
         self.sending = True
         try:

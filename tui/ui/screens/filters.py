@@ -90,11 +90,19 @@ class FiltersScreen(ModalScreen[UserQuery | None]):
                     )
                 for attr, label in _REF_LABELS.items():
                     yield Label(label)
-                    yield ReferenceInput(attr, self.directory, getattr(q, attr), id=f"f-{attr}", compact=True)
+                    yield ReferenceInput(
+                        attr, self.directory, getattr(q, attr), id=f"f-{attr}", compact=True, select_on_focus=False
+                    )
                 yield Label("Email")
-                yield Input(",".join(q.emails), placeholder="exact address, …", id="f-emails", compact=True)
+                yield Input(
+                    ",".join(q.emails),
+                    placeholder="exact address, …",
+                    id="f-emails",
+                    compact=True,
+                    select_on_focus=False,
+                )
                 yield Label("Text")
-                yield Input(q.text, placeholder="name, email, …", id="f-text", compact=True)
+                yield Input(q.text, placeholder="name, email, …", id="f-text", compact=True, select_on_focus=False)
             yield Static("", id="filters-matches")
             with Horizontal(id="filters-buttons"):
                 yield Button("Apply", id="filters-apply", variant="primary", compact=True)

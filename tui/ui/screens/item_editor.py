@@ -24,6 +24,7 @@ from textual.widgets import Button, Select, Static
 from tui.domain.form_schema import FieldSpec, Variant, variant_of
 from tui.domain.messages import fields_to_fix
 from tui.domain.paths import Path
+from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.widgets.form_fields import FormField
 from tui.ui.widgets.object_list import ObjectList
 from tui.ui.widgets.section_form import SectionForm
@@ -34,7 +35,9 @@ __all__ = ["ItemEditorScreen", "show_item_editor"]
 class ItemEditorScreen(ModalScreen[Any]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="item.save"),
-        Binding("escape", "cancel", "Cancel", id="item.cancel"),
+        Binding(
+            "escape", "cancel", "Cancel", tooltip="Leave the field first; from the buttons, the item", id="item.cancel"
+        ),
     ]
     DEFAULT_CSS = """
     ItemEditorScreen { align: center middle; }
@@ -225,7 +228,31 @@ class ItemEditorScreen(ModalScreen[Any]):
         self.dismiss(self.form.value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Esc in a field leaves the field (to the buttons, its value kept); Esc again, or
+        Cancel, leaves the item, asking first when something was typed."""
+        focused = self.focused
+        if focused is not None and not isinstance(focused, Button):
+            self._commit_focused()
+            self.set_focus(self.query_one("#item-cancel" if self.read_only else "#item-save", Button))
+            return
+        if not self.has_unsaved_changes:
+            self.dismiss(None)
+            return
+
+        def answer(drop: bool | None) -> None:
+            if drop:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Drop the changes to {self.unsaved_noun}?",
+                title="Unsaved item",
+                yes="Drop changes",
+                no="Keep editing",
+                danger=True,
+            ),
+            answer,
+        )
 
 
 def show_item_editor(app: App[Any], message: ObjectList.EditItem) -> None:

@@ -6,6 +6,8 @@ saves the tab (validate -> diff -> confirm -> merge with the server's copy -> PU
 ``e`` edits it as JSON in $VISUAL / $EDITOR. ``1``-``9`` and ``[`` / ``]`` change tabs when
 the focus is not in a text field; leaving a tab or the screen with unsaved changes asks first.
 ``D`` / ``A`` deactivate / activate the user (each behind a confirm, audited).
+Esc in a field takes the focus to the tab bar; Esc there leaves the profile (asking first when
+there are edits). Tab from the tab bar goes into the form's first field.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, TabbedContent, TabPane, TextArea
+from textual.widgets import Input, Select, Switch, TabbedContent, TabPane, Tabs, TextArea
 
 from tui.api.errors import SpotnanaError
 from tui.domain.audit import AuditLog
@@ -33,11 +36,18 @@ from tui.ui.audit_path import audit_path
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.conflict import ConflictScreen
 from tui.ui.screens.diff_confirm import DiffConfirmScreen
+from tui.ui.screens.token import TokenScreen
+from tui.ui.widgets.fit_footer import FitFooter
 from tui.ui.widgets.profile_header import ProfileHeader, header_facts
 from tui.ui.widgets.profile_section import Reveal, SectionPane
+from tui.ui.widgets.tab_labels import fit_tab_labels
 from tui.ui.worker_errors import ReportsWorkerErrors
 
 __all__ = ["ProfileScreen"]
+
+
+_FIELDS = (Input, TextArea, Select, Switch)
+"""What Tab from the tab bar looks for first (a group's title is not a field)."""
 
 
 def _is_text_field(widget: Any) -> bool:
@@ -52,6 +62,7 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
     DEFAULT_CSS = """
     ProfileScreen #profile-tabs { height: 1fr; }
     ProfileScreen TabPane { padding: 0; height: 1fr; }
+    ProfileScreen.-compact-tabs #profile-tabs Tab { padding: 0 0 0 1; }
     """
 
     BINDINGS = [
@@ -62,7 +73,10 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
         Binding("r,f5", "reload", "Reload", id="profile.reload"),
         Binding("D", "deactivate", "Deactivate", id="profile.deactivate"),
         Binding("A", "activate", "Activate", id="profile.activate"),
-        Binding("escape", "back", "Back", id="profile.back"),
+        Binding("ctrl+k", "enter_token", "Enter token", show=False, id="profile.enter_token"),
+        Binding(
+            "escape", "back", "Back", tooltip="Leave the field first; from the tab bar, the profile", id="profile.back"
+        ),
         *[Binding(str(i), f"tab({i})", f"Tab {i}", show=False, id=f"profile.tab_{i}") for i in range(1, 10)],
     ]
 
@@ -93,6 +107,9 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
         self.sections = tuple(sections)
         self.profile: dict | None = None
         self._active = pane_id(self.sections[0])
+        self._dirty: set[str] = set()
+        self.tab_form = "wide"
+        """Which tab labels are shown: "wide", "short" or "compact" (tui.ui.widgets.tab_labels)."""
 
     @classmethod
     def from_app(cls, app: Any, row: Any, detail: dict | None = None) -> ProfileScreen:
@@ -111,10 +128,10 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
         production = bool(getattr(self.env, "is_production", False))
         yield ProfileHeader(self.user_id, self.env_name, production, id="profile-header")
         target = getattr(self.row, "name", "") or ""
+        labels = self._fit_labels(self.app.size.width)
         with TabbedContent(id="profile-tabs", initial=self._active):
-            for n, section in enumerate(self.sections, start=1):
-                title = f"{n} {section.title}" if n <= 9 else section.title
-                with TabPane(title, id=pane_id(section)):
+            for section, label in zip(self.sections, labels, strict=True):
+                with TabPane(label, id=pane_id(section)):
                     editor = SectionEditor(self.backend, section, self.user_id, AuditTrail(self.audit, self.env_name))
                     yield SectionPane(
                         section,
@@ -125,7 +142,7 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
                         email_owners=self.email_owners if self._lookup_scope() else None,
                         id=f"pane-{section.key}",
                     )
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one(ProfileHeader).show(header_facts(self.user_id, None, self.row, self.detail))
@@ -182,11 +199,27 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
         self._show_header()
 
     def on_section_pane_dirty_changed(self, event: SectionPane.DirtyChanged) -> None:
-        section = event.pane.section
-        n = self.sections.index(section) + 1
-        title = f"{n} {section.title}" if n <= 9 else section.title
-        tab = self.query_one(TabbedContent).get_tab(pane_id(section))
-        tab.label = f"{title} •" if event.dirty else title
+        self._dirty = (
+            (self._dirty | {event.pane.section.key}) if event.dirty else (self._dirty - {event.pane.section.key})
+        )
+        self._relabel()
+
+    # -- tab labels that fit (full titles when wide enough, short ones else) --------------
+    def _fit_labels(self, width: int) -> list[Any]:
+        fit = fit_tab_labels(self.sections, width, frozenset(self._dirty))
+        self.set_class(fit.form == "compact", "-compact-tabs")
+        self.tab_form = fit.form
+        return fit.labels
+
+    def _relabel(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        for section, label in zip(self.sections, self._fit_labels(self.size.width or self.app.size.width), strict=True):
+            tab = tabs.get_tab(pane_id(section))
+            if tab.label != label:
+                tab.label = label
+
+    def on_resize(self) -> None:
+        self._relabel()
 
     def _lookup_scope(self) -> dict[str, str | None]:
         return {k: getattr(self.env, k, None) for k in ("tmc_id", "company_id") if getattr(self.env, k, None)}
@@ -305,7 +338,51 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
         else:
             pane.load()
 
+    def on_key(self, event: events.Key) -> None:
+        """Tab from the tab bar goes into the form's first field (not to the form's scroll box)."""
+        if event.key == "tab" and isinstance(self.focused, Tabs):
+            target = self._first_field()
+            if target is not None:
+                event.stop()
+                event.prevent_default()
+                target.focus()
+
+    def _first_field(self) -> Any:
+        pane = self.pane()
+        inside = [w for w in self.focus_chain if pane in w.ancestors]
+        return (
+            next((w for w in inside if isinstance(w, _FIELDS)), None)
+            or next((w for w in inside if not w.is_scrollable), None)
+            or next(iter(inside), None)
+        )
+
+    def _leave_field(self) -> bool:
+        """Esc in a field (anything focused inside the tab) first takes the focus to the tab bar."""
+        focused = self.focused
+        if focused is None or isinstance(focused, Tabs) or self.pane() not in focused.ancestors:
+            return False
+        self.set_focus(self.query_one(TabbedContent).query_one(Tabs))  # now: a second Esc in the same burst leaves
+        return True
+
+    def action_enter_token(self) -> None:
+        """After a 401: a token for this session (memory only), then the tab and header again."""
+        use_token = getattr(self.app, "use_session_token", None)
+        if use_token is None or any(isinstance(s, TokenScreen) for s in self.app.screen_stack):
+            return
+
+        async def use(token: str | None) -> None:
+            if token:
+                await use_token(token)
+                pane = self.pane()
+                if pane.state == "error":
+                    pane.load()
+                self.load_header()
+
+        self.app.push_screen(TokenScreen(self.env_name, "The server refused the token (401)."), use)
+
     def action_back(self) -> None:
+        if self._leave_field():
+            return
         dirty = [p for p in self.panes if p.has_changes]
         if not dirty:
             self.app.pop_screen()

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.ui.backend import ERROR_TITLES, classify_error
 from tui.ui.list_model import UserRow
 from tui.ui.services import AppServices
+from tui.ui.widgets.fit_footer import FitFooter
 from tui.ui.widgets.status_bar import StatusBar
 from tui.ui.worker_errors import ReportsWorkerErrors
 
@@ -87,7 +88,7 @@ class UserDetailScreen(ReportsWorkerErrors, Screen):
         with VerticalScroll(id="detail-body"):
             yield Static("Loading…", id="detail-content")
         yield StatusBar(self.spot.env, id="status-bar")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.action_reload()

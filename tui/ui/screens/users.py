@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui.domain.backend import ProfileBackend
 from tui.domain.query import UserQuery, format_query, parse_query
@@ -20,6 +20,7 @@ from tui.ui.clipboard import in_tmux, load_tmux_buffer
 from tui.ui.list_model import ListModel, PageError, UserRow
 from tui.ui.messages import OpenUser
 from tui.ui.services import AppServices
+from tui.ui.widgets.fit_footer import FitFooter
 from tui.ui.widgets.list_state import ListState
 from tui.ui.widgets.search_input import SearchInput
 from tui.ui.widgets.status_bar import StatusBar
@@ -43,6 +44,16 @@ async def fetch_page(backend: ProfileBackend, body: dict[str, Any]) -> tuple[lis
     pagination = raw.get("pagination")
     total = pagination.get("totalNumResults") if isinstance(pagination, dict) else None
     return rows, total if isinstance(total, int) and not isinstance(total, bool) else None
+
+
+def fit_chips(chips: list[str], width: int) -> str:
+    """The chips that fit in ``width`` cells, whole, and "+N more" for the rest."""
+    for n in range(len(chips), 0, -1):
+        more = f"  +{len(chips) - n} more" if n < len(chips) else ""
+        text = "  ".join(chips[:n]) + more
+        if len(text) <= width:
+            return text
+    return f"{len(chips)} filters (f to see them)"
 
 
 class UsersScreen(ReportsWorkerErrors, Screen):
@@ -95,7 +106,7 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         yield UserTable(self.model, id="user-table")
         yield ListState(id="list-state")
         yield StatusBar(app.env, id="status-bar")
-        yield Footer(compact=True)
+        yield FitFooter(compact=True)
 
     def on_mount(self) -> None:
         self.table = self.query_one(UserTable)
@@ -299,9 +310,14 @@ class UsersScreen(ReportsWorkerErrors, Screen):
         if q.warnings:
             chips.append("⚠ " + q.warnings[0])
         if chips:
-            self.query_one("#chips", Static).update("  ".join(f"[{c}]" for c in chips))
+            box = self.query_one("#chips", Static)
+            width = box.content_region.width or max(self.app.size.width - 2, 20)
+            box.update(fit_chips([f"[{c}]" for c in chips], width), layout=False)
         else:
             self.query_one("#chips", Static).update("type to search · f filters · s sort · ? help")
+
+    def on_resize(self) -> None:
+        self._show_chips()
 
     def on_user_table_highlighted(self, event: UserTable.Highlighted) -> None:
         self._show_counts()

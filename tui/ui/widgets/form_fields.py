@@ -308,7 +308,7 @@ class FieldRow(FormField):
             yield Select(options, value=current, allow_blank=True, compact=True, prompt="—")
         else:
             placeholder = {"int": "whole number", "number": "number"}.get(kind, "")
-            yield Input(display_text(value), placeholder=placeholder, compact=True)
+            yield Input(display_text(value), placeholder=placeholder, compact=True, select_on_focus=False)
 
     @property
     def tri_state(self) -> bool:

@@ -66,6 +66,21 @@ def _fit(text: str, width: int = SUMMARY_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def fit_summary(parts: list[str], width: int) -> str:
+    """The parts, " · "-joined, that fit in ``width`` cells: a part that does not fit is left
+    out whole (later, shorter ones may still fit); only a first part wider than the row is cut."""
+    shown: list[str] = []
+    used = 0
+    for part in parts:
+        cost = len(part) + (3 if shown else 0)
+        if used + cost <= width:
+            shown.append(part)
+            used += cost
+    if not shown and parts:
+        return _fit(parts[0], width)
+    return " · ".join(shown)
+
+
 class ObjectList(Vertical):
     BINDINGS = [
         Binding("a,insert", "add", "Add", id="list.add"),
@@ -78,7 +93,7 @@ class ObjectList(Vertical):
     ObjectList > .list-title { height: 1; color: $foreground 80%; }
     ObjectList.-changed > .list-title { color: $warning; text-style: bold; }
     ObjectList.-error > .list-title { color: $error; }
-    ObjectList > DataTable { height: auto; max-height: 8; width: 1fr; background: $surface; }
+    ObjectList > DataTable { height: auto; max-height: 8; width: 1fr; background: $surface; overflow-x: hidden; }
     ObjectList > .list-hint { height: 1; color: $foreground 50%; display: none; }
     ObjectList:focus-within > .list-hint { display: block; }
     ObjectList > .list-error { display: none; color: $error; height: auto; }
@@ -93,6 +108,7 @@ class ObjectList(Vertical):
         self.read_only = read_only or spec.read_only or spec.deprecated
         self._shown_title = ""
         self._shown_error: str | None = None
+        self._shown_width = 0
 
     @property
     def path(self) -> Path:
@@ -139,7 +155,7 @@ class ObjectList(Vertical):
             if self.spec.kind == "union_list":
                 variant = variant_of(self.spec, item)
                 cells.append(variant.label if variant else "?")
-            cells.append(_fit(self._summary(i, shown) or "(empty)"))
+            cells.append(fit_summary(self._summary(i, shown), self._summary_width()) or "(empty)")
             table.add_row(*cells, key=str(i))
         if self.items:
             table.move_cursor(row=min(max(row, 0), len(self.items) - 1))
@@ -154,8 +170,9 @@ class ObjectList(Vertical):
         edits = edits_from({"items": base if isinstance(base, list) else []}, {"items": self.items})
         return {e.path[1] for e in edits if len(e.path) > 1 and isinstance(e.path[1], int) and e.kind != "remove"}
 
-    def _summary(self, index: int, shown: Any) -> str:
-        """The item named as the section's hint says (as in diffs), else its most telling values."""
+    def _summary(self, index: int, shown: Any) -> list[str]:
+        """The item named as the section's hint says (as in diffs: one part), else its most
+        telling values (parts, left out whole when the row is too narrow)."""
         root = self.host.full(self.rel + (index,))
         section = self.host.section
         lookup = getattr(section, "hint", None)
@@ -164,8 +181,25 @@ class ObjectList(Vertical):
             if hinted:
                 text = describe_item(section, root, shown, reveal=True)
                 noun = item_noun(section, root, shown)
-                return text[len(noun) :].strip() if text.startswith(noun) else text
-        return " · ".join(summarize(self.spec, shown))
+                return [text[len(noun) :].strip() if text.startswith(noun) else text]
+        return list(summarize(self.spec, shown))
+
+    def _summary_width(self) -> int:
+        """Cells for the summary column: the list's width less its border, the mark and kind
+        columns, the table's cell padding and scrollbar (SUMMARY_WIDTH before the first layout)."""
+        width = self.content_region.width
+        if not width:
+            return SUMMARY_WIDTH
+        kind = 0
+        if self.spec.kind == "union_list":
+            kind = max((len(v.label) for v in self.spec.variants), default=8) + 2
+        return max(width - 3 - 2 - 2 - kind, 12)  # (and room for a vertical scrollbar)
+
+    def on_resize(self) -> None:
+        width = self._summary_width()
+        if width != self._shown_width:
+            self._shown_width = width
+            self.refresh_rows()
 
     def refresh_mark(self) -> None:
         self.set_class(self.host.state.changed(self.rel), "-changed")

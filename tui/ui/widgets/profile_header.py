@@ -64,35 +64,48 @@ class ProfileHeader(Static):
     def show(self, facts: dict[str, Any], note: str = "") -> None:
         self.facts = facts
         self.note = note
-        self.update(self.render_facts())
+        self.update(self.render_facts(self._text_width()))
 
-    def render_facts(self) -> Text:
-        """Two lines that never wrap: the most telling facts first, so a narrow terminal
-        cuts only the tail (the email, the last-updated time)."""
+    def _text_width(self) -> int:
+        width = self.content_region.width or max(self.app.size.width - 2, 20)
+        return max(width, 20)
+
+    def on_resize(self) -> None:
+        self.update(self.render_facts(self._text_width()))
+
+    def render_facts(self, width: int = 10_000) -> Text:
+        """Two lines that never wrap and never cut a fact in half: the most telling facts
+        first, and a fact that does not fit in ``width`` cells is left out whole (the email,
+        the last-updated time go first)."""
         f = self.facts
         first = Text(no_wrap=True, overflow="ellipsis", end="")
         first.append(f["name"], style="bold")
+        status: list[tuple[str, str]] = []
         if f["active"] is True:
-            first.append("  ")
-            first.append("ACTIVE", style="bold green")
+            status = [("  ", ""), ("ACTIVE", "bold green")]
         elif f["active"] is False:
-            first.append("  ")
-            first.append(" INACTIVE ", style="bold reverse red")
+            status = [("  ", ""), (" INACTIVE ", "bold reverse red")]
+        _fit(first, status, width)
         for value in (f["persona"], f["tier"] and f"tier {f['tier']}", f["email"]):
             if value:
-                first.append(f"  ·  {value}")
+                _fit(first, [(f"  ·  {value}", "")], width)
         second = Text(no_wrap=True, overflow="ellipsis", end="")
+        parts: list[list[tuple[str, str]]] = []
         if self.env_name:
-            second.append("env ", style="dim")
-            second.append(self.env_name, style="bold reverse red" if self.production else "bold")
-            second.append("  ·  ")
-        second.append("ID ", style="dim")
-        second.append(f["user_id"])
-        second.append("  ·  external ID ", style="dim")
-        second.append(f["external_id"] or "—")
-        second.append("  ·  last updated ", style="dim")
-        second.append(f["last_updated"] or "—")
+            parts.append([("env ", "dim"), (self.env_name, "bold reverse red" if self.production else "bold")])
+        parts.append([("ID ", "dim"), (f["user_id"], "")])
+        parts.append([("external ID ", "dim"), (f["external_id"] or "—", "")])
+        parts.append([("last updated ", "dim"), (f["last_updated"] or "—", "")])
+        for part in parts:
+            _fit(second, ([("  ·  ", "")] if second.plain else []) + part, width)
         lines = [first, second]
         if self.note:
             lines.append(Text(self.note, style="italic red", no_wrap=True, overflow="ellipsis", end=""))
         return Text("\n").join(lines)
+
+
+def _fit(line: Text, pieces: list[tuple[str, str]], width: int) -> None:
+    """Append the pieces to ``line`` if all of them fit in ``width`` cells, else none."""
+    if line.cell_len + sum(Text(t).cell_len for t, _ in pieces) <= width:
+        for text, style in pieces:
+            line.append(text, style=style or None)

@@ -1,4 +1,7 @@
-"""The bottom line: which environment (production is unmistakable), counts, sort, activity."""
+"""The bottom line: which environment (production is unmistakable), counts, sort, activity.
+
+The counts ("showing X–Y of N · row R") always keep their room; the sort/status text on the
+right gives way first on a narrow terminal."""
 
 from __future__ import annotations
 
@@ -22,8 +25,8 @@ class StatusBar(Horizontal):
     DEFAULT_CSS = """
     StatusBar { height: 1; }
     StatusBar > #env-badge { width: auto; }
-    StatusBar > #status-counts { width: 1fr; padding: 0 1; }
-    StatusBar > #status-right { width: auto; padding: 0 1; }
+    StatusBar > #status-counts { width: auto; padding: 0 1; }
+    StatusBar > #status-right { width: 1fr; height: 1; padding: 0 1; text-align: right; }
     """
 
     def __init__(self, env: Environment, *, id: str | None = None) -> None:
@@ -46,10 +49,12 @@ class StatusBar(Horizontal):
         badge.set_class(env.is_production, "-production")
 
     def set_counts(self, text: str) -> None:
-        self._set("#status-counts", text, layout=False)  # 1fr wide: its text never moves anything
+        # as wide as its text: a re-flow only when the width changes ("row 9" -> "row 10")
+        before = self._texts.get("#status-counts")
+        self._set("#status-counts", text, layout=before is None or len(before) != len(text))
 
     def set_right(self, text: str) -> None:
-        self._set("#status-right", text, layout=True)
+        self._set("#status-right", text, layout=False)  # 1fr wide: its text never moves anything
 
     def _set(self, selector: str, text: str, *, layout: bool) -> None:
         """Update a part only when its text changes (an update with layout re-flows the screen)."""

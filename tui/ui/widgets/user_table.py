@@ -243,6 +243,7 @@ class UserTable(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, self.model.row_count + 1)
         self._ask_for_rows()
+        self.post_message(self.Scrolled(self))  # the rows in view changed: the status bar's counts too
 
     def action_cursor_down(self) -> None:
         self.cursor += 1
