@@ -137,3 +137,11 @@ def test_ten_thousand_rows_parse_fast() -> None:
     assert parsed.problems == [] and len(parsed.imported.rows) == 10_000
     assert len(parsed.imported.rows[-1].change.operations) == 4
     assert elapsed < 3.0, f"{elapsed:.2f}s to check 10,000 rows"
+
+
+def test_a_change_of_per_row_values_describes_itself_by_its_note() -> None:
+    change = Change("business", (), note="per-row values from people.csv: Job title")
+    assert change.describe() == "per-row values from people.csv: Job title"
+    assert Change.from_json(change.to_json()) == change and "note" not in Change("business", ()).to_json()
+    with pytest.raises(ValueError, match="note"):
+        Change.from_json({"section": "business", "operations": [], "note": 3})
