@@ -1,5 +1,5 @@
-"""The command line: the app, the sandbox, config, audit, bulk jobs (``tui/cli_bulk.py``) and export
-(``tui/cli_export.py``).
+"""The command line: the app, the sandbox, config, audit, bulk jobs (``tui/cli_bulk.py``; plan and apply
+of a CSV in ``tui/cli_plan.py``) and export (``tui/cli_export.py``).
 
 Heavy imports (textual, uvicorn, the models) happen inside the commands that need them, so
 ``--help``, ``config path`` and ``audit`` answer at once. Every failure an agent can cause or
@@ -33,6 +33,8 @@ examples:
   spotnana-tui config path                  where the config file is
   spotnana-tui audit --tail 20              the last writes made from this machine
   spotnana-tui bulk list                    bulk jobs; bulk show|resume|undo JOB (see bulk --help)
+  spotnana-tui bulk plan --csv people.csv -o plan.json
+  spotnana-tui bulk apply plan.json         a spreadsheet's per-user values: plan, review, apply
   spotnana-tui export --query 'persona:employee' --fields designation,office.id -o users.csv
                                             users to a file (see export --help)
 """
@@ -99,8 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--json", action="store_true", help="print the raw JSON lines")
 
     from tui.cli_bulk import add_bulk_parser
+    from tui.cli_plan import add_plan_parsers
 
-    add_bulk_parser(sub)
+    add_plan_parsers(add_bulk_parser(sub))
     from tui.cli_export import add_export_parser
 
     add_export_parser(sub)
@@ -119,6 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _config(args)
         if args.command == "audit":
             return _audit(args)
+        if args.command == "bulk" and args.bulk_command in ("plan", "apply"):
+            from tui.cli_plan import run_plan_command
+
+            return run_plan_command(args)
         if args.command == "bulk":
             from tui.cli_bulk import run_bulk
 

@@ -19,7 +19,16 @@ from tui.cli_progress import ProgressPrinter
 if TYPE_CHECKING:
     from tui.config import Environment, Settings
 
-__all__ = ["add_export_parser", "run_export", "JobUsers", "job_users", "EXIT_OK", "EXIT_USERS", "EXIT_INPUT"]
+__all__ = [
+    "add_export_parser",
+    "run_export",
+    "JobUsers",
+    "job_users",
+    "journal_users",
+    "EXIT_OK",
+    "EXIT_USERS",
+    "EXIT_INPUT",
+]
 
 EXIT_OK, EXIT_USERS, EXIT_INPUT, EXIT_SERVER = 0, 1, 2, 3
 SHOWN_FAILURES = 10
@@ -45,17 +54,28 @@ exit codes: 0 every user written; 1 some users could not be read (left out, list
 credentials."""
 
 
-JobUsers = Callable[[str], Sequence[str]]
-"""The user IDs of a bulk job, by job ID (or a unique start of one); raises ``LookupError``
-("no such job ...") when there is none."""
+JobUsers = Callable[[str, Path], Sequence[str]]
+"""The user IDs of a bulk job, by job ID (or a unique start of one) and the journal's path;
+raises ``LookupError`` ("no such job ...") when there is none."""
 
 
-def _no_journal(job_id: str) -> Sequence[str]:
-    raise LookupError(f"no such job: {job_id!r} (no bulk jobs are recorded on this machine)")
+def journal_users(job_id: str, jobs_file: Path) -> Sequence[str]:
+    """Every user of the job in the bulk-job journal, in its order."""
+    from tui.domain.jobs import Journal
+
+    if not jobs_file.exists():
+        raise LookupError(f"no such job: {job_id!r} (no bulk jobs are recorded on this machine)")
+    with Journal(jobs_file) as journal:
+        try:
+            return [u.user_id for u in journal.users(journal.find(job_id))]
+        except KeyError as exc:
+            raise LookupError(
+                f"no such job: {job_id!r} ({exc.args[0] if exc.args else 'not in the journal'})"
+            ) from None
 
 
-job_users: JobUsers = _no_journal
-"""Where ``--marked-from`` finds a job's users. The bulk-job journal replaces this stub."""
+job_users: JobUsers = journal_users
+"""Where ``--marked-from`` finds a job's users: the bulk-job journal."""
 
 
 def add_export_parser(sub: Any) -> None:
@@ -149,9 +169,9 @@ def _run(args: argparse.Namespace) -> int:
     else:
         columns = section_columns(section, include_pii=args.include_pii)
     fmt = args.format or ("jsonl" if str(args.output or "").lower().endswith((".jsonl", ".ndjson")) else "csv")
-    user_ids = list(job_users(args.marked_from)) if args.marked_from else None
-    query = parse_query(args.query) if user_ids is None else None
     settings, env = _environment(args)
+    user_ids = list(job_users(args.marked_from, settings.paths.jobs_file)) if args.marked_from else None
+    query = parse_query(args.query) if user_ids is None else None
     if args.output:
         Path(args.output).expanduser().parent.resolve(strict=True)  # a missing folder: exit 2 before any request
     return asyncio.run(_export(settings, env, args, section, columns, query, user_ids, fmt))
