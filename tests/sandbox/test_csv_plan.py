@@ -162,3 +162,28 @@ async def test_a_plan_of_per_row_values_diffs_each_user(sandbox, _pool) -> None:
     assert ub.touched[0].path == ("workerType",) and ub.outcome == "will_change"
     assert result.plan.change.describe() == "per-row values from p.csv: Job title, Worker type"
     assert sandbox.store.get_section(a, "business-info") == before  # nothing sent
+
+
+async def test_the_apps_calls_export_marked_users_or_the_search_and_plan_the_file_back(sandbox, _pool, tmp_path) -> None:
+    from datetime import datetime
+
+    from tui.domain.query import parse_query
+    from tui.domain.spreadsheets import export_file_name, export_marked, export_search, plan_from_csv
+
+    marked = [next(_pool) for _ in range(3)]
+    path = export_file_name(BUSINESS, "marked", folder=tmp_path, now=datetime(2026, 8, 1, 14, 32, 7))
+    assert path == tmp_path / "spotnana-business-marked-20260801-143207.csv"
+    async with client_for(sandbox) as client:
+        backend = OnlineBackend(client)
+        result = await export_marked(backend, path, marked, section=BUSINESS, scope=scope_of(sandbox))
+        assert result.written == 3 and (path.stat().st_mode & 0o077) == 0
+        assert [r["userId"] for r in csv.DictReader(path.open(newline=""))] == marked
+        loaded = await plan_from_csv(backend, path, section=BUSINESS, scope=scope_of(sandbox), environment="sandbox")
+        assert loaded.plan.summary() == "3 users · 0 will change · 3 already as asked · 0 cannot apply"
+        assert loaded.plan.environment == "sandbox" and loaded.imported.source == path.name
+        search = tmp_path / "search.jsonl"
+        found = await export_search(
+            backend, search, parse_query("persona:guest"), section=BUSINESS, scope=scope_of(sandbox), fmt="jsonl"
+        )
+    guests = sum(1 for p in range(len(sandbox.store.index)) if sandbox.store.row(p).persona == "GUEST")
+    assert found.written == guests > 0 and len(search.read_text().splitlines()) == guests
