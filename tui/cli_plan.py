@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -79,6 +80,8 @@ sending nothing.
 {EXIT_CODES}"""
 
 KEY_CHOICES = ("user-id", "email", "employee-id", "external-id")
+_LOST = re.compile(r"could not read: (401|403|ApiConnectionError|ApiTimeout|TlsError|CredentialsError)\b")
+"""A user the plan could not read because the server, not the user, failed: plan again."""
 SHOWN = 20
 
 
@@ -213,6 +216,13 @@ def _plan(args: argparse.Namespace) -> int:
     _cannot(plan, result, out)
     if args.show_diffs:
         _diffs(plan, result, out)
+    lost = [u for u in plan.by_outcome("cannot_apply") if _LOST.match(u.reason)]
+    if lost:
+        return _fail(
+            f"{len(lost)} users could not be read (the server went away or refused the credentials: "
+            f"{lost[0].reason.removeprefix('could not read: ')}); no plan written, plan again",
+            EXIT_SERVER,
+        )
     if args.output:
         target = Target(env.name, env.base_url, scope_of(env))
         digest = write_plan_file(Path(args.output).expanduser(), PlanFile.from_csv(result, target))

@@ -68,3 +68,35 @@ def test_kill_minus_9_of_bulk_apply_then_resume_changes_everyone_exactly_once(
     assert Counter(u.status for u in rows) == {"changed": 300}
     assert successful_puts(sb) == {u: 1 for u in users}  # exactly one successful PUT each
     assert all(sb.store.get_section(u, "business-info")["designation"] == VALUE for u in users)
+
+
+def test_a_server_lost_while_planning_is_exit_code_3_and_no_plan_file(
+    sandbox_factory, tmp_path, monkeypatch, capsys
+) -> None:
+    import threading
+
+    sb = sandbox_factory(users=60, latency_ms=200)
+    users = active_users(sb)[:40]
+    (tmp_path / "rows.csv").write_text("userId,designation\r\n" + "".join(f"{u},Lost\r\n" for u in users))
+    for key in ("SPOTNANA_ENV", "SPOTNANA_BASE_URL", "SPOTNANA_CONFIG", "SPOTNANA_TMC_ID", "SPOTNANA_COMPANY_ID"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("SPOTNANA_TUI_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SPOTNANA_TOKEN", sb.token)
+    plan_path = tmp_path / "plan.json"
+    args = ["bulk", "plan", "--csv", str(tmp_path / "rows.csv"), "-o", str(plan_path), "--concurrency", "16"]
+    codes: list[int] = []
+    worker = threading.Thread(
+        target=lambda: codes.append(main([*args, "--base-url", sb.base_url, "--tmc-id", sb.tmc_id]))
+    )
+    worker.start()
+    deadline = time.monotonic() + 30
+    while not any(p.endswith("/business-info") for _, p, _ in list(sb.requests)):
+        assert time.monotonic() < deadline and worker.is_alive()
+        time.sleep(0.01)
+    sb.stop()  # the reads in flight finish; the others find no server
+    worker.join(120)
+    assert codes == [3] and not plan_path.exists()
+    err = capsys.readouterr().err
+    assert (
+        "users could not be read (the server went away or refused the credentials" in err and "no plan written" in err
+    )
