@@ -145,3 +145,13 @@ def test_a_change_of_per_row_values_describes_itself_by_its_note() -> None:
     assert Change.from_json(change.to_json()) == change and "note" not in Change("business", ()).to_json()
     with pytest.raises(ValueError, match="note"):
         Change.from_json({"section": "business", "operations": [], "note": 3})
+
+
+def test_a_row_without_a_user_still_reports_its_bad_values() -> None:
+    parsed = parse("email,workerType\r\n,BOSS\r\na@x.org,\r\nA@x.org,BOSS\r\n")
+    assert texts(parsed) == [
+        "row 2, column A (email): the email cell is empty: the row names no user",
+        "row 2, column B (workerType): 'BOSS': one of: EMPLOYEE, CONTINGENT, SEASONAL, INTERN, GUEST",
+        "row 4: the same email as row 3 (A@x.org)",
+        "row 4, column B (workerType): 'BOSS': one of: EMPLOYEE, CONTINGENT, SEASONAL, INTERN, GUEST",
+    ]

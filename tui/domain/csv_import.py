@@ -265,13 +265,13 @@ def parse_rows(table: Table, section: Section, key: KeyName | None = None, sourc
                 problem = RowProblem(row.number, f"{text[:60]!r}: {'; '.join(checked[memo])}", where[i], row.line)
                 refused.append((len(ops), problem, op))
             ops.append(op)
-        if value is None:
-            continue
-        norm = normal_key(imported.key, value)
-        if norm in first_of:
+        norm = normal_key(imported.key, value) if value is not None else None
+        if norm is not None and norm in first_of:
             problems.append(
                 RowProblem(row.number, f"the same {imported.key} as row {first_of[norm]} ({value})", line=row.line)
             )
+        if value is None or norm is None or norm in first_of:
+            problems.extend(p for _, p, _ in refused)  # no user to read: a refused value stays a problem
             continue
         first_of[norm] = row.number
         if refused:
