@@ -164,7 +164,9 @@ async def test_a_plan_of_per_row_values_diffs_each_user(sandbox, _pool) -> None:
     assert sandbox.store.get_section(a, "business-info") == before  # nothing sent
 
 
-async def test_the_apps_calls_export_marked_users_or_the_search_and_plan_the_file_back(sandbox, _pool, tmp_path) -> None:
+async def test_the_apps_calls_export_marked_users_or_the_search_and_plan_the_file_back(
+    sandbox, _pool, tmp_path
+) -> None:
     from datetime import datetime
 
     from tui.domain.query import parse_query
