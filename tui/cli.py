@@ -1,4 +1,5 @@
-"""The command line: the app, the sandbox, config, audit and bulk jobs (``tui/cli_bulk.py``).
+"""The command line: the app, the sandbox, config, audit, bulk jobs (``tui/cli_bulk.py``; plan and apply
+of a CSV in ``tui/cli_plan.py``) and export (``tui/cli_export.py``).
 
 Heavy imports (textual, uvicorn, the models) happen inside the commands that need them, so
 ``--help``, ``config path`` and ``audit`` answer at once. Every failure an agent can cause or
@@ -33,6 +34,10 @@ examples:
   spotnana-tui config path                  where the config file is
   spotnana-tui audit --tail 20              the last writes made from this machine
   spotnana-tui bulk list                    bulk jobs; bulk show|resume|undo JOB (see bulk --help)
+  spotnana-tui bulk plan --csv people.csv -o plan.json
+  spotnana-tui bulk apply plan.json         a spreadsheet's per-user values: plan, review, apply
+  spotnana-tui export --query 'persona:employee' --fields designation,office.id -o users.csv
+                                            users to a file (see export --help)
 """
 
 
@@ -97,8 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--json", action="store_true", help="print the raw JSON lines")
 
     from tui.cli_bulk import add_bulk_parser
+    from tui.cli_plan import add_plan_parsers
 
-    add_bulk_parser(sub)
+    add_plan_parsers(add_bulk_parser(sub))
+    from tui.cli_export import add_export_parser
+
+    add_export_parser(sub)
     return p
 
 
@@ -115,10 +124,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _config(args)
         if args.command == "audit":
             return _audit(args)
+        if args.command == "bulk" and args.bulk_command in ("plan", "apply"):
+            from tui.cli_plan import run_plan_command
+
+            return run_plan_command(args)
         if args.command == "bulk":
             from tui.cli_bulk import run_bulk
 
             return run_bulk(args)
+        if args.command == "export":
+            from tui.cli_export import run_export
+
+            return run_export(args)
         if args.demo:
             return _run_demo(args)  # before anything else loads: the sandbox starts first
         return _app(args)

@@ -1,5 +1,7 @@
 """``spotnana-tui bulk ...``: the jobs of the journal from the command line.
 
+    bulk plan --csv FILE       plan a spreadsheet of per-user values (-o PLAN.json: a plan file)
+    bulk apply PLAN.json       apply a plan file as a job (--dry-run: what would happen now)
     bulk list                  every job, newest first (unfinished ones say so)
     bulk show JOB [--json]     a job and each user's outcome (diffs masked as on screen)
     bulk resume JOB            finish an interrupted or cancelled job (--retry-failed: the failed users)
@@ -29,7 +31,23 @@ if TYPE_CHECKING:
     from tui.domain.jobs import Job, Journal
     from tui.domain.runner import JobReport
 
-__all__ = ["add_bulk_parser", "run_bulk", "run_new_job", "connect", "CONFIRM_ABOVE", "EXIT_OK", "EXIT_USERS"]
+__all__ = [
+    "add_bulk_parser",
+    "add_connection_options",
+    "run_bulk",
+    "run_new_job",
+    "connect",
+    "confirm",
+    "recorded_environment",
+    "connection_given",
+    "scope_of",
+    "line_text",
+    "CONFIRM_ABOVE",
+    "EXIT_OK",
+    "EXIT_USERS",
+    "EXIT_INPUT",
+    "EXIT_SERVER",
+]
 
 EXIT_OK, EXIT_USERS, EXIT_INPUT, EXIT_SERVER = 0, 1, 2, 3
 CONFIRM_ABOVE = 20
@@ -49,10 +67,11 @@ def add_connection_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="FILE", default=s, help="config file to use instead of the default one")
 
 
-def add_bulk_parser(sub: Any) -> None:
+def add_bulk_parser(sub: Any) -> Any:
+    """The ``bulk`` parser; returns its subcommands (``tui/cli_plan.py`` adds plan and apply)."""
     bulk = sub.add_parser(
         "bulk",
-        help="bulk jobs: list, show, resume, undo",
+        help="bulk jobs: plan and apply a CSV; list, show, resume, undo",
         description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -73,6 +92,7 @@ def add_bulk_parser(sub: Any) -> None:
     undo.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     undo.add_argument("--concurrency", type=int, metavar="N", help="users read and written at the same time")
     add_connection_options(undo)
+    return cmds
 
 
 def run_bulk(args: argparse.Namespace) -> int:
@@ -164,29 +184,42 @@ def line_text(line: Any) -> str:
 
 
 def _job_environment(settings: Settings, args: argparse.Namespace, job: Job) -> Environment:
-    """The connection for a job: the options given (they must name the job's server), else
-    the job's own: its environment's auth from the config file, its base URL and scope as the
-    journal recorded them."""
+    return recorded_environment(settings, args, job.env, job.base_url, job.scope, f"job {job.id}")
+
+
+def connection_given(args: argparse.Namespace) -> bool:
+    """Whether any connection option was given (``--env``, ``--base-url``, a scope)."""
+    return any(getattr(args, k, None) for k in ("env", "base_url", "tmc_id", "company_id"))
+
+
+def recorded_environment(
+    settings: Settings, args: argparse.Namespace, name: str, base_url: str, scope: str, what: str
+) -> Environment:
+    """The connection for something recorded against ``name`` / ``base_url`` / ``scope`` (a
+    job, a plan file): the options given (they must name that server), else the recorded one:
+    its environment's auth from the config file, its base URL and scope as recorded."""
     from dataclasses import replace
 
     from tui.config import Environment, load_settings
 
     given = {k: getattr(args, k, None) for k in ("base_url", "tmc_id", "company_id")}
-    name = getattr(args, "env", None)
-    if name or any(given.values()):
-        env = load_settings(getattr(args, "config", None), {"env": name, **given}, create=False).environment(name)
+    env_name = getattr(args, "env", None)
+    if connection_given(args):
+        env = load_settings(getattr(args, "config", None), {"env": env_name, **given}, create=False).environment(
+            env_name
+        )
     else:
-        known = settings.environments.get(job.env)
-        env = replace(known) if known is not None else Environment(name=job.env, base_url=job.base_url)
-        env.base_url = job.base_url or env.base_url
-        kind, _, scope_id = job.scope.partition(":")
+        known = settings.environments.get(name)
+        env = replace(known) if known is not None else Environment(name=name, base_url=base_url)
+        env.base_url = base_url or env.base_url
+        kind, _, scope_id = scope.partition(":")
         if scope_id:
             env.tmc_id = scope_id if kind == "tmc" else None
             env.company_id = scope_id if kind == "company" else None
     if getattr(args, "insecure", False):
         env.insecure = True
-    if job.base_url and env.base_url.rstrip("/") != job.base_url.rstrip("/"):
-        raise KeyError(f"job {job.id} was made against {job.base_url}, not {env.base_url}")
+    if base_url and env.base_url.rstrip("/") != base_url.rstrip("/"):
+        raise KeyError(f"{what} was made against {base_url}, not {env.base_url}")
     return env
 
 
@@ -239,6 +272,7 @@ def run_new_job(
     gate: Any = None,
     on_created: Callable[[str], object] | None = None,
     err: TextIO | None = None,
+    words: Callable[[str], str] | None = None,
 ) -> int:
     """Store a confirmed ``plan`` as a job and run it to the end (the path ``bulk undo`` takes,
     and ``bulk apply`` next); the exit code."""
@@ -251,7 +285,8 @@ def run_new_job(
         if on_created is not None:
             on_created(job_id)
         print(f"job {job_id}: {plan.summary()}", file=err or sys.stderr, flush=True)
-        return _run(settings, env, journal, journal.job(job_id), "pending", concurrency, client, backend, gate, err)
+        job = journal.job(job_id)
+        return _run(settings, env, journal, job, "pending", concurrency, client, backend, gate, err, words)
     finally:
         if own:
             journal.close()
@@ -268,6 +303,7 @@ def _run(
     backend: Any = None,
     gate: Any = None,
     err: TextIO | None = None,
+    words: Callable[[str], str] | None = None,
 ) -> int:
     from tui.domain.audit import AuditLog
     from tui.domain.commit import AuditTrail
@@ -291,15 +327,16 @@ def _run(
         report = _drive(go, runner.cancel)
     finally:
         printer.close()
-    return _finish(journal, journal.job(job.id), report.unfinished)
+    return _finish(journal, journal.job(job.id), report.unfinished, words)
 
 
-def _finish(journal: Journal, job: Job, unfinished: bool) -> int:
+def _finish(journal: Journal, job: Job, unfinished: bool, words: Callable[[str], str] | None = None) -> int:
     print(f"job {job.id}: {job.counts.line()}")
     for u in journal.users(job.id, ("failed", "skipped")):
         extra = f" (HTTP {u.http})" if u.http else ""
         debug = f" [debug {u.debug}]" if u.debug else ""
-        print(f"  {u.status} {u.email or u.user_id}: {u.message}{extra}{debug}")
+        message = words(u.message) if words is not None else u.message
+        print(f"  {u.status} {u.email or u.user_id}: {message}{extra}{debug}")
     if unfinished:
         print(f"not finished: spotnana-tui bulk resume {job.id}", file=sys.stderr)
     c = job.counts

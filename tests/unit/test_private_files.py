@@ -11,7 +11,7 @@ import pytest
 
 from tui.config import load_settings
 from tui.domain.audit import AuditLog
-from tui.domain.private_files import private_dir, private_file, tighten, write_private_text
+from tui.domain.private_files import private_dir, private_file, replace_private, tighten, write_private_text
 from tui.ui.run import _log_to_file
 
 
@@ -125,3 +125,19 @@ def test_helpers(tmp_path, umask):
     (tmp_path / "file").write_text("")
     with pytest.raises(NotADirectoryError):
         private_dir(tmp_path / "file")
+
+
+def test_an_export_file_is_0600_and_appears_whole_or_not_at_all(tmp_path, umask):
+    target = tmp_path / "users.csv"
+    target.write_text("older export\n")
+    os.chmod(target, 0o644)
+    with pytest.raises(RuntimeError):
+        with replace_private(target) as fh:
+            fh.write("half a file")
+            raise RuntimeError("the server went away")
+    assert target.read_text() == "older export\n"
+    assert os.listdir(tmp_path) == ["users.csv"]  # the partial file is gone
+    with replace_private(target, newline="") as fh:
+        fh.write("a,b\r\n")
+    assert target.read_bytes() == b"a,b\r\n"
+    assert mode(target) == 0o600

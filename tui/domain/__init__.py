@@ -13,4 +13,8 @@
   per-user replay and inverse, planning over a ProfileBackend
 - ``jobs``: the SQLite job journal; ``runner``: the apply loop (resume, retry, undo);
   ``rate_gate``: one 429 gate for every worker
+- ``columns``, ``export``: spreadsheet columns and cells, export; ``csv_read``, ``csv_import``,
+  ``user_keys``: a CSV of per-row values into per-user changes (users found in batches);
+  ``plan_file``, ``plan_results``: plan files with their digest, results rows, the dry run;
+  ``spreadsheets``: what the app's screens call
 """

@@ -1,8 +1,8 @@
 """The audit trail: one JSON line per action an agent took (or tried) on a profile.
 
 Each entry: ``time`` (UTC ISO 8601), ``environment``, ``user_id``, ``section``, ``action``
-("update" / "deactivate" / "activate" / "create" / "reveal"), ``fields`` (the field paths
-touched), ``changes`` (per path: change kind and values, x-pii values masked), ``result``,
+("update" / "deactivate" / "activate" / "create" / "reveal" / "export"), ``fields`` (the field
+paths touched), ``changes`` (per path: change kind and values, x-pii values masked), ``result``,
 ``status`` (HTTP status, if any), ``debugIdentifier`` and ``message`` on errors, ``job`` (the
 bulk job an entry belongs to, if any). Tokens never go in: entries are built from a fixed set
 of keys, and strings are scrubbed of anything that looks like a credential.
@@ -11,6 +11,10 @@ A write is two entries: ``result: "attempted"`` with an ``attempt`` ID, appended
 request goes out, then its outcome ("ok", "error", "overtaken", "unknown") with the same
 ``attempt``. An attempt with no outcome (the process died mid-write) reads back from
 :meth:`AuditLog.history` as "attempted, outcome unknown".
+
+An export that writes personal data to a file (``spotnana-tui export --include-pii``) is
+recorded the same way, as ``action: "export"`` with no user: ``fields`` are its PII columns,
+``message`` how many users went where (never a value).
 """
 
 from __future__ import annotations
@@ -31,9 +35,9 @@ from tui.domain.private_files import FILE_MODE, fix_mode, private_dir
 
 __all__ = ["AuditLog", "ACTIONS", "RESULTS", "UNRESOLVED", "scrub", "change_entries", "format_entry"]
 
-Action = Literal["update", "deactivate", "activate", "create", "reveal"]
+Action = Literal["update", "deactivate", "activate", "create", "reveal", "export"]
 Result = Literal["ok", "error", "conflict", "cancelled", "attempted", "unknown", "overtaken"]
-ACTIONS = ("update", "deactivate", "activate", "create", "reveal")
+ACTIONS = ("update", "deactivate", "activate", "create", "reveal", "export")
 RESULTS = ("ok", "error", "conflict", "cancelled", "attempted", "unknown", "overtaken")
 UNRESOLVED = "attempted, outcome unknown"
 """How :meth:`AuditLog.history` shows an attempt that never got an outcome."""

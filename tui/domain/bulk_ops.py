@@ -104,6 +104,9 @@ class Change:
 
     section_key: str | None
     operations: tuple[Operation, ...] = ()
+    note: str = ""
+    """How to describe a change that has no operations of its own because every user carries
+    their own (a spreadsheet's rows): ``per-row values from people.csv: Job title``."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "operations", tuple(self.operations))
@@ -127,10 +130,13 @@ class Change:
         """The change in words, operations separated by ``"; "``: ``set Job title to Engineer;
         add loyalty BA 1234``. Values are shown as typed (a change holds no sensitive field)."""
         sec = self.section
-        return "; ".join(describe_op(op, sec) for op in self.operations) or "no operations"
+        return "; ".join(describe_op(op, sec) for op in self.operations) or self.note or "no operations"
 
     def to_json(self) -> dict[str, Any]:
-        return {"section": self.section_key, "operations": [op_to_json(op) for op in self.operations]}
+        out: dict[str, Any] = {"section": self.section_key, "operations": [op_to_json(op) for op in self.operations]}
+        if self.note:
+            out["note"] = self.note
+        return out
 
     @classmethod
     def from_json(cls, data: Any) -> Change:
@@ -140,7 +146,10 @@ class Change:
         key = data.get("section")
         if key is not None and not isinstance(key, str):
             raise ValueError("a change's section is a section key such as 'business'")
-        return cls(key, tuple(op_from_json(op) for op in data.get("operations", [])))
+        note = data.get("note", "")
+        if not isinstance(note, str):
+            raise ValueError("a change's note is text")
+        return cls(key, tuple(op_from_json(op) for op in data.get("operations", [])), note)
 
 
 def _path_json(path: Path) -> list[str | int]:

@@ -9,11 +9,24 @@ a folder given on the command line may be shared (a home folder, /etc).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
-__all__ = ["DIR_MODE", "FILE_MODE", "private_dir", "private_file", "write_private_text", "tighten", "fix_mode"]
+__all__ = [
+    "DIR_MODE",
+    "FILE_MODE",
+    "private_dir",
+    "private_file",
+    "write_private_text",
+    "replace_private",
+    "tighten",
+    "fix_mode",
+]
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -78,6 +91,25 @@ def write_private_text(path: str | os.PathLike[str], text: str, *, exclusive: bo
         raise
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
+
+
+@contextlib.contextmanager
+def replace_private(path: str | os.PathLike[str], *, newline: str | None = None) -> Iterator[TextIO]:
+    """A text stream (UTF-8) whose content replaces ``path`` when the ``with`` block ends
+    without an error: written to a 0600 file beside it, then renamed over it, so ``path`` is
+    never half-written and never readable by others. On an error the partial file goes and
+    ``path`` stays as it was. ``newline`` as for :func:`open` (``""`` for the csv module)."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+    try:
+        fix_mode(fd)  # mkstemp makes it 0600; an odd filesystem is tightened here
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as fh:
+            yield fh
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 def fix_mode(fd: int) -> None:
