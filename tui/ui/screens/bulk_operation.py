@@ -127,6 +127,9 @@ class OperationScreen(ModalScreen[Operation | None]):
         editor = self.editor
         if editor is None:
             return
+        if editor.reference is not None:
+            editor.reference.focus()
+            return
         for widget in editor.query("Input, Select, Switch, SelectionList, TextArea, DataTable"):
             if widget.focusable:
                 widget.focus()
@@ -157,6 +160,7 @@ class OperationScreen(ModalScreen[Operation | None]):
         await old.remove()
         await self.query_one("#op-slot").mount(self.editor)
         self._status("")
+        self._focus_value()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

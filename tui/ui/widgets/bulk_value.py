@@ -216,6 +216,7 @@ class ValueEditor(Vertical):
         self.form = SectionForm(
             self.section, base, spec=_root(spec, prefix), prefix=prefix, expand_groups=True, id="value-form"
         )
+        self.form.can_focus = False  # Tab from the "Do" row goes to the value, not to the form around it
         return self.form
 
     def _initial(self) -> Any:
