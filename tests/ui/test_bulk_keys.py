@@ -6,10 +6,11 @@ when something was typed (the builder too, when operations were built)."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import Button, DataTable, Input, Select
 
-from tests.ui.bulk_ui_kit import choose_kind, make_app, open_builder, pick_field, type_text, wait_for
+from tests.ui.bulk_ui_kit import build, choose_kind, make_app, open_builder, pick_field, type_text, wait_for
 from tui.ui.screens.bulk_operation import OperationScreen
+from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.widgets.reference_input import ReferenceInput
 
 
@@ -59,3 +60,63 @@ async def test_tab_from_the_do_row_then_typing_fills_the_reference(sandbox, tmp_
         assert op.query_one(ReferenceInput).value == "Paris HQ"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is not op, what="the operation kept")
+
+
+async def test_esc_leaves_the_field_then_asks_before_dropping_a_typed_value(sandbox, tmp_path):
+    app = make_app(sandbox, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        builder = await open_builder(pilot)
+        op = await pick_field(pilot, "job title")
+        await type_text(pilot, "Engineer")
+        await pilot.press("escape")  # leaves the field, keeps the value
+        assert app.screen is op and app.focused is op.query_one("#op-ok", Button)
+        await pilot.press("escape")
+        ask = await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen)
+        assert "operation 1" in ask.question
+        await pilot.press("n")  # keep editing: the value is still there
+        await wait_for(pilot, lambda: app.screen is op)
+        assert op.editor.query_one(Input).value == "Engineer"
+        await pilot.click("#op-cancel")  # Cancel asks too
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.screen is builder)
+        assert builder.ops == []
+
+
+async def test_esc_with_nothing_typed_leaves_without_asking(sandbox, tmp_path):
+    app = make_app(sandbox, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        builder = await open_builder(pilot)
+        await pick_field(pilot, "office")
+        await pilot.press("escape", "escape")
+        await wait_for(pilot, lambda: app.screen is builder)
+
+
+async def test_an_edited_operation_asks_only_when_its_value_changed(sandbox, tmp_path):
+    app = make_app(sandbox, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_builder(pilot)
+        builder = await build(pilot, "job title", "Engineer")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, OperationScreen) and app.screen)
+        await pilot.pause()
+        await pilot.press("escape", "escape")  # nothing changed: straight back
+        await wait_for(pilot, lambda: app.screen is builder)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, OperationScreen) and app.screen)
+        await pilot.pause()
+        await type_text(pilot, "s")
+        await pilot.press("escape", "escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+
+
+async def test_leaving_the_builder_with_operations_asks_first(sandbox, tmp_path):
+    app = make_app(sandbox, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_builder(pilot)
+        builder = await build(pilot, "job title", "Engineer")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.screen is builder)
+        assert len(builder.ops) == 1

@@ -256,6 +256,15 @@ class ValueEditor(Vertical):
                 return
             node = node.parent
 
+    def entered(self) -> Any:
+        """What the agent has entered so far, comparable: equal before and after nothing was typed."""
+        if self.reference is not None:
+            return ("reference", self.reference.value.strip())
+        if self.form is None:
+            return None
+        state = self.form.state
+        return ("form", self.sub_path, copy.deepcopy(state.doc), dict(state.parse_errors))
+
     def operation(self) -> tuple[Operation | None, list[tuple[Path, str]]]:
         """The operation as entered, or None and what to fix, as (section path, message)."""
         path, kind = self.field.path, self.kind
