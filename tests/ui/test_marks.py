@@ -146,3 +146,40 @@ async def test_help_lists_the_marking_keys(sandbox, tmp_path):
         assert rows["users.mark"].keys == "space"
         assert rows["users.mark_all"].keys == "*"
         assert rows["users.unmark_all"].keys == "U"
+
+
+def bar_parts(screen) -> dict[str, str]:
+    """The status bar's parts that show, each checked to fit its room (nothing cut)."""
+    from rich.cells import cell_len
+
+    shown = {}
+    for part in screen.status.query(Static):
+        text = str(part.render()).strip()
+        if part.display and part.id and text:
+            assert cell_len(text) <= part.content_size.width, f"{part.id} cut: {text!r}"
+            shown[part.id] = text
+    return shown
+
+
+async def test_the_status_bar_leaves_parts_out_whole_when_narrow(sandbox, tmp_path):
+    app = make_app(sandbox, tmp_path)
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = await settled(pilot)
+        screen.set_focus(screen.table)
+        await pilot.press("space", "space", "space")
+        await pilot.pause()
+        wide = bar_parts(screen)
+        assert wide["status-marked"] == "3 marked · b bulk" and wide["status-right"] == "all · name A→Z"
+        counts = wide["status-counts"]
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        at_80 = bar_parts(screen)
+        assert at_80["status-marked"] == "3 marked · b bulk" and "status-right" not in at_80  # the sort went first
+        await pilot.resize_terminal(60, 24)
+        await pilot.pause()
+        narrow = bar_parts(screen)
+        assert narrow["status-marked"] == "3 marked" and "status-right" not in narrow  # then "b bulk"
+        assert narrow["status-counts"] == counts  # the counts keep their room
+        await pilot.resize_terminal(120, 24)
+        await pilot.pause()
+        assert bar_parts(screen) == wide  # back when there is room again

@@ -7,7 +7,8 @@ Ctrl+S (OK) checks the operation with the engine (:func:`tui.domain.bulk_rules.r
 :func:`~tui.domain.bulk_rules.value_problems`): a refused operation shows the engine's reason,
 an invalid value is marked in place under its field; a valid one dismisses with the
 :class:`~tui.domain.bulk_ops.Operation`. Esc in a field leaves the field (to the buttons); Esc
-again, or Cancel, dismisses with None.
+again, or Cancel, dismisses with None, asking first when a value was typed (the item editor's
+way; :attr:`OperationScreen.has_unsaved_changes` also makes quitting the app ask).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from tui.domain.bulk_ops import AddItem, Clear, Operation, RemoveWhere, Set, op_
 from tui.domain.bulk_rules import BulkField, OpKind, bulk_fields, refusal, value_problems
 from tui.domain.directory import ReferenceDirectory
 from tui.domain.sections import Section
+from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.widgets.bulk_value import ValueEditor
 from tui.ui.widgets.field_picker import KIND_WORDS, FieldPicker
 
@@ -73,6 +75,8 @@ class OperationScreen(ModalScreen[Operation | None]):
         self.field: BulkField | None = None
         self.kind: OpKind | None = None
         self.editor: ValueEditor | None = None
+        self._opened: Any = None  # what the edited operation showed when the dialog opened
+        self._fresh: Any = None  # what the current editor showed before anything was typed
         if op is not None:
             path = op_paths(op)
             self.field = next((f for f in bulk_fields(section) if f.path == path), None)
@@ -120,6 +124,9 @@ class OperationScreen(ModalScreen[Operation | None]):
         )
         self.editor = ValueEditor(self.section, field, kind, self.directory, op=op, id="op-value")
         await slot.mount_all([head, choose, self.editor])
+        self._fresh = self._entered()
+        if op is not None and self._opened is None:
+            self._opened = self._fresh
         self._status("")
         self._focus_value()
 
@@ -127,11 +134,32 @@ class OperationScreen(ModalScreen[Operation | None]):
         editor = self.editor
         if editor is None:
             return
+        if editor.reference is not None:
+            editor.reference.focus()
+            return
         for widget in editor.query("Input, Select, Switch, SelectionList, TextArea, DataTable"):
             if widget.focusable:
                 widget.focus()
                 return
         self.query_one("#op-ok", Button).focus()
+
+    def _entered(self) -> Any:
+        editor = self.editor
+        if editor is None or self.field is None:
+            return None
+        return (self.field.path, self.kind, editor.entered())
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        """A value was typed (an edited operation: it differs from what it was)."""
+        now = self._entered()
+        if now is None:
+            return False
+        return now != (self._opened if self.op is not None else self._fresh)
+
+    @property
+    def unsaved_noun(self) -> str:
+        return f"operation {self.number}"
 
     def _status(self, text: str) -> None:
         self.query_one("#op-status", Static).update(text)
@@ -156,14 +184,16 @@ class OperationScreen(ModalScreen[Operation | None]):
         old, self.editor = self.editor, ValueEditor(self.section, self.field, kind, self.directory, id="op-value")
         await old.remove()
         await self.query_one("#op-slot").mount(self.editor)
+        self._fresh = self._entered()
         self._status("")
+        self._focus_value()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id == "op-ok":
             self.action_save()
         else:
-            self.dismiss(None)
+            self._leave()
 
     # -- actions -----------------------------------------------------------------------
 
@@ -199,7 +229,30 @@ class OperationScreen(ModalScreen[Operation | None]):
                 self.editor.commit()
             self.query_one("#op-ok", Button).focus()
             return
-        self.dismiss(None)
+        self._leave()
+
+    def _leave(self) -> None:
+        """Dismiss with None, asking first when a value was typed."""
+        if self.editor is not None:
+            self.editor.commit()
+        if not self.has_unsaved_changes:
+            self.dismiss(None)
+            return
+
+        def answer(drop: bool | None) -> None:
+            if drop:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Drop the value typed for operation {self.number}?",
+                title="Unsaved operation",
+                yes="Drop it",
+                no="Keep editing",
+                danger=True,
+            ),
+            answer,
+        )
 
     def check_action(self, action: str, parameters: tuple[Any, ...]) -> bool | None:
         if action == "change_field":

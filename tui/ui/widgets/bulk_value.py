@@ -216,6 +216,7 @@ class ValueEditor(Vertical):
         self.form = SectionForm(
             self.section, base, spec=_root(spec, prefix), prefix=prefix, expand_groups=True, id="value-form"
         )
+        self.form.can_focus = False  # Tab from the "Do" row goes to the value, not to the form around it
         return self.form
 
     def _initial(self) -> Any:
@@ -254,6 +255,15 @@ class ValueEditor(Vertical):
                 node.commit()
                 return
             node = node.parent
+
+    def entered(self) -> Any:
+        """What the agent has entered so far, comparable: equal before and after nothing was typed."""
+        if self.reference is not None:
+            return ("reference", self.reference.value.strip())
+        if self.form is None:
+            return None
+        state = self.form.state
+        return ("form", self.sub_path, copy.deepcopy(state.doc), dict(state.parse_errors))
 
     def operation(self) -> tuple[Operation | None, list[tuple[Path, str]]]:
         """The operation as entered, or None and what to fix, as (section path, message)."""

@@ -1,10 +1,13 @@
 """The bottom line: which environment (production is unmistakable), counts, sort, activity.
 
-The counts ("showing X–Y of N · row R") always keep their room; the sort/status text on the
-right gives way first on a narrow terminal."""
+The counts ("showing X–Y of N · row R") always keep their room. What does not fit is left out
+whole, never cut mid-word: the sort/status text on the right first, then the marks' "b bulk"
+hint ("3 marked" stays); recomputed when the text or the terminal's width changes."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
@@ -31,11 +34,14 @@ class StatusBar(Horizontal):
     StatusBar > #status-marked.-some { display: block; }
     StatusBar > #status-right { width: 1fr; height: 1; padding: 0 1; text-align: right; }
     """
+    PAD = 2  # the padding of the counts, the marks and the right part (one cell each side)
 
     def __init__(self, env: Environment, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._env = env
         self._texts: dict[str, str] = {}
+        self._marked = 0
+        self._right = ""
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -61,18 +67,42 @@ class StatusBar(Horizontal):
         # as wide as its text: a re-flow only when the width changes ("row 9" -> "row 10")
         before = self._texts.get("#status-counts")
         self._set("#status-counts", text, layout=before is None or len(before) != len(text))
+        self._fit()
 
     def set_marked(self, count: int) -> None:
-        """``"3 marked"`` (users marked for a bulk change); hidden when nobody is."""
-        text = f"{count:,} marked · b bulk" if count else ""
-        if self._texts.get("#status-marked") != text:
-            self._texts["#status-marked"] = text
-            part = self.query_one("#status-marked", Static)
-            part.update(text)
-            part.set_class(bool(count), "-some")
+        """``"3 marked · b bulk"`` (users marked for a bulk change); hidden when nobody is."""
+        self._marked = count
+        self._fit()
 
     def set_right(self, text: str) -> None:
-        self._set("#status-right", text, layout=False)  # 1fr wide: its text never moves anything
+        self._right = text
+        self._fit()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Show the marks and the right text whole or not at all, in what the counts leave."""
+        if not self.is_mounted:
+            return
+        fixed = cell_len(env_badge_text(self._env)) + 2  # the badge, then the spinner
+        counts = self._texts.get("#status-counts", "")
+        room = self.size.width - fixed - cell_len(counts) - self.PAD if self.size.width else 10_000
+        n = self._marked
+        marked = ""
+        if n:
+            for text in (f"{n:,} marked · b bulk", f"{n:,} marked"):
+                marked = text
+                if cell_len(text) + self.PAD <= room:
+                    break
+            room -= cell_len(marked) + self.PAD
+        right = self._right if self._right and cell_len(self._right) + self.PAD <= room else ""
+        if self._texts.get("#status-marked") != marked:
+            self._texts["#status-marked"] = marked
+            part = self.query_one("#status-marked", Static)
+            part.update(marked)
+            part.set_class(bool(marked), "-some")
+        self._set("#status-right", right, layout=False)  # 1fr wide: its text never moves anything
 
     def _set(self, selector: str, text: str, *, layout: bool) -> None:
         """Update a part only when its text changes (an update with layout re-flows the screen)."""
