@@ -380,6 +380,21 @@ class SpotnanaApp(App[None]):
             lambda: self.run_worker(self.switch_environment(name), name="switch-environment", exit_on_error=False)
         )
 
+    def _from_csv(self) -> None:
+        from tui.ui.screens.bulk_csv import start_csv_import
+
+        start_csv_import(self)
+
+    def _export_marked(self) -> None:
+        from tui.ui.exports import export_marked_users
+
+        export_marked_users(self)
+
+    def _export_search(self) -> None:
+        from tui.ui.exports import export_current_search
+
+        export_current_search(self)
+
     # -- unexpected failures -------------------------------------------------------------
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a worker that failed is reported: the app's own, and those of
@@ -453,6 +468,9 @@ class SpotnanaApp(App[None]):
             "Bulk change", "Change the marked users (or the highlighted one)", lambda: self._users_action("bulk_change")
         )
         yield SystemCommand("Bulk jobs", "The job journal: results, resume, undo", lambda: self._users_action("jobs"))
+        yield SystemCommand("Bulk change from a CSV file", "Each row its own change, previewed", self._from_csv)
+        yield SystemCommand("Export marked users", "A CSV of the marked users (no personal data)", self._export_marked)
+        yield SystemCommand("Export the current search", "A CSV of every match (no personal data)", self._export_search)
         yield SystemCommand("Copy user ID", "Copy the highlighted user's ID", lambda: self._users_action("copy_id"))
         yield SystemCommand("Copy email", "Copy the highlighted user's email", lambda: self._users_action("copy_email"))
         yield SystemCommand("Keys", "List every key of this screen", self.action_help)

@@ -59,6 +59,7 @@ class BulkChangeScreen(Screen[None]):
         Binding("e", "edit", "Edit", id="bulk.edit"),
         Binding("d,delete", "remove", "Remove", id="bulk.remove"),
         Binding("ctrl+s", "plan", "Preview", id="bulk.plan"),
+        Binding("o", "from_csv", "From CSV", id="bulk.csv"),
         Binding("escape", "back", "Back", id="bulk.back"),
     ]
     DEFAULT_CSS = """
@@ -272,6 +273,11 @@ class BulkChangeScreen(Screen[None]):
         from tui.ui.screens.bulk_plan import PlanScreen
 
         self.app.push_screen(PlanScreen.for_change(change, self.targets, JobScreen.runs))
+
+    def action_from_csv(self) -> None:
+        from tui.ui.screens.bulk_csv import start_csv_import  # every row of the file its own change
+
+        start_csv_import(self.app, self.section_key)
 
     def action_back(self) -> None:
         if not self.ops:
