@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.cli_common import cli_environment, fail, section_named
 from tui.cli_progress import ProgressPrinter
 
 if TYPE_CHECKING:
@@ -119,46 +119,18 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         return _run(args)
     except (ColumnError, LookupError) as exc:
-        return _fail(str(exc.args[0] if isinstance(exc, LookupError) and exc.args else exc), EXIT_INPUT)
+        return fail(str(exc.args[0] if isinstance(exc, LookupError) and exc.args else exc), EXIT_INPUT)
     except (CredentialsError, AuthError, ForbiddenError, ApiConnectionError, ApiTimeout, ServerError) as exc:
-        return _fail(str(exc), EXIT_SERVER)
+        return fail(str(exc), EXIT_SERVER)
     except ApiError as exc:
-        return _fail(str(exc), EXIT_INPUT)
-
-
-def _fail(message: str, code: int) -> int:
-    print(f"spotnana-tui: {message}", file=sys.stderr)
-    return code
-
-
-def _environment(args: argparse.Namespace) -> tuple[Settings, Environment]:
-    from tui.api._transport import check_base_url
-    from tui.api.errors import InsecureUrlError
-    from tui.config import load_settings
-
-    given = {k: getattr(args, k, None) for k in ("env", "base_url", "tmc_id", "company_id", "page_size")}
-    settings = load_settings(getattr(args, "config", None), given)
-    env = settings.environment(given["env"] or os.environ.get("SPOTNANA_ENV"))
-    if getattr(args, "insecure", False):
-        env.insecure = True
-    try:
-        check_base_url(env.base_url, insecure=env.insecure)
-    except InsecureUrlError as exc:
-        raise ValueError(f"{exc}; pass --insecure to allow it") from None
-    if not (env.tmc_id or env.company_id):
-        raise ValueError(f"environment {env.name!r} has no TMC or company to list: give --tmc-id or --company-id")
-    return settings, env
+        return fail(str(exc), EXIT_INPUT)
 
 
 def _run(args: argparse.Namespace) -> int:
     from tui.domain.columns import resolve_columns, section_columns
     from tui.domain.query import parse_query
-    from tui.domain.sections import editable_sections
 
-    sections = {s.key: s for s in editable_sections()}
-    section = sections.get(args.section)
-    if section is None:
-        raise ValueError(f"unknown section {args.section!r} (one of: {', '.join(sections)})")
+    section = section_named(args.section)
     if args.concurrency < 1:
         raise ValueError("--concurrency must be at least 1")
     if args.fields is not None:
@@ -169,7 +141,7 @@ def _run(args: argparse.Namespace) -> int:
     else:
         columns = section_columns(section, include_pii=args.include_pii)
     fmt = args.format or ("jsonl" if str(args.output or "").lower().endswith((".jsonl", ".ndjson")) else "csv")
-    settings, env = _environment(args)
+    settings, env = cli_environment(args, "page_size")
     user_ids = list(job_users(args.marked_from, settings.paths.jobs_file)) if args.marked_from else None
     query = parse_query(args.query) if user_ids is None else None
     if args.output:

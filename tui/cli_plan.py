@@ -31,10 +31,11 @@ from tui.cli_bulk import (
     run_new_job,
     scope_of,
 )
+from tui.cli_common import cli_environment, fail, section_named
 from tui.cli_progress import ProgressPrinter
 
 if TYPE_CHECKING:
-    from tui.config import Environment, Settings
+    from tui.config import Environment
     from tui.domain.bulk_plan import Plan
     from tui.domain.csv_import import CsvPlan
     from tui.domain.plan_file import PlanFile
@@ -128,40 +129,20 @@ def run_plan_command(args: argparse.Namespace) -> int:
             raise ValueError("--concurrency must be at least 1")
         return _plan(args) if args.bulk_command == "plan" else _apply(args)
     except FileNotFoundError as exc:
-        return _fail(f"{exc.filename}: no such file", EXIT_INPUT)
+        return fail(f"{exc.filename}: no such file", EXIT_INPUT)
     except (CredentialsError, AuthError, ForbiddenError, ApiConnectionError, ApiTimeout, ServerError) as exc:
-        return _fail(str(exc), EXIT_SERVER)
+        return fail(str(exc), EXIT_SERVER)
     except (ApiError, CsvFileError, PlanFileError, ConfigError, JobBusy, ValueError, OSError) as exc:
-        return _fail(str(exc), EXIT_INPUT)
+        return fail(str(exc), EXIT_INPUT)
     except KeyError as exc:
-        return _fail(str(exc.args[0] if exc.args else exc), EXIT_INPUT)
+        return fail(str(exc.args[0] if exc.args else exc), EXIT_INPUT)
     except sqlite3.Error as exc:
-        return _fail(f"the job journal cannot be used: {exc}", EXIT_INPUT)
-
-
-def _fail(message: str, code: int) -> int:
-    print(f"spotnana-tui: {message}", file=sys.stderr)
-    return code
+        return fail(f"the job journal cannot be used: {exc}", EXIT_INPUT)
 
 
 def _writable(path: str | None, flag: str) -> None:
     if path and not Path(path).expanduser().resolve().parent.is_dir():
         raise ValueError(f"{flag} {path}: no such folder")
-
-
-def _environment(args: argparse.Namespace) -> tuple[Settings, Environment]:
-    import os
-
-    from tui.config import load_settings
-
-    given = {k: getattr(args, k, None) for k in ("env", "base_url", "tmc_id", "company_id")}
-    settings = load_settings(getattr(args, "config", None), given)
-    env = settings.environment(given["env"] or os.environ.get("SPOTNANA_ENV"))
-    if getattr(args, "insecure", False):
-        env.insecure = True
-    if not (env.tmc_id or env.company_id):
-        raise ValueError(f"environment {env.name!r} has no TMC or company: give --tmc-id or --company-id")
-    return settings, env
 
 
 # --- bulk plan ----------------------------------------------------------------------------
@@ -171,18 +152,14 @@ def _plan(args: argparse.Namespace) -> int:
     from tui.domain.csv_import import describe_key, plan_csv
     from tui.domain.export import ListScope
     from tui.domain.plan_file import PlanFile, Target, write_plan_file
-    from tui.domain.sections import editable_sections
     from tui.domain.user_keys import KEY_FLAGS
 
-    sections = {s.key: s for s in editable_sections()}
-    section = sections.get(args.section)
-    if section is None:
-        raise ValueError(f"unknown section {args.section!r} (one of: {', '.join(sections)})")
+    section = section_named(args.section)
     csv_path = Path(args.csv).expanduser()
     if not csv_path.is_file():
         raise ValueError(f"--csv {args.csv}: no such file")
     _writable(args.output, "-o")
-    settings, env = _environment(args)
+    settings, env = cli_environment(args)
     n = args.concurrency or settings.bulk_concurrency
     scope = ListScope(tmc_id=env.tmc_id, company_id=None if env.tmc_id else env.company_id)
     client, backend, _ = connect(env, n)
@@ -218,7 +195,7 @@ def _plan(args: argparse.Namespace) -> int:
         _diffs(plan, result, out)
     lost = [u for u in plan.by_outcome("cannot_apply") if _LOST.match(u.reason)]
     if lost:
-        return _fail(
+        return fail(
             f"{len(lost)} users could not be read (the server went away or refused the credentials: "
             f"{lost[0].reason.removeprefix('could not read: ')}); no plan written, plan again",
             EXIT_SERVER,
