@@ -25,7 +25,7 @@ from tui.domain.bulk_ops import AddItem, Clear, Operation, RemoveWhere, Set, op_
 from tui.domain.bulk_rules import BulkField, OpKind, bulk_fields, refusal, value_problems
 from tui.domain.directory import ReferenceDirectory
 from tui.domain.sections import Section
-from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.confirm import dismiss_asking
 from tui.ui.widgets.bulk_value import ValueEditor
 from tui.ui.widgets.field_picker import KIND_WORDS, FieldPicker
 
@@ -235,23 +235,12 @@ class OperationScreen(ModalScreen[Operation | None]):
         """Dismiss with None, asking first when a value was typed."""
         if self.editor is not None:
             self.editor.commit()
-        if not self.has_unsaved_changes:
-            self.dismiss(None)
-            return
-
-        def answer(drop: bool | None) -> None:
-            if drop:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Drop the value typed for operation {self.number}?",
-                title="Unsaved operation",
-                yes="Drop it",
-                no="Keep editing",
-                danger=True,
-            ),
-            answer,
+        dismiss_asking(
+            self,
+            self.has_unsaved_changes,
+            f"Drop the value typed for operation {self.number}?",
+            title="Unsaved operation",
+            yes="Drop it",
         )
 
     def check_action(self, action: str, parameters: tuple[Any, ...]) -> bool | None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-__all__ = ["ConfirmScreen"]
+__all__ = ["ConfirmScreen", "dismiss_asking"]
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -60,3 +62,17 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+def dismiss_asking(screen: ModalScreen[Any], unsaved: bool, question: str, *, title: str, yes: str) -> None:
+    """Dismiss ``screen`` with None; when ``unsaved``, only after the agent says ``yes`` to
+    ``question`` (a dangerous question: it starts on "Keep editing")."""
+    if not unsaved:
+        screen.dismiss(None)
+        return
+
+    def answer(drop: bool | None) -> None:
+        if drop:
+            screen.dismiss(None)
+
+    screen.app.push_screen(ConfirmScreen(question, title=title, yes=yes, no="Keep editing", danger=True), answer)

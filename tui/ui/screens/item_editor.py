@@ -24,7 +24,7 @@ from textual.widgets import Button, Select, Static
 from tui.domain.form_schema import FieldSpec, Variant, variant_of
 from tui.domain.messages import fields_to_fix
 from tui.domain.paths import Path
-from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.confirm import dismiss_asking
 from tui.ui.widgets.form_fields import FormField
 from tui.ui.widgets.object_list import ObjectList
 from tui.ui.widgets.section_form import SectionForm
@@ -235,23 +235,12 @@ class ItemEditorScreen(ModalScreen[Any]):
             self._commit_focused()
             self.set_focus(self.query_one("#item-cancel" if self.read_only else "#item-save", Button))
             return
-        if not self.has_unsaved_changes:
-            self.dismiss(None)
-            return
-
-        def answer(drop: bool | None) -> None:
-            if drop:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Drop the changes to {self.unsaved_noun}?",
-                title="Unsaved item",
-                yes="Drop changes",
-                no="Keep editing",
-                danger=True,
-            ),
-            answer,
+        dismiss_asking(
+            self,
+            self.has_unsaved_changes,
+            f"Drop the changes to {self.unsaved_noun}?",
+            title="Unsaved item",
+            yes="Drop changes",
         )
 
 
