@@ -43,6 +43,7 @@ from tui.api.errors import (
     SpotnanaError,
 )
 from tui.domain.audit import AuditLog, scrub
+from tui.domain.audit import Result as AuditResult
 from tui.domain.backend import ProfileBackend
 from tui.domain.columns import KEY_COLUMNS, Column, format_cell
 from tui.domain.directory import ReferenceDirectory, is_id
@@ -307,46 +308,31 @@ async def export_users(
         raise ValueError("an export with personal data needs the audit log")
     where = str(target) if isinstance(target, str | os.PathLike) else getattr(target, "name", "a stream")
     attempt = AuditLog.new_attempt()
-    if pii and audit is not None:
-        audit.record(
-            environment=environment,
-            user_id=None,
-            section=section.key,
-            action="export",
-            result="attempted",
-            fields=pii,
-            message=f"{section.noun} with personal data to {where}",
-            attempt=attempt,
-        )
-    opened = replace_private(target, newline="") if isinstance(target, str | os.PathLike) else nullcontext(target)
-    try:
-        with opened as out:
-            source = _source(backend, scope, query, user_ids, page_size, default_status)
-            result = await _export(backend, out, section, columns, source, fmt, concurrency, progress)
-    except BaseException as exc:
+
+    def record(result: AuditResult, message: str) -> None:
+        """The audit entry of an export with personal data (names of columns, never values)."""
         if pii and audit is not None:
             audit.record(
                 environment=environment,
                 user_id=None,
                 section=section.key,
                 action="export",
-                result="error",
+                result=result,
                 fields=pii,
-                message=f"not written ({type(exc).__name__})",
+                message=message,
                 attempt=attempt,
             )
+
+    record("attempted", f"{section.noun} with personal data to {where}")
+    opened = replace_private(target, newline="") if isinstance(target, str | os.PathLike) else nullcontext(target)
+    try:
+        with opened as out:
+            source = _source(backend, scope, query, user_ids, page_size, default_status)
+            result = await _export(backend, out, section, columns, source, fmt, concurrency, progress)
+    except BaseException as exc:
+        record("error", f"not written ({type(exc).__name__})")
         raise
-    if pii and audit is not None:
-        audit.record(
-            environment=environment,
-            user_id=None,
-            section=section.key,
-            action="export",
-            result="ok",
-            fields=pii,
-            message=f"{result.written} users' {section.noun} with personal data to {where}",
-            attempt=attempt,
-        )
+    record("ok", f"{result.written} users' {section.noun} with personal data to {where}")
     return result
 
 
