@@ -71,6 +71,12 @@ class Paths:
         cache dir the OS may clean, since unfinished jobs must survive."""
         return self.data_dir / "jobs.sqlite3"
 
+    @property
+    def cache_file(self) -> Path:
+        """The offline cache and the drafts (``tui.domain.cache_db.CACHE_FILE``): in the data
+        dir, not the cache dir the OS may clean, since drafts must survive."""
+        return self.data_dir / "cache.sqlite3"
+
 
 def app_paths(environ: Mapping[str, str] | None = None) -> Paths:
     environ = os.environ if environ is None else environ
