@@ -60,12 +60,16 @@ def test_fts_follows_the_users_table(tmp_path):
         db.execute(
             "INSERT INTO users (env, user_id, row_json, search, sort_name, is_active, seen_at)"
             " VALUES (?, 'u1', '{}', ?, 'ada lovelace', 1, 0)",
-            (env, "ada lovelace\x00ada@example.com"),
+            (env, "ada lovelace\x1fada@example.com"),
         )
     hits = db.execute("SELECT rowid FROM users_fts WHERE users_fts MATCH '\"ovela\"'").fetchall()
     assert len(hits) == 1
+    assert db.execute(
+        "SELECT rowid FROM users_fts WHERE users_fts MATCH '\"example\"'"
+    ).fetchall()  # past the separator
     db.execute("UPDATE users SET search = 'grace hopper' WHERE user_id = 'u1'")
     assert not db.execute("SELECT rowid FROM users_fts WHERE users_fts MATCH '\"ovela\"'").fetchall()
+    assert db.execute("SELECT rowid FROM users_fts WHERE users_fts MATCH '\"hopper\"'").fetchall()
     db.execute("DELETE FROM users")
     assert not db.execute("SELECT rowid FROM users_fts WHERE users_fts MATCH '\"hopper\"'").fetchall()
 
