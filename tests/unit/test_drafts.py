@@ -177,6 +177,9 @@ def test_sensitive_values_are_sealed_in_base_and_edits(db, tmp_path) -> None:
     assert ("dob",) in other.not_cached and other.base["dob"] == NOT_CACHED
     assert set(other.lost) == {("dob", "iso8601"), ("identityDocs", 0, "passport", "docId")}
     assert DraftStore(db, ENV, None).get(PERSONAL, "u1").lost == other.lost
+    # what can be shown still is (the date of birth was a whole sealed object: its edit is left out)
+    assert other.edited["email"] == "new@example.org" and other.edited["dob"] == NOT_CACHED
+    assert [line.path for line in other.lines()] == [("email",)]  # the lost values show no change
 
 
 def test_a_sealed_draft_opens_only_in_its_own_row(db) -> None:

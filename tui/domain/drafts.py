@@ -105,8 +105,14 @@ class Draft:
 
     @property
     def edited(self) -> JsonDoc:
-        """``base`` with the edits applied: what the agent's form showed."""
-        return self.edits.apply(self.base)
+        """``base`` with the edits applied: what the agent's form showed. An edit inside a
+        value that is not cached (one of :attr:`lost`: its own value is sealed too) is left out."""
+        try:
+            return self.edits.apply(self.base)
+        except ApplyError:
+            gaps = self.not_cached
+            kept = EditSet(e for e in self.edits if not any(h == e.path[: len(h)] != e.path for h in gaps))
+            return kept.apply(self.base)
 
     @property
     def state(self) -> str:
