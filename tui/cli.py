@@ -1,5 +1,5 @@
 """The command line: the app, the sandbox, config, audit, bulk jobs (``tui/cli_bulk.py``; plan and apply
-of a CSV in ``tui/cli_plan.py``) and export (``tui/cli_export.py``).
+of a CSV in ``tui/cli_plan.py``), export (``tui/cli_export.py``) and drafts (``tui/cli_drafts.py``).
 
 Heavy imports (textual, uvicorn, the models) happen inside the commands that need them, so
 ``--help``, ``config path`` and ``audit`` answer at once. Every failure an agent can cause or
@@ -38,6 +38,7 @@ examples:
   spotnana-tui bulk apply plan.json         a spreadsheet's per-user values: plan, review, apply
   spotnana-tui export --query 'persona:employee' --fields designation,office.id -o users.csv
                                             users to a file (see export --help)
+  spotnana-tui drafts list                  changes kept as drafts, with their diffs; drafts drop ID
 """
 
 
@@ -108,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tui.cli_export import add_export_parser
 
     add_export_parser(sub)
+    from tui.cli_drafts import add_drafts_parser
+
+    add_drafts_parser(sub)
     return p
 
 
@@ -136,6 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.cli_export import run_export
 
             return run_export(args)
+        if args.command == "drafts":
+            from tui.cli_drafts import run_drafts
+
+            return run_drafts(args)
         if args.demo:
             return _run_demo(args)  # before anything else loads: the sandbox starts first
         return _app(args)
