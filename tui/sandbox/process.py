@@ -110,7 +110,7 @@ def _serve(fd: int, settings: dict[str, Any]) -> None:
         # daemon thread blocked in a buffered read makes the interpreter's exit abort.)
         while os.read(0, 4096):
             pass
-        os.kill(os.getpid(), signal.SIGTERM)  # uvicorn's graceful shutdown (the store is saved)
+        os.kill(os.getpid(), signal.SIGTERM)  # the server's graceful stop
 
     threading.Thread(target=parent_gone, name="parent-watch", daemon=True).start()
     sock = socket.socket(fileno=fd)
