@@ -15,7 +15,9 @@ workers, proxies, its command line). This one does what the sandbox needs, as uv
   read to its end is closed after the answer; ``Expect: 100-continue`` is answered on first read;
 - an app that fails before answering gets a 500 sent for it (and a log line), a request h11
   cannot parse a 400, a client that goes away an ``http.disconnect``;
-- stopping: no new connections, idle ones closed, requests in flight given ``GRACE`` seconds.
+- stopping: no new connections, idle ones closed, requests in flight given ``GRACE`` seconds;
+  every connection's task has ended before the loop closes (asyncio would cancel what is left,
+  and on Python 3.11 print a traceback for each cancelled one).
 """
 
 from __future__ import annotations
@@ -164,6 +166,7 @@ class HttpServer:
         self.should_exit = False
         self._busy: set[asyncio.Task] = set()  # connections with a request in flight
         self._idle: set[asyncio.StreamWriter] = set()
+        self._open: set[asyncio.Task] = set()  # every connection's task
 
     def run(self) -> None:
         """Serve until stopped. In the main thread SIGINT and SIGTERM stop it gracefully, and are
@@ -191,6 +194,8 @@ class HttpServer:
                 _, late = await asyncio.wait(set(self._busy), timeout=GRACE)
                 for task in late:
                     task.cancel()
+            if self._open:  # the closed idle ones see the end of their stream, the late ones stop
+                await asyncio.wait(set(self._open), timeout=GRACE)
             await server.wait_closed()
 
     def _signalled(self, sig: int) -> None:
@@ -200,6 +205,8 @@ class HttpServer:
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         conn = h11.Connection(h11.SERVER)
         task = asyncio.current_task()
+        if task is not None:
+            self._open.add(task)
         try:
             while not self.should_exit:
                 self._idle.add(writer)
@@ -231,8 +238,12 @@ class HttpServer:
                 writer.write(_plain(exc.error_status_hint))
         except (OSError, asyncio.IncompleteReadError):
             pass
+        except asyncio.CancelledError:
+            pass  # stopped past the grace time: the connection just closes (the task ends, not cancelled)
         finally:
             writer.close()
+            if task is not None:
+                self._open.discard(task)
 
     async def _exchange(
         self, conn: h11.Connection, request: h11.Request, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
