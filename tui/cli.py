@@ -1,7 +1,7 @@
 """The command line: the app, the sandbox, config, audit, bulk jobs (``tui/cli_bulk.py``; plan and apply
 of a CSV in ``tui/cli_plan.py``), export (``tui/cli_export.py``) and drafts (``tui/cli_drafts.py``).
 
-Heavy imports (textual, uvicorn, the models) happen inside the commands that need them, so
+Heavy imports (textual, the sandbox's server, the models) happen inside the commands that need them, so
 ``--help``, ``config path`` and ``audit`` answer at once. Every failure an agent can cause or
 meet (bad URL, missing token, unreadable config, dead server) ends as one line on stderr and a
 non-zero exit, never a traceback.

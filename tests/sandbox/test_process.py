@@ -1,6 +1,7 @@
 """SandboxProcess (``--demo``): the sandbox in a process of its own. Its address and tenant are
 known before it runs, a request sent at once is answered, a failed start says why and refuses
-connections, and it never outlives the process that started it."""
+connections, and it never outlives the process that started it. Both ways of starting it: a
+fork of this process (Linux) and a new interpreter (elsewhere)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from tui.sandbox.seed import Seeder
 from tui.sandbox.seed_ids import tmc_id_of
 
 pytestmark = pytest.mark.skipif(not process.supported(), reason="needs POSIX descriptor passing")
+HOW = pytest.mark.parametrize("fork", [True, False], ids=["fork", "interpreter"])
 
 
 def list_first_page(sb: SandboxProcess, timeout: float = 30) -> httpx.Response:
@@ -48,8 +50,9 @@ def test_the_tmc_id_is_the_seeders_without_loading_the_seed_data(seed):
     assert tmc_id_of(seed) == Seeder(seed=seed, n_users=10).tmc_id
 
 
-def test_a_request_sent_before_the_child_runs_is_answered_and_stop_ends_it():
-    with SandboxProcess(SandboxConfig(users=50, seed=7, lazy_index=True)) as sb:
+@HOW
+def test_a_request_sent_before_the_child_runs_is_answered_and_stop_ends_it(fork):
+    with SandboxProcess(SandboxConfig(users=50, seed=7, lazy_index=True), fork=fork) as sb:
         assert sb.tmc_id == Seeder(seed=7, n_users=50).tmc_id  # known before the child has loaded anything
         answer = list_first_page(sb)
         assert answer.status_code == 200
@@ -61,16 +64,20 @@ def test_a_request_sent_before_the_child_runs_is_answered_and_stop_ends_it():
         assert found.status_code == 200 and found.json()["users"]  # the lazily taken index searches too
         pid = sb._proc.pid
         assert sb.running
+        assert os.getsid(pid) == pid != os.getsid(0)  # a session of its own: Ctrl+C is not its
+        if os.path.isdir(f"/proc/{pid}/fd"):  # its stdout is not this process's (the terminal)
+            assert os.readlink(f"/proc/{pid}/fd/1") == os.devnull
     assert not alive(pid) and sb.error is None
     sb.stop()  # again: nothing to do
     with pytest.raises(httpx.ConnectError):
         list_first_page(sb, timeout=5)
 
 
-def test_a_failed_start_closes_the_socket_and_says_why(tmp_path):
+@HOW
+def test_a_failed_start_closes_the_socket_and_says_why(tmp_path, fork):
     state = tmp_path / "state.json"
     state.write_text(json.dumps({"format": "another", "tmcId": "someone-else"}))
-    sb = SandboxProcess(SandboxConfig(users=10, state_file=state))
+    sb = SandboxProcess(SandboxConfig(users=10, state_file=state), fork=fork)
     try:
         with pytest.raises(httpx.HTTPError):  # refused, or closed unanswered: never a hang
             list_first_page(sb, timeout=20)
@@ -82,12 +89,13 @@ def test_a_failed_start_closes_the_socket_and_says_why(tmp_path):
     assert sb.error is not None and "written for another sandbox" in sb.error
 
 
-def test_the_child_ends_with_the_process_that_started_it():
+@HOW
+def test_the_child_ends_with_the_process_that_started_it(fork):
     """Even when that process is killed and never calls stop()."""
-    script = """
+    script = f"""
 from tui.sandbox.config import SandboxConfig
 from tui.sandbox.process import SandboxProcess
-sb = SandboxProcess(SandboxConfig(users=20, seed=3))
+sb = SandboxProcess(SandboxConfig(users=20, seed=3), fork={fork})
 print(sb.base_url, sb._proc.pid, flush=True)
 import os, time
 time.sleep(60)

@@ -344,7 +344,7 @@ def test_unknown_key_spelled_like_a_python_field_name_is_just_unknown(api, uid):
 
 
 async def test_a_content_length_that_is_no_number_is_400():
-    """uvicorn refuses such requests itself; the check holds for any other ASGI server too."""
+    """h11 refuses such requests itself; the check holds behind any other ASGI server too."""
 
     async def receive():
         return {"type": "http.request", "body": b"{}", "more_body": False}

@@ -15,6 +15,7 @@ from tui.api.client import UsersClient
 from tui.config import Environment, Settings, load_settings
 from tui.ui.app import SpotnanaApp
 from tui.ui.screens.users import UsersScreen
+from tui.ui.widgets.fit_footer import FitFooter
 
 
 def settings_for(home: Path, config: str | None = None, **overrides: Any) -> Settings:
@@ -80,6 +81,22 @@ async def settled(pilot: Pilot, timeout: float = 5.0) -> UsersScreen:
 def shown_rows(screen: UsersScreen) -> list[Any]:
     model = screen.model
     return [model.row(i) for i in range(model.row_count) if model.row(i) is not None]
+
+
+def footer_hints_whole(app: SpotnanaApp) -> list[str]:
+    """The descriptions of the hints the screen's FitFooter shows, once checked on the bottom line
+    as drawn: each whole, where its layout says, left of the palette key, all inside the screen."""
+    footer = app.screen.query_one(FitFooter)
+    laid = footer.layout()
+    line = app.screen._compositor.render_strips()[-1].text
+    assert laid.palette is not None and len(line) == footer.size.width == app.size.width
+    x, cells, palette = laid.palette
+    assert x == laid.room and x + cells <= len(line)
+    assert line[x : x + cells].rstrip() == f"▏{palette.display} {palette.description}"
+    for x, cells, hint in laid.hints:
+        text = f"{hint.display} {hint.description} " if footer.compact else f" {hint.display} {hint.description} "
+        assert x + cells <= laid.room and line[x : x + cells] == text, (line, hint)
+    return [hint.description for _, _, hint in laid.hints]
 
 
 class DelayedClient:

@@ -108,6 +108,17 @@ def test_import_tui_api_is_light():
     assert out.stdout.strip() == ""  # errors only; client/auth/models load on first use
 
 
+def test_what_the_list_starts_with_loads_no_profile_sections():
+    # the app, its list screen and the client: what runs before the first rows are on screen
+    code = (
+        "import sys, tui.cli, tui.ui.run, tui.ui.app, tui.ui.screens.users, tui.ui.backend, tui.api.client\n"
+        "print(','.join(m for m in ('tui.domain.sections', 'tui.domain.masking', 'tui.domain.edits') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""  # they load with the first profile
+
+
 ROOT = TUI.parent
 
 

@@ -11,11 +11,13 @@ is the fresh server copy plus the agent's edits, so nothing is re-serialised on 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from tui.api.errors import ApiDecodeError
 from tui.api.operations import OPERATIONS
-from tui.domain.sections import Section
+
+if TYPE_CHECKING:  # (the sections and their forms load with the first profile, not the list)
+    from tui.domain.sections import Section
 
 __all__ = ["JsonDoc", "ProfileBackend", "RawClient", "OnlineBackend"]
 

@@ -13,7 +13,7 @@ __all__ = ["Sandbox", "SandboxConfig", "serve_forever", "start_sandbox"]
 
 
 def __getattr__(name: str) -> Any:
-    """The server (uvicorn, starlette, the models) loads on first use: ``--demo`` imports
+    """The server (starlette, the models) loads on first use: ``--demo`` imports
     ``tui.sandbox.background`` on the main thread and the server in its start-up thread."""
     if name in ("Sandbox", "serve_forever", "start_sandbox"):
         from . import server

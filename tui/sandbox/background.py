@@ -6,7 +6,7 @@
 
 The socket is bound and listening before the thread starts, and the tenant's ids come from
 the seed, so a client can send its first request right away: it waits in the socket's backlog
-until the server (uvicorn, starlette, the models, the seeded store) is up. This module imports
+until the server (starlette, the routes, the seeded store) is up. This module imports
 none of that itself. A start that fails closes the socket, so a waiting client sees the
 connection fail rather than hang; :attr:`error` then says what went wrong.
 """

@@ -186,7 +186,7 @@ class FaultMiddleware:
                 await asyncio.sleep(self.faults.latency_ms / 1000)
             await self.app(scope, receive, send_logged)
         finally:
-            if not logged[0]:  # the app failed before answering; uvicorn sends a 500
+            if not logged[0]:  # the app failed before answering; the server sends a 500
                 self.log.append((method, path, 500))
 
     async def _fail(self, fault: tuple[Any, int], send) -> None:

@@ -1,5 +1,5 @@
-"""Run the sandbox: uvicorn on 127.0.0.1 in a background thread (start_sandbox) or in the
-foreground (serve_forever)."""
+"""Run the sandbox: its HTTP server (http_server.py) on 127.0.0.1 in a background thread
+(start_sandbox) or in the foreground (serve_forever)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ import threading
 import time
 from typing import Any, TextIO
 
-import uvicorn
-
 from .config import SandboxConfig
 from .faults import Faults, RequestLog
+from .http_server import HttpServer
 from .listen import listening_socket
 from .routes import build_app
 from .seed import Seeder
@@ -48,9 +47,7 @@ class Sandbox:
         self._sock = sock if sock is not None else listening_socket(cfg)
         self.port = self._sock.getsockname()[1]
         self.base_url = f"http://{cfg.host}:{self.port}"
-        self._server = uvicorn.Server(
-            uvicorn.Config(self.app, log_level="warning", lifespan="off", access_log=False, timeout_graceful_shutdown=2)
-        )
+        self._server = HttpServer(self.app, self._sock)
         self._thread: threading.Thread | None = None
 
     def info(self) -> dict[str, str]:
@@ -62,9 +59,7 @@ class Sandbox:
         }
 
     def start(self, timeout: float = 10.0) -> Sandbox:
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._sock]}, name=f"sandbox:{self.port}", daemon=True
-        )
+        self._thread = threading.Thread(target=self._server.run, name=f"sandbox:{self.port}", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + timeout
         while not self._server.started:
@@ -77,7 +72,7 @@ class Sandbox:
     def run(self) -> None:
         """Serve in this thread until interrupted (Ctrl-C)."""
         try:
-            self._server.run(sockets=[self._sock])
+            self._server.run()
         finally:
             self._close()
 
