@@ -6,15 +6,15 @@ blocks of 4096 rowids (``blk = rowid >> 12``, bit ``rowid & 4095``; a block's bi
 as an integer or, when few, as their offsets: :func:`_to_bytes`; a block with no such user is
 not stored). Keys:
 
-- ``g`` + one, two or three consecutive characters of the search key (:func:`gram_key`; none
-  with whitespace, which no search token holds): a token of up to three characters is one
-  key, a longer one's candidates are the users having all its triples;
-- ``s1`` / ``s0``: active / inactive (:data:`ACTIVE`, :data:`INACTIVE`);
-- ``f`` + field + U+001F + value: the filter values of a user (:func:`facet_key`) that many
-  users share (:data:`GROUPED`), from the list row (:func:`tui.domain.cache.row_group_values`)
-  and the profile-only facets (tier, role);
-- ``n``: the search key holds a NUL (FTS5 reads text only up to one; :mod:`cache_search`
-  checks such users itself).
+- one, two or three consecutive characters of the search key, as they are (:func:`gram_key`;
+  none with whitespace, which no search token holds): a token of up to three characters is
+  one key, a longer one's candidates are the users having all its triples;
+- the others start with a space, so no gram is one of them: `` s1`` / `` s0`` active /
+  inactive (:data:`ACTIVE`, :data:`INACTIVE`); `` f`` + field + U+001F + value, the filter
+  values of a user that many users share (:func:`facet_key`, :data:`GROUPED`), from the list
+  row (:func:`tui.domain.cache.row_group_values`) and the profile-only facets (tier, role);
+  `` n``: the search key holds a NUL (FTS5 reads text only up to one; :mod:`cache_search`
+  checks such users itself); `` v`` (block -1): :func:`version`.
 
 A search is then a few ANDs and ORs and a popcount (:class:`Bits`), whatever it matches.
 
@@ -27,6 +27,7 @@ after a sync).
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 from array import array
@@ -54,36 +55,34 @@ __all__ = [
 
 BLOCK_SHIFT = 12
 _MASK = (1 << BLOCK_SHIFT) - 1
-ACTIVE, INACTIVE, HAS_NUL = "s1", "s0", "n"
+ACTIVE, INACTIVE, HAS_NUL, VERSION = " s1", " s0", " n", " v"
 GROUPED = ("company", "legalEntity", "office", "department", "costCenter", "persona", "designation", "tier", "role")
 """Filter fields kept as bits (the others, one user per value, are looked up in the rows)."""
 PROFILE_FIELDS = ("tier", "role")
 """Filter values a list row does not carry, kept in ``facets``."""
 
 _TO_ASCII = bytes.maketrans(b"\x00\x01", b"01")
+_TO_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
 _LITTLE = sys.byteorder == "little"
 
 
-_G = "g".__add__
-
-
 def gram_key(gram: str) -> str:
-    return _G(gram)
+    return gram
 
 
 def facet_key(field: str, value: str) -> str:
-    return f"f{field}\x1f{value}"
+    return f" f{field}\x1f{value}"
 
 
 def keys_of(search: str, is_active: bool, values: dict[str, list[str]]) -> set[str]:
-    """Every key of one user: its search key's characters and pairs, status, grouped values."""
+    """Every key of one user: its search key's grams, status, grouped values."""
     grams: set[str] = set()
     for part in search.split():  # (a gram across whitespace is in no token)
         pairs = list(map(add, part, part[1:]))
         grams.update(part)
         grams.update(pairs)
         grams.update(map(add, pairs, part[2:]))
-    keys = set(map(_G, grams))
+    keys = grams
     keys.add(ACTIVE if is_active else INACTIVE)
     if "\x00" in search:
         keys.add(HAS_NUL)
@@ -132,6 +131,16 @@ class Bits:
     def __contains__(self, rowid: int) -> bool:
         v = self.blocks.get(rowid >> BLOCK_SHIFT)
         return v is not None and (v >> (rowid & _MASK)) & 1 == 1
+
+    def flags(self, size: int) -> bytes:
+        """One byte per rowid below ``size``: 1 for a member, else 0."""
+        out = bytearray(size)
+        for b, v in self.blocks.items():
+            lo = b << BLOCK_SHIFT
+            if lo < size:
+                row = bin(v)[:1:-1].encode("ascii").translate(_TO_FLAGS)
+                out[lo : lo + len(row)] = row[: size - lo]
+        return bytes(out)
 
     def rowids(self) -> Iterator[int]:
         """The rowids, ascending."""
@@ -183,7 +192,19 @@ def refresh(db: sqlite3.Connection, env: int) -> int:
         else:
             _update_block(db, env, blk, rids)
     db.execute("DELETE FROM search_dirty WHERE env = ?", (env,))
+    if marked:
+        db.execute(
+            "INSERT OR REPLACE INTO search_bits (env, key, blk, bits) VALUES (?, ?, -1, ?)",
+            (env, VERSION, os.urandom(16)),
+        )
     return len(marked)
+
+
+def version(db: sqlite3.Connection, env: int) -> bytes | None:
+    """A token that changes whenever :func:`refresh` takes a change of the users of ``env`` in
+    (random, so never the same for two states; None before the first)."""
+    hit = db.execute("SELECT bits FROM search_bits WHERE env = ? AND key = ? AND blk = -1", (env, VERSION)).fetchone()
+    return bytes(hit[0]) if hit else None
 
 
 def dirty(db: sqlite3.Connection, env: int) -> bool:

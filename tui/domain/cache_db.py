@@ -192,6 +192,7 @@ CREATE TRIGGER users_bits_ad AFTER DELETE ON users BEGIN
 END;
 CREATE TRIGGER users_bits_au AFTER UPDATE ON users
 WHEN old.row_json IS NOT new.row_json OR old.search IS NOT new.search OR old.is_active IS NOT new.is_active
+    OR old.sort_name IS NOT new.sort_name
     OR old.env IS NOT new.env OR old.rowid IS NOT new.rowid OR old.user_id IS NOT new.user_id
 BEGIN
     INSERT INTO search_dirty (env, rid) SELECT old.env, old.rowid

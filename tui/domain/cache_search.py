@@ -18,15 +18,19 @@ characters and the filter values many users share are bitsets, ANDed and ORed, s
 token narrows to the users having all its triples of characters, then is checked on each
 candidate (few) or found by the case-sensitive FTS5 trigram index over the lowercase key
 (many). Emails, external IDs and user IDs (one user each) are checked on the rows of their
-candidates. The page is read from the name index in order, from its nearer end, or, for a few
-matches, sorted here.
+candidates. The page comes from the environment's name order (rowids, read from the name
+index once per change of the users and kept in memory): the matches sorted by their place in
+it (few), or it walked from its nearer end keeping the matches (many).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from array import array
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Mapping
+from itertools import compress, islice
 from operator import add
 from typing import Any, TypeVar
 
@@ -54,8 +58,8 @@ FILTER_FIELDS: dict[str, tuple[str, bool]] = {
 _LOWERED = {"email", "designation"}
 VERIFY_MAX = 1000
 """Up to this many candidates, a long token is checked on each one rather than looked up."""
-LOOKUP_COST = 8
-"""How many rows of the name index stream in the time one row is looked up by rowid."""
+SORT_COST = 8
+"""How many places of the name order are walked in the time one match is placed and sorted."""
 
 Terms = list[tuple[str, list[str]]]
 T = TypeVar("T")
@@ -203,7 +207,7 @@ def _answer(db: sqlite3.Connection, env: int, body: Mapping[str, Any], offset: i
         cand = _long_tokens(db, cand, long, bits)
     total = len(cand)
     sort = _obj(body.get("sort"))
-    rowids = _page(db, env, cand, total, len(everyone), offset, limit, sort.get("sortOrder") == "DESCENDING")
+    rowids = _page(db, env, cand, total, offset, limit, sort.get("sortOrder") == "DESCENDING")
     return {"users": _rows(db, rowids), "pagination": {"totalNumResults": total}}
 
 
@@ -288,43 +292,53 @@ def _verify(db: sqlite3.Connection, cand: Bits, tokens: list[str]) -> Bits:
     return Bits.of_rowids(keep)
 
 
-def _page(
-    db: sqlite3.Connection, env: int, cand: Bits, total: int, n_env: int, offset: int, limit: int, descending: bool
-) -> list[int]:
-    """The rowids of the page, in order."""
+class _Order:
+    """The users of an environment in name order (rowids), and each rowid's place in it."""
+
+    def __init__(self, rowids: array[int]) -> None:
+        self.rowids = rowids
+        size = max(rowids, default=0) + 1
+        self.rank = array("q", bytes(8 * size))
+        deque(map(self.rank.__setitem__, rowids, range(len(rowids))), maxlen=0)
+
+
+_ORDERS: OrderedDict[bytes, _Order] = OrderedDict()
+"""By :func:`cache_bits.version` (a token that changes with the users): the last few orders."""
+
+
+def _order(db: sqlite3.Connection, env: int) -> _Order:
+    token = cache_bits.version(db, env)
+    got = _ORDERS.get(token) if token is not None else None
+    if got is not None and token is not None:
+        _ORDERS.move_to_end(token)
+        return got
+    sql = "SELECT rowid FROM users INDEXED BY users_sort WHERE env = ? ORDER BY sort_name, user_id"
+    got = _Order(array("q", (r for (r,) in _cursor(db).execute(sql, (env,)))))
+    if token is not None:
+        _ORDERS[token] = got
+        if len(_ORDERS) > 4:
+            _ORDERS.popitem(last=False)
+    return got
+
+
+def _page(db: sqlite3.Connection, env: int, cand: Bits, total: int, offset: int, limit: int, desc: bool) -> list[int]:
+    """The rowids of the page, in order: the matches sorted by their place in the name order
+    (few matches), or the name order walked, keeping the matches (many; from the nearer end)."""
     take = min(limit, total - offset)
     if take <= 0:
         return []
-    from_end = total - offset < offset + take  # the page is nearer the far end of the order
+    order = _order(db, env)
+    from_end = total - offset < offset + take
     need = total - offset if from_end else offset + take
-    if total * LOOKUP_COST <= need * n_env / total:  # few matches: sort them here
-        keyed = []
-        for chunk in _chunks(list(cand.rowids()), 5000):
-            keyed += (
-                _cursor(db)
-                .execute(
-                    "SELECT sort_name, user_id, rowid FROM users WHERE rowid IN (SELECT value FROM json_each(?))",
-                    (json.dumps(chunk),),
-                )
-                .fetchall()
-            )
-        keyed.sort(key=lambda r: (r[0], r[1]), reverse=descending)
-        return [r[2] for r in keyed[offset : offset + take]]
-    order = "DESC" if descending != from_end else "ASC"
+    if total * SORT_COST <= need * len(order.rowids) / total:
+        ranks = sorted(map(order.rank.__getitem__, cand.rowids()), reverse=desc)
+        return [order.rowids[r] for r in ranks[offset : offset + take]]
+    flags = cand.flags(len(order.rank))
+    seq: Iterable[int] = reversed(order.rowids) if desc != from_end else order.rowids
+    again: Iterable[int] = reversed(order.rowids) if desc != from_end else order.rowids
     skip = total - offset - take if from_end else offset
-    out: list[int] = []
-    seen = 0
-    for (rowid,) in _cursor(db).execute(
-        f"SELECT rowid FROM users INDEXED BY users_sort WHERE env = ? ORDER BY sort_name {order}, user_id {order}",
-        (env,),
-    ):
-        if rowid in cand:
-            seen += 1
-            if seen > skip:
-                out.append(rowid)
-                if len(out) == take:
-                    break
-    return out[::-1] if from_end else out
+    page = list(islice(compress(seq, map(flags.__getitem__, again)), skip, skip + take))
+    return page[::-1] if from_end else page
 
 
 def _row_json(db: sqlite3.Connection, rowids: list[int]) -> list[tuple[int, str]]:
