@@ -53,32 +53,42 @@ def list_all(api: httpx.Client, body: dict[str, Any]) -> httpx.Response:
     return api.post("/v3/users/list", content=json.dumps(body), headers={"Content-Type": "application/json"})
 
 
-@pytest.fixture(scope="module")
-def cached(sandbox, api, tmp_path_factory) -> Iterator[ProfileCache]:
-    """Some users renamed on the server, one deactivated; then every row, profile and roles
-    section fetched over loopback and kept in a fresh cache."""
-    store = sandbox.store
-    ids = [store.row(p).user_id for p in range(len(store.index))]
-    for uid, (given, family) in zip(ids[10::23], RENAMES, strict=False):
-        info = api.get(f"/v2/users/{uid}/personal-info").json()
-        info["name"] = {**info.get("name", {}), "given": given, "family1": family}
-        assert api.put(f"/v2/users/{uid}/personal-info", json=info).status_code == 200
-    assert api.delete(f"/v2/users/{ids[10 + 23 * 5]}").status_code == 204  # an "Ana Lee" goes inactive
-    db = connect(tmp_path_factory.mktemp("cache") / "cache.sqlite3")
-    cache = ProfileCache(db, CacheEnv.of("sandbox", sandbox.base_url, tmc_id=sandbox.tmc_id), Sealer(KEY))
-    body = {"tmcId": {"id": sandbox.tmc_id}, "userStatusFilter": "ALL", "pagination": {"offset": 0, "limit": 1000}}
+def fill(cache: ProfileCache, api: httpx.Client, tmc_id: str) -> list[str]:
+    """Every row (stored out of name order, as pages and opened users come), profile and roles
+    section fetched over loopback and kept; returns the user IDs."""
+    body = {"tmcId": {"id": tmc_id}, "userStatusFilter": "ALL", "pagination": {"offset": 0, "limit": 1000}}
     rows = list_all(api, body).json()["users"]
-    assert len(rows) == len(ids)
-    random.Random(3).shuffle(rows)  # stored out of name order, as pages and opened users come
+    random.Random(3).shuffle(rows)
     for start in range(0, len(rows), 64):
         cache.store_rows(rows[start : start + 64])
     roles = section("roles")
+    ids = [u["userId"]["id"] for u in rows]
     for uid in ids:  # (inactive users too: their tier and roles are filter values as well)
         profile = api.get(f"/v2/users/{uid}", params={"includeInactive": "true"})
         held = api.get(f"/v2/users/{uid}/roles", params={"includeInactive": "true"})
         assert profile.status_code == held.status_code == 200, uid
         cache.store_profile(uid, profile.json())
         cache.store_section(roles, uid, held.json())
+    return ids
+
+
+def rename(api: httpx.Client, uid: str, given: str, family: str) -> None:
+    info = api.get(f"/v2/users/{uid}/personal-info").json()
+    info["name"] = {**info.get("name", {}), "given": given, "family1": family}
+    assert api.put(f"/v2/users/{uid}/personal-info", json=info).status_code < 300
+
+
+@pytest.fixture(scope="module")
+def cached(sandbox, api, tmp_path_factory) -> Iterator[ProfileCache]:
+    """Some users renamed on the server, one deactivated; then everything cached."""
+    store = sandbox.store
+    ids = [store.row(p).user_id for p in range(len(store.index))]
+    for uid, (given, family) in zip(ids[10::23], RENAMES, strict=False):
+        rename(api, uid, given, family)
+    assert api.delete(f"/v2/users/{ids[10 + 23 * 5]}").status_code == 204  # an "Ana Lee" goes inactive
+    db = connect(tmp_path_factory.mktemp("cache") / "cache.sqlite3")
+    cache = ProfileCache(db, CacheEnv.of("sandbox", sandbox.base_url, tmc_id=sandbox.tmc_id), Sealer(KEY))
+    assert len(fill(cache, api, sandbox.tmc_id)) == len(ids)
     yield cache
     db.close()
 
@@ -247,3 +257,57 @@ def test_bodies_the_server_refuses_do_not_break_the_cache(sandbox, cached):
         assert set(got) == {"users", "pagination"}
     everyone = search_users(cached.db, cached.env_id, {"filters": [{"officeIds": ["not a reference"]}]})
     assert everyone["pagination"]["totalNumResults"] == 0  # a key with no usable value matches no one
+
+
+def test_after_changes_on_the_server_and_a_new_listing(sandbox_factory, tmp_path):
+    """Users renamed, moved, deactivated and created on the server, then listed again: the
+    cache's bits follow (only those users' bits computed again) and it still answers as the server."""
+    sb = sandbox_factory(users=150)
+    with httpx.Client(base_url=sb.base_url, timeout=30, headers={"Authorization": f"Bearer {sb.token}"}) as api:
+        cache = ProfileCache(connect(tmp_path / "c.sqlite3"), CacheEnv.of("sb", sb.base_url, tmc_id=sb.tmc_id), None)
+        ids = fill(cache, api, sb.tmc_id)
+        bodies = [
+            base(sb, text, status, order, 0, 1000)
+            for text in ("", "a", "an", "lee", "zed", "example")
+            for status in ("ACTIVE", "ALL")
+            for order in ("ASCENDING", "DESCENDING")
+        ]
+        assert all(compare(api, cache, b) >= 0 for b in bodies)
+        active = [u for u in ids if sb.store.is_active(u)]
+        for n, uid in enumerate(active[:5]):
+            rename(api, uid, "Zed", f"Lee {n}")
+        for uid in active[5:8]:
+            assert api.delete(f"/v2/users/{uid}").status_code == 204
+        company = sb.store.seeder.companies[0]
+        other = company.offices[-1]["id"]
+        rows = {u: sb.store.row(sb.store.position(u)) for u in active[8:]}
+        movers = [u for u, r in rows.items() if r.company_id == company.id and r.office_id != other][:4]
+        for uid in movers:
+            info = api.get(f"/v2/users/{uid}/business-info").json()
+            info["officeRef"] = {"id": other}
+            assert api.put(f"/v2/users/{uid}/business-info", json=info).status_code < 300, uid
+        created = api.post(
+            "/v2/users",
+            json={
+                "persona": "GUEST",
+                "personalInfo": {"name": {"given": "Zed", "family1": "Newcomer"}},
+                "businessInfo": {"organizationRef": {"id": company.id}, "legalEntityRef": company.legal_entities[0]},
+            },
+        )
+        assert created.status_code in (200, 201), created.text
+        listing = {"tmcId": {"id": sb.tmc_id}, "userStatusFilter": "ALL", "pagination": {"offset": 0, "limit": 1000}}
+        cache.store_rows(list_all(api, listing).json()["users"])
+        marked = cache.db.execute("SELECT count(*) FROM search_dirty").fetchone()[0]
+        assert marked == 5 + 3 + len(movers) + 1 and len(movers) == 4  # the users that changed, not all
+        office = [{"officeIds": [{"id": other}]}]
+        for body in [*bodies, {**base(sb, "zed", "ALL", "ASCENDING", 0, 1000), "filters": office}]:
+            compare(api, cache, body)
+        found = search_users(cache.db, cache.env_id, base(sb, "zed", "ALL", "ASCENDING", 0, 1000))
+        assert [u["personalDetail"]["name"]["family1"] for u in found["users"]][:6] == [
+            "Lee 0",
+            "Lee 1",
+            "Lee 2",
+            "Lee 3",
+            "Lee 4",
+            "Newcomer",
+        ]

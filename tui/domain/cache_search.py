@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from array import array
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Mapping
@@ -122,7 +123,8 @@ def _cursor(db: sqlite3.Connection) -> sqlite3.Cursor:
 
 def prepare(db: sqlite3.Connection, env: int) -> int:
     """Bring the search's bitsets of ``env`` up to date now (a search does it anyway; after a
-    sync of many users this moves the wait off the first search). Returns the blocks computed."""
+    sync of many users this moves the wait, about 1 s per 10,000 new users, off the first
+    search). Returns how many users' bits were computed."""
     with transaction(db):
         return cache_bits.refresh(db, env)
 
@@ -304,20 +306,24 @@ class _Order:
 
 _ORDERS: OrderedDict[bytes, _Order] = OrderedDict()
 """By :func:`cache_bits.version` (a token that changes with the users): the last few orders."""
+_ORDERS_LOCK = threading.Lock()
 
 
 def _order(db: sqlite3.Connection, env: int) -> _Order:
     token = cache_bits.version(db, env)
-    got = _ORDERS.get(token) if token is not None else None
-    if got is not None and token is not None:
-        _ORDERS.move_to_end(token)
-        return got
+    if token is not None:
+        with _ORDERS_LOCK:
+            got = _ORDERS.get(token)
+            if got is not None:
+                _ORDERS.move_to_end(token)
+                return got
     sql = "SELECT rowid FROM users INDEXED BY users_sort WHERE env = ? ORDER BY sort_name, user_id"
     got = _Order(array("q", (r for (r,) in _cursor(db).execute(sql, (env,)))))
     if token is not None:
-        _ORDERS[token] = got
-        if len(_ORDERS) > 4:
-            _ORDERS.popitem(last=False)
+        with _ORDERS_LOCK:
+            _ORDERS[token] = got
+            while len(_ORDERS) > 4:
+                _ORDERS.popitem(last=False)
     return got
 
 
