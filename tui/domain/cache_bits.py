@@ -45,12 +45,15 @@ __all__ = [
     "GROUPED",
     "HAS_NUL",
     "INACTIVE",
+    "VERSION",
     "Bits",
+    "dirty",
     "facet_key",
     "gram_key",
     "keys_of",
     "load",
     "refresh",
+    "version",
 ]
 
 BLOCK_SHIFT = 12
