@@ -9,8 +9,19 @@ Semantics as the sandbox's index (``tui/sandbox/index.py``) and so the server's:
   ``str.lower``) of the name, email, external ID or employee ID;
 - ``filters``: within one filter every key must match (any of its values); across filters any
   one will do; an empty filter matches everyone; a key whose values are all unusable matches
-  no one. Tier and role are known once the user's profile (and roles) are cached;
+  no one;
 - sorted by name (``sort_name``, ties by user ID), ascending or descending; ``pagination``.
+
+Where the cache cannot know what the server knows, it answers from what it has:
+
+- tier and role are filter values once the user's profile (tier; fetched with
+  ``includeInactive`` for an inactive user) and roles are cached; before, no tier or role
+  filter matches the user (the server treats a user without a tier as BASIC);
+- the server also matches a business email that differs from the personal one (the sandbox
+  keeps both once a profile was edited); a list row carries only one email, so that one is
+  what the cache searches and filters by;
+- a body the server refuses (a value outside an enum, a wrong type) is answered all the same,
+  never with an error: its unusable parts match no one, or are left out (paging, sort).
 
 How (:mod:`tui.domain.cache_bits`): the status, the company, tokens of up to three
 characters and the filter values many users share are bitsets, ANDed and ORed, so the count
