@@ -30,7 +30,7 @@ def make_rows(n: int, seed: int = 3) -> list[Row]:
 
 def brute(rows: list[Row], search: str, status: str = "ALL") -> list[int]:
     def hay(r: Row) -> str:
-        return "\x00".join((f"{r.given} {r.family}".strip(), r.email, r.external_id, r.employee_id)).lower()
+        return "\x1f".join((f"{r.given} {r.family}".strip(), r.email, r.external_id, r.employee_id)).lower()
 
     ok = [
         r
@@ -38,7 +38,7 @@ def brute(rows: list[Row], search: str, status: str = "ALL") -> list[int]:
         if all(t in hay(r).replace("\n", " ") for t in search.lower().split())
         and (status == "ALL" or r.is_active == (status == "ACTIVE"))
     ]
-    ok.sort(key=lambda r: (sort_name(f"{r.given} {r.family}".strip()), r.index))
+    ok.sort(key=lambda r: (sort_name(f"{r.given} {r.family}".strip()), r.user_id))
     return [r.index for r in ok]
 
 
@@ -88,3 +88,21 @@ def test_order_and_append():
     assert index.query(status="ALL")[0] == 50
     assert index.query(status="ALL", descending=True)[-1] == 50
     assert index.position_of(extra.user_id) == 50
+
+
+def test_equal_names_are_ordered_by_user_id():
+    """Ties in the sort name go by user ID (not by position), both ways and on every path."""
+    ids = [f"00000000-0000-4000-8000-{n:012d}" for n in (7, 3, 9, 1)]
+    rows = [Row(index=i, user_id=uid, given="Céline", family="Lee", persona="GUEST") for i, uid in enumerate(ids)]
+    rows.append(Row(index=4, user_id="00000000-0000-4000-8000-000000000005", given="Celine", family="lee"))
+    index = UserIndex(rows)
+    by_id = sorted(range(5), key=lambda p: rows[p].user_id)
+    assert by_id == [3, 1, 4, 0, 2]
+    assert index.query(status="ALL") == by_id
+    assert index.query(status="ALL", descending=True) == by_id[::-1]
+    assert index.query(status="ALL", search="lee") == by_id  # the snapshot's path
+    assert index.query(status="ALL", filters=[{"personas": ["GUEST"]}]) == [3, 1, 0, 2]  # the small-set path
+    extra = Row(index=5, user_id="00000000-0000-4000-8000-000000000002", given="Céline", family="Lee")
+    assert index.append(extra) == 5
+    assert index.query(status="ALL", search="lee") == [3, 5, 1, 4, 0, 2]  # the delta merged in
+    assert index.query(status="ALL") == [3, 5, 1, 4, 0, 2]

@@ -62,7 +62,7 @@ def brute(rows: list[Row], company=None, filters=None, status="ACTIVE", search="
         and (status == "ALL" or r.is_active == (status == "ACTIVE"))
         and all(t in search_key(r) for t in search.lower().split())
     ]
-    ok.sort(key=lambda r: (sort_name(f"{r.given} {r.family}".strip()), r.index))
+    ok.sort(key=lambda r: (sort_name(f"{r.given} {r.family}".strip()), r.user_id))
     return [r.index for r in ok]
 
 

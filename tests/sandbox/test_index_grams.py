@@ -44,7 +44,7 @@ def brute(
         and (status == "ALL" or r.is_active == (status == "ACTIVE"))
         and (persona is None or r.persona == persona)
     ]
-    ok.sort(key=lambda r: (sort_name(f"{r.given} {r.family}".strip()), r.index))
+    ok.sort(key=lambda r: (sort_name(f"{r.given} {r.family}".strip()), r.user_id))
     out = [r.index for r in ok]
     return out[::-1] if descending else out
 

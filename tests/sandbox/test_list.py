@@ -52,7 +52,7 @@ def ids(api: httpx.Client, sb, **body: Any) -> list[str]:
 def oracle(sb, pred, status: str = "ACTIVE") -> list[str]:
     want = {"ACTIVE": (True,), "INACTIVE": (False,), "ALL": (True, False)}[status]
     picked = [r for r in rows(sb) if (r.is_active is True) in want and pred(r)]
-    picked.sort(key=lambda r: (sort_name(name_of(r)), r.index))
+    picked.sort(key=lambda r: (sort_name(name_of(r)), r.user_id))
     return [r.user_id for r in picked]
 
 
@@ -165,7 +165,7 @@ def test_filter_and_search_combine(api, sandbox):
         sandbox,
         lambda r: (
             r.persona == persona
-            and target.family.lower() in "\x00".join((name_of(r), r.email, r.external_id, r.employee_id)).lower()
+            and target.family.lower() in "\x1f".join((name_of(r), r.email, r.external_id, r.employee_id)).lower()
         ),
     )
 

@@ -2,10 +2,11 @@
 
 :class:`ProfileCache` stores, per environment (:func:`tui.domain.cache_db.env_key`):
 
-- list rows (``POST /v3/users/list`` items) with their search key, sort name and filter
-  values (:func:`index_values`, the same as the sandbox's index derives);
+- list rows (``POST /v3/users/list`` items) with their search key and sort name (their filter
+  values, :func:`index_values`, the same as the sandbox's index derives, are read from the row
+  when the search's bitsets are computed: :mod:`tui.domain.cache_bits`);
 - whole profiles (``GET /v2/users/{id}``) with their ``lastUpdatedAt``, and the filter values
-  only a profile has (tier) or the roles section has (role);
+  only a profile has (tier) or the roles section has (role), in ``facets``;
 - sections (a section's GET), the newest copy per user and section.
 
 Every document is stored without its sensitive values (:mod:`tui.domain.cache_crypto`): those
@@ -35,6 +36,7 @@ __all__ = [
     "CacheStatus",
     "ProfileCache",
     "index_values",
+    "row_group_values",
     "row_search_key",
     "sort_name",
     "sensitive_patterns",
@@ -122,25 +124,34 @@ def _ref_id(value: Any) -> str:
     return _s(_d(value).get("id"))
 
 
+def row_group_values(row: Mapping[str, Any]) -> dict[str, str]:
+    """The filter values of a list row that many users share (one per field, when set):
+    company, legal entity, office, department, cost center, persona, designation (lowercase)."""
+    business = _d(row.get("businessDetail"))
+    out = {
+        "company": _ref_id(row.get("organization")),
+        "legalEntity": _ref_id(business.get("legalEntity")),
+        "office": _ref_id(business.get("office")),
+        "department": _ref_id(business.get("department")),
+        "costCenter": _ref_id(business.get("costCenter")),
+        "persona": _s(row.get("persona")),
+        "designation": _s(business.get("designation")).lower(),
+    }
+    return {k: v for k, v in out.items() if v}
+
+
 def index_values(
     row: Mapping[str, Any], profile: Mapping[str, Any] | None = None, roles: Mapping[str, Any] | None = None
 ) -> dict[str, list[str]]:
     """The filter values of a user, per field (the sandbox index's field names): from the list
     row, and the tier (profile) and roles (roles section, else the profile's) when known."""
     _, email, external, employee, others = _row_parts(row)
-    business = _d(row.get("businessDetail"))
     out: dict[str, list[str]] = {
         "userId": [_ref_id(row.get("userId")) or _s(row.get("userId"))],
         "email": list(dict.fromkeys(e.lower() for e in (email, *others) if e)),
         "externalId": [external] if external else [],
         "employeeId": [employee] if employee else [],
-        "company": [c] if (c := _ref_id(row.get("organization"))) else [],
-        "legalEntity": [v] if (v := _ref_id(business.get("legalEntity"))) else [],
-        "office": [v] if (v := _ref_id(business.get("office"))) else [],
-        "department": [v] if (v := _ref_id(business.get("department"))) else [],
-        "costCenter": [v] if (v := _ref_id(business.get("costCenter"))) else [],
-        "persona": [p] if (p := _s(row.get("persona"))) else [],
-        "designation": [d.lower()] if (d := _s(business.get("designation"))) else [],
+        **{k: [v] for k, v in row_group_values(row).items()},
     }
     if profile is not None:
         out["tier"] = [_s(profile.get("tier")) or "BASIC"]
@@ -208,14 +219,14 @@ class ProfileCache:
     # -- writing ---------------------------------------------------------------------------
     def store_rows(self, rows: Iterable[Mapping[str, Any]]) -> int:
         """Keep list rows (one transaction); returns how many. A user's profile-only filter
-        values (tier, role) stay as they were."""
+        values (tier, role) stay as they were. A row sent again unchanged changes nothing
+        (so the search's bitsets stay valid)."""
         now = self.clock()
         count = 0
         env = self.env_id
         with transaction(self.db) as db:
             for row in rows:
-                values = index_values(row)
-                user_id = values["userId"][0] if values["userId"] else ""
+                user_id = _ref_id(row.get("userId")) or _s(row.get("userId"))
                 if not user_id:
                     continue
                 display = _row_parts(row)[0]
@@ -236,32 +247,27 @@ class ProfileCache:
                         now,
                     ),
                 )
-                self._set_facets(db, user_id, values, keep=("tier", "role"))
                 count += 1
         return count
 
-    def _set_facets(
-        self, db: sqlite3.Connection, user_id: str, values: dict[str, list[str]], keep: Iterable[str] = ()
-    ) -> None:
-        kept = tuple(k for k in keep if k not in values)
-        marks = ",".join("?" * len(kept))
-        if kept:
-            db.execute(
-                f"DELETE FROM facets WHERE env = ? AND user_id = ? AND field NOT IN ({marks})",
-                (self.env_id, user_id, *kept),
-            )
-        else:
-            db.execute("DELETE FROM facets WHERE env = ? AND user_id = ?", (self.env_id, user_id))
-        db.executemany(
-            "INSERT OR IGNORE INTO facets (env, user_id, field, value) VALUES (?, ?, ?, ?)",
-            [(self.env_id, user_id, fld, v) for fld, vals in values.items() for v in vals],
-        )
-
     def _replace_facet(self, db: sqlite3.Connection, user_id: str, fld: str, values: list[str]) -> None:
-        db.execute("DELETE FROM facets WHERE env = ? AND user_id = ? AND field = ?", (self.env_id, user_id, fld))
+        """Set a user's values of one profile-only field, writing only what changes (a
+        write marks the user's search bits for recomputing)."""
+        env = self.env_id
+        had = {
+            v
+            for (v,) in db.execute(
+                "SELECT value FROM facets WHERE env = ? AND user_id = ? AND field = ?", (env, user_id, fld)
+            )
+        }
+        want = set(values)
+        db.executemany(
+            "DELETE FROM facets WHERE env = ? AND user_id = ? AND field = ? AND value = ?",
+            [(env, user_id, fld, v) for v in had - want],
+        )
         db.executemany(
             "INSERT OR IGNORE INTO facets (env, user_id, field, value) VALUES (?, ?, ?, ?)",
-            [(self.env_id, user_id, fld, v) for v in values],
+            [(env, user_id, fld, v) for v in want - had],
         )
 
     def store_profile(self, user_id: str, profile: Mapping[str, Any]) -> None:
@@ -420,6 +426,8 @@ def clear(db: sqlite3.Connection, key: str | None = None, *, drafts: bool = Fals
     with transaction(db):
         for table in ("facets", "users", "profiles", "sections", "syncs") + (("drafts",) if drafts else ()):
             gone += db.execute(f"DELETE FROM {table} {where}", args).rowcount
+        for table in ("search_bits", "search_dirty"):  # derived from the users: not counted
+            db.execute(f"DELETE FROM {table} {where}", args)
         if drafts:
             db.execute(f"DELETE FROM envs {'WHERE key = ?' if key else ''}", args)
     return gone

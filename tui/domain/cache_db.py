@@ -9,17 +9,18 @@ from a newer version of the app is refused (:class:`CacheVersionError`) rather t
 
 Everything is kept per environment (:func:`env_key`: base URL and TMC or company scope), as a
 row of ``envs``; every other table names its ``env``, so a sandbox row never shows in
-production and back. Tables (version 1):
+production and back. Tables (version 2; :data:`MIGRATIONS`):
 
 - ``envs``: id, key, the environment's name, base URL and scope;
 - ``users``: one list row per user (``row_json``, the raw ``ListUsersV3Response`` item), with
   what the offline list searches and sorts by: ``search`` (lowercase name, emails, external ID,
   employee ID, as the sandbox's index), ``sort_name``, ``is_active``, ``last_updated_at``
-  (the row's ``lastUpdatedAt`` as sent) and ``seen_at``; ``users_fts`` (FTS5, trigram) indexes
-  ``search``, kept in step by triggers;
-- ``facets``: the filter values of a user (field, value): ``legalEntity``, ``office``,
-  ``department``, ``costCenter``, ``persona``, ``tier``, ``role``, ``email``, ...; taken from
-  the list row and, when cached, the profile and roles;
+  (the row's ``lastUpdatedAt`` as sent) and ``seen_at``; ``users_fts`` (FTS5, trigram,
+  case-sensitive over the lowercase key) indexes ``search``, kept in step by triggers;
+- ``facets``: the filter values a list row does not carry (``tier`` from the profile, ``role``
+  from the roles section or the profile), per user;
+- ``search_bits`` / ``search_dirty``: the list search's bitsets and which of their blocks are
+  out of date (:mod:`tui.domain.cache_bits`);
 - ``profiles``: ``GET /v2/users/{id}`` per user, its ``lastUpdatedAt`` and when it was fetched;
 - ``sections``: a section's GET per user and section key, when it was fetched;
 - ``drafts``: an agent's unsent edits of one section (the base they were made on and the
@@ -139,6 +140,99 @@ CREATE TABLE syncs (
 );
 """
 
+_V2 = """
+CREATE TABLE facets_v2 (
+    env INTEGER NOT NULL REFERENCES envs(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (env, user_id, field, value)
+) WITHOUT ROWID;
+INSERT INTO facets_v2 SELECT env, user_id, field, value FROM facets WHERE field IN ('tier', 'role');
+DROP TABLE facets;
+ALTER TABLE facets_v2 RENAME TO facets;
+DROP TRIGGER users_ai;
+DROP TRIGGER users_ad;
+DROP TRIGGER users_au;
+DROP TABLE users_fts;
+CREATE VIRTUAL TABLE users_fts USING fts5 (
+    search, content='users', content_rowid='rowid', tokenize='trigram case_sensitive 1'
+);
+CREATE TRIGGER users_ai AFTER INSERT ON users BEGIN
+    INSERT INTO users_fts (rowid, search) VALUES (new.rowid, new.search);
+END;
+CREATE TRIGGER users_ad AFTER DELETE ON users BEGIN
+    INSERT INTO users_fts (users_fts, rowid, search) VALUES ('delete', old.rowid, old.search);
+END;
+CREATE TRIGGER users_au AFTER UPDATE OF search ON users WHEN old.search IS NOT new.search BEGIN
+    INSERT INTO users_fts (users_fts, rowid, search) VALUES ('delete', old.rowid, old.search);
+    INSERT INTO users_fts (rowid, search) VALUES (new.rowid, new.search);
+END;
+INSERT INTO users_fts (users_fts) VALUES ('rebuild');
+CREATE TABLE search_bits (
+    env INTEGER NOT NULL REFERENCES envs(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    blk INTEGER NOT NULL,
+    bits BLOB NOT NULL,
+    PRIMARY KEY (env, key, blk)
+) WITHOUT ROWID;
+CREATE INDEX search_bits_blk ON search_bits (env, blk);
+CREATE TABLE search_dirty (
+    env INTEGER NOT NULL,
+    rid INTEGER NOT NULL,
+    PRIMARY KEY (env, rid)
+) WITHOUT ROWID;
+CREATE TRIGGER users_bits_ai AFTER INSERT ON users BEGIN
+    INSERT INTO search_dirty (env, rid) SELECT new.env, new.rowid
+        WHERE NOT EXISTS (SELECT 1 FROM search_dirty WHERE env = new.env AND rid = new.rowid);
+END;
+CREATE TRIGGER users_bits_ad AFTER DELETE ON users BEGIN
+    INSERT INTO search_dirty (env, rid) SELECT old.env, old.rowid
+        WHERE NOT EXISTS (SELECT 1 FROM search_dirty WHERE env = old.env AND rid = old.rowid);
+END;
+CREATE TRIGGER users_bits_au AFTER UPDATE ON users
+WHEN old.row_json IS NOT new.row_json OR old.search IS NOT new.search OR old.is_active IS NOT new.is_active
+    OR old.sort_name IS NOT new.sort_name
+    OR old.env IS NOT new.env OR old.rowid IS NOT new.rowid OR old.user_id IS NOT new.user_id
+BEGIN
+    INSERT INTO search_dirty (env, rid) SELECT old.env, old.rowid
+        WHERE NOT EXISTS (SELECT 1 FROM search_dirty WHERE env = old.env AND rid = old.rowid);
+    INSERT INTO search_dirty (env, rid) SELECT new.env, new.rowid
+        WHERE NOT EXISTS (SELECT 1 FROM search_dirty WHERE env = new.env AND rid = new.rowid);
+END;
+CREATE TRIGGER facets_bits_ai AFTER INSERT ON facets BEGIN
+    INSERT INTO search_dirty (env, rid)
+    SELECT u.env, u.rowid FROM users u WHERE u.env = new.env AND u.user_id = new.user_id
+        AND NOT EXISTS (SELECT 1 FROM search_dirty d WHERE d.env = u.env AND d.rid = u.rowid);
+END;
+CREATE TRIGGER facets_bits_ad AFTER DELETE ON facets BEGIN
+    INSERT INTO search_dirty (env, rid)
+    SELECT u.env, u.rowid FROM users u WHERE u.env = old.env AND u.user_id = old.user_id
+        AND NOT EXISTS (SELECT 1 FROM search_dirty d WHERE d.env = u.env AND d.rid = u.rowid);
+END;
+CREATE TRIGGER facets_bits_au AFTER UPDATE ON facets BEGIN
+    INSERT INTO search_dirty (env, rid)
+    SELECT u.env, u.rowid FROM users u WHERE u.env = old.env AND u.user_id = old.user_id
+        AND NOT EXISTS (SELECT 1 FROM search_dirty d WHERE d.env = u.env AND d.rid = u.rowid);
+    INSERT INTO search_dirty (env, rid)
+    SELECT u.env, u.rowid FROM users u WHERE u.env = new.env AND u.user_id = new.user_id
+        AND NOT EXISTS (SELECT 1 FROM search_dirty d WHERE d.env = u.env AND d.rid = u.rowid);
+END;
+INSERT INTO search_dirty (env, rid) SELECT env, rowid FROM users;
+"""
+"""Version 2, for a search as fast as the server's at 100,000 users (tui/domain/cache_bits.py):
+
+- ``facets`` keeps only what a list row does not carry (``tier``, ``role``: from the profile
+  and the roles section), keyed per user; the rest is read from ``row_json`` when needed;
+- ``users_fts`` again, case-sensitive: the search key is already lowercase (Python's
+  ``str.lower``, as the sandbox), so a phrase match is exactly a substring (the default folding
+  also matched "ſ" for "s" and "ς" for "σ");
+- ``search_bits``: per environment, key and block of 4096 rowids, the users having the key
+  (a character or pair of characters of the search key, the status, a filter value), as bits;
+- ``search_dirty``: the users (rowids) whose row or facets changed since the bits were
+  computed, filled by triggers whatever writes the rows (cache_bits.refresh recomputes them).
+"""
+
 Migration = Callable[[sqlite3.Connection], None]
 
 
@@ -163,7 +257,7 @@ def _statements(sql: str) -> list[str]:
     return out
 
 
-MIGRATIONS: tuple[Migration, ...] = (_script(_V1),)
+MIGRATIONS: tuple[Migration, ...] = (_script(_V1), _script(_V2))
 """``MIGRATIONS[n]`` takes a file from version ``n`` to ``n + 1`` (version 0: a new file)."""
 SCHEMA_VERSION = len(MIGRATIONS)
 

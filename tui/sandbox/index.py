@@ -1,9 +1,11 @@
 """The search index behind ``POST /v3/users/list``.
 
 One row per user position (seeded users first, created users appended). Kept per row: a
-lowercase search key (name, email, external ID, employee ID), the name's sort key
-(``sort_name``), the active flag; per filter field an inverted map value -> positions.
-``order`` holds every position sorted by name. Searches and large filters are answered with
+lowercase search key (name, email, external ID, employee ID, joined by U+001F, which
+``str.split`` treats as whitespace, so no search token spans two fields), the name's sort key
+(``sort_name``), the user ID, the active flag; per filter field an inverted map value ->
+positions. ``order`` holds every position sorted by name, then user ID (a tie-break any
+server can keep, and the offline cache keeps too). Searches and large filters are answered with
 the bitsets of a ``GramSnapshot`` (index_grams.py); users changed or created since it was taken
 (``_delta``) are checked one by one and merged in, and the snapshot is retaken once they pile up.
 """
@@ -137,13 +139,14 @@ def search_key(row: Any) -> str:
         _s(row.employee_id),
         *getattr(row, "other_emails", ()),
     )
-    return "\x00".join(parts).lower().replace("\n", " ")
+    return "\x1f".join(parts).lower().replace("\n", " ")
 
 
 class UserIndex:
     def __init__(self, rows: Iterable[Any] = ()) -> None:
         self.keys: list[str] = []
         self.names: list[str] = []
+        self.ids: list[str] = []
         self.active = bytearray()
         self.inv: dict[str, dict[str, Any]] = {f: {} for f in _UNIQUE + _GROUPED}
         self.order: list[int] = []
@@ -191,14 +194,15 @@ class UserIndex:
         return len(self.keys)
 
     # -- maintenance ---------------------------------------------------------------------
-    def _sort_key(self, pos: int) -> tuple[str, int]:
-        return (self.names[pos], pos)
+    def _sort_key(self, pos: int) -> tuple[str, str]:
+        return (self.names[pos], self.ids[pos])
 
     def _add_row(self, row: Any, sort: bool = True) -> int:
         pos = len(self.keys)
         key = search_key(row)
         self.keys.append(key)
         self.names.append(sort_name(display_name(row)))
+        self.ids.append(row.user_id)
         self.active.append(1 if row.is_active is True else 0)
         self._link(pos, values_of(row))
         if sort:
@@ -223,13 +227,13 @@ class UserIndex:
         if self._snap_taken is not None:  # (one taken later sees the new row anyway)
             self._snap_taken.kill(pos)
         name = sort_name(display_name(new))
-        if name != self.names[pos]:
+        if name != self.names[pos] or new.user_id != self.ids[pos]:
             at = bisect.bisect_left(self.order, self._sort_key(pos), key=self._sort_key)
             if at < len(self.order) and self.order[at] == pos:
                 del self.order[at]
             else:  # should not happen; stay correct anyway
                 self.order.remove(pos)
-            self.names[pos] = name
+            self.names[pos], self.ids[pos] = name, new.user_id
             bisect.insort(self.order, pos, key=self._sort_key)
             self._rank = None
 
