@@ -10,9 +10,10 @@ every screen holds (:class:`AppBackend`), online or offline.
   same screens over another ProfileBackend. Nothing goes to the network until the agent asks
   (:meth:`AppBackend.probe`, what ``r`` and the quiet probe use).
 
-The file is opened on the cache thread once the first page is on screen (opening it reads the
-keyring, which takes a fifth of a second), or at once when something needs it (offline, the
-error state's offer). A file that cannot be opened (made by a newer version, unreadable, a full
+The file is opened on the cache thread once the first page is on screen, or at once when
+something needs it (offline, the error state's offer); the keyring (a fifth of a second to
+load) is asked for the key only when a sensitive value is first stored or read: list rows have
+none, so a search right after the start does not wait for it. A file that cannot be opened (made by a newer version, unreadable, a full
 disk) leaves one notice (:attr:`AppCache.notice`) and the app online without a cache.
 """
 
@@ -61,6 +62,9 @@ OFFLINE_KINDS = frozenset({"connection", "timeout", "server"})
 """The list's error kinds where working offline is offered (the server cannot be reached)."""
 OPEN_DELAY_MAX = 2.0
 """Seconds the cache waits for the first page before it opens anyway."""
+STORE_DELAY = 0.3
+"""Seconds a copy waits before the cache thread writes it: not while the screen paints the
+answer it came with (the writing holds the interpreter for a few milliseconds a page)."""
 DEFAULT_MAX_AGE_DAYS = 30.0
 
 
@@ -126,6 +130,7 @@ class AppCache:
         self.lock = threading.RLock()
         self.db: sqlite3.Connection | None = None
         self.sealer: Sealer | None = None
+        self._sealer_known = False
         self.notice: str | None = None
         """Why the cache cannot be used (None while it can, or is not open yet)."""
         self.purged = 0
@@ -154,12 +159,28 @@ class AppCache:
     def is_open(self) -> bool:
         return self.db is not None
 
-    async def ready(self) -> bool:
-        """Wait until the file is open (or failed to open); True when it can be used."""
+    async def ready(self, *, sealed: bool = False) -> bool:
+        """Wait until the file is open (or failed to open), and with ``sealed`` until the key
+        is known (for reading sensitive values); True when the cache can be used."""
         self.start(now=True)
         if self._opened is not None:
             await asyncio.wrap_future(self._opened)
+        if sealed and self.db is not None and not self._sealer_known and self._thread is not None:
+            await asyncio.wrap_future(self._thread.submit(self._know_sealer))
         return self.db is not None
+
+    def _know_sealer(self) -> None:
+        """Ask the keyring for the key once (on the cache thread); every ProfileCache gets it."""
+        if self._sealer_known:
+            return
+        from tui.domain.cache_crypto import Sealer
+
+        self.sealer = (self._sealer_source or Sealer.from_keyring)()
+        self._sealer_known = True
+        with self.lock:
+            for cache in self._caches.values():
+                cache.sealer = self.sealer
+        log.info("offline cache: sensitive values %s", "sealed" if self.sealer else "not stored (no keyring)")
 
     async def ready_when_opened(self) -> bool:
         """Wait until the file is open (or failed), without hurrying it."""
@@ -176,7 +197,6 @@ class AppCache:
 
         from tui.domain import cache_backend  # noqa: F401  (loaded here, off the screen's thread)
         from tui.domain.cache import purge
-        from tui.domain.cache_crypto import Sealer
         from tui.domain.cache_db import CacheVersionError, connect
 
         try:
@@ -190,13 +210,11 @@ class AppCache:
                 self.purged = purge(db, self.max_age_days)
         except (sqlite3.Error, OSError) as exc:
             log.warning("offline cache: dropping old copies failed: %s", exc)
-        self.sealer = (self._sealer_source or Sealer.from_keyring)()
         self.db = db
         log.info(
-            "offline cache %s open in %.0f ms (sensitive values %s; %d old copies dropped)",
+            "offline cache %s open in %.0f ms (%d old copies dropped)",
             self.path,
             (time.perf_counter() - started) * 1000,
-            "sealed" if self.sealer is not None else "not stored: no keyring",
             self.purged,
         )
 
@@ -232,24 +250,32 @@ class AppCache:
             return drafts_count(self.db, cache_env_of(env).key)
 
     # -- writing ---------------------------------------------------------------------------
-    def submit(self, env: Environment, store: Callable[[ProfileCache], Any]) -> None:
+    def submit(self, env: Environment, store: Callable[[ProfileCache], Any], *, sealed: bool = False) -> None:
         """Run ``store`` on ``env``'s cache on the cache thread (after the file opens; dropped
-        when it cannot). A failure is reported once, then writes are skipped."""
+        when it cannot); ``sealed``: it may hold sensitive values (the key is asked for first).
+        A failure is reported once, then writes are skipped."""
         if self.closing or self._thread is None:
             return
         try:
-            self._thread.submit(self._store, env, store)
+            self._thread.submit(self._store, env, store, sealed, time.monotonic())
         except RuntimeError:  # shut down meanwhile
             pass
 
-    def _store(self, env: Environment, store: Callable[[ProfileCache], Any]) -> None:
+    def _store(
+        self, env: Environment, store: Callable[[ProfileCache], Any], sealed: bool = False, at: float = 0.0
+    ) -> None:
         import sqlite3
 
+        wait = at + STORE_DELAY - time.monotonic()
+        if wait > 0 and not self.closing:
+            time.sleep(wait)
         if self._failed:
             return
         cache = self.cache_for(env)
         if cache is None:
             return
+        if sealed:
+            self._know_sealer()
         try:
             with self.lock:
                 store(cache)
@@ -285,10 +311,10 @@ class QueuedStores:
         return len(kept)
 
     def store_profile(self, user_id: str, profile: Mapping[str, Any]) -> None:
-        self._cache.submit(self._env, lambda c: c.store_profile(user_id, profile))
+        self._cache.submit(self._env, lambda c: c.store_profile(user_id, profile), sealed=True)
 
     def store_section(self, section: Section, user_id: str, doc: Any) -> None:
-        self._cache.submit(self._env, lambda c: c.store_section(section, user_id, doc))
+        self._cache.submit(self._env, lambda c: c.store_section(section, user_id, doc), sealed=True)
 
 
 class AppBackend:
@@ -331,7 +357,7 @@ class AppBackend:
         return caching
 
     async def _offline_now(self) -> OfflineBackend:
-        await self.cache.ready()
+        await self.cache.ready(sealed=True)
         cache = self.cache.cache_for(self.env)
         if cache is None:
             raise CacheUnavailableError(self.cache.notice or "the offline cache is not open")
@@ -342,9 +368,9 @@ class AppBackend:
             backend = self._offline[cache.env.key] = OfflineBackend(cache)
         return backend
 
-    def _queue(self, store: Callable[[ProfileCache], Any]) -> None:
+    def _queue(self, store: Callable[[ProfileCache], Any], *, sealed: bool = False) -> None:
         """Before the file is open: what CachingBackend would keep, queued behind the opening."""
-        self.cache.submit(self.env, store)
+        self.cache.submit(self.env, store, sealed=sealed)
 
     # -- ProfileBackend --------------------------------------------------------------------
     async def list_users(self, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -369,7 +395,7 @@ class AppBackend:
         if caching is not None:
             return await caching.get_user(user_id)
         raw = await self.online.get_user(user_id)
-        self._queue(lambda c: c.store_profile(user_id, raw))
+        self._queue(lambda c: c.store_profile(user_id, raw), sealed=True)
         return raw
 
     async def read_section(self, section: Section, user_id: str) -> JsonDoc:
@@ -381,7 +407,7 @@ class AppBackend:
         if caching is not None:
             return await caching.read_section(section, user_id)
         doc = await self.online.read_section(section, user_id)
-        self._queue(lambda c: c.store_section(section, user_id, doc))
+        self._queue(lambda c: c.store_section(section, user_id, doc), sealed=True)
         return doc
 
     def _refuse(self, message: str) -> None:
