@@ -82,13 +82,20 @@ def quick_client(env: Any) -> UsersClient:
 
 
 def offline_app(
-    sb: Any, home: Path, *, offline: bool = True, sealer: Sealer | None = None, env: Any = None, **overrides: Any
+    sb: Any,
+    home: Path,
+    *,
+    offline: bool = True,
+    sealer: Sealer | None = None,
+    env: Any = None,
+    config: str | None = None,
+    **overrides: Any,
 ) -> SpotnanaApp:
     """The app on ``home``'s cache, started offline as ``--offline`` does (or online), with a
     client that does not retry (a dead server fails at once)."""
     overrides.setdefault("debounce_ms", 20)
     app = SpotnanaApp(
-        settings_for(home, **overrides), env or sandbox_env(sb), client_factory=quick_client, offline=offline
+        settings_for(home, config, **overrides), env or sandbox_env(sb), client_factory=quick_client, offline=offline
     )
     if sealer is not None:  # the key a keyring would give
         app.offline.backend.cache._sealer_source = lambda: sealer

@@ -5,8 +5,10 @@ finds the server back and says how many drafts wait; offline, what needs the ser
 
 from __future__ import annotations
 
+import sqlite3
+
 from tests.ui.app_kit import settled, shown_rows, wait_for
-from tests.ui.offline_kit import add_draft, fill_cache, offline_app
+from tests.ui.offline_kit import add_draft, cache_file, fill_cache, offline_app
 from tui.ui.widgets.offline_banner import OfflineBanner
 
 
@@ -128,3 +130,73 @@ async def test_offline_what_needs_the_server_says_so(sandbox, tmp_path):
         said = toasts(app)
         assert any(t.startswith("Creating a user needs the server: the app is working offline") for t in said)
         assert any(t.startswith("A bulk change needs the server") for t in said)
+
+
+def newer_cache(home) -> None:
+    """A cache file written by a newer version of the app (a schema this one does not know)."""
+    path = cache_file(home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version = 999")
+    db.close()
+
+
+async def test_a_cache_that_cannot_be_opened_is_one_notice_and_the_app_works_online(sandbox, tmp_path):
+    newer_cache(tmp_path)
+    app = offline_app(sandbox, tmp_path, offline=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await settled(pilot)
+        await wait_for(pilot, lambda: app.backend.cache.notice, what="the cache's notice")
+        await pilot.pause()
+        assert screen.model.error is None and screen.model.total == 300
+        notices = [t for t in toasts(app) if "offline cache cannot be used" in t]
+        assert len(notices) == 1
+        assert "written by a newer spotnana-tui" in notices[0] and "works online without it" in notices[0]
+        await pilot.press("enter")  # the profile loads online as ever
+        await wait_for(pilot, lambda: app.screen.id == "profile", what="the profile")
+        await app.workers.wait_for_complete()
+        await pilot.press("escape")
+        screen = await settled(pilot)
+        assert screen.model.total == 300
+        assert len([t for t in toasts(app) if "offline cache" in t]) == 1
+
+
+async def test_offline_with_a_cache_that_cannot_be_opened_says_so(sandbox, tmp_path):
+    newer_cache(tmp_path)
+    app = offline_app(sandbox, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await settled(pilot)
+        assert screen.model.error is not None and screen.model.error.kind == "cache"
+        assert "The offline cache cannot be used" in state_text(screen)
+        assert "Press r to try the server." in state_text(screen)
+        await pilot.press("r")  # the server is there: online, without a cache
+        await wait_for(pilot, lambda: not app.backend.offline, what="online")
+        screen = await settled(pilot)
+        assert screen.model.error is None and screen.model.total == 300
+
+
+async def test_switching_environment_offline_switches_the_cache(sandbox, tmp_path):
+    await fill_cache(sandbox, tmp_path)
+    config = f"""
+default_env = "sandbox"
+[environments.sandbox]
+base_url = "{sandbox.base_url}"
+tmc_id = "{sandbox.tmc_id}"
+[environments.other]
+base_url = "{sandbox.base_url}"
+company_id = "no-such-company"
+"""
+    app = offline_app(sandbox, tmp_path, config=config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await settled(pilot)
+        assert screen.model.total == 300
+        since = len(sandbox.requests)
+        await app.switch_environment("other")
+        screen = await settled(pilot)
+        assert app.backend.offline  # offline stays offline
+        assert screen.state.state_kind == "uncached"
+        assert "nothing cached for other yet" in state_text(screen)
+        await app.switch_environment("sandbox")
+        screen = await settled(pilot)
+        assert screen.model.total == 300
+        assert sandbox.requests[since:] == []
