@@ -8,7 +8,7 @@ from __future__ import annotations
 import httpx
 
 from tests.ui.app_kit import settled, shown_rows, wait_for
-from tests.ui.offline_kit import fill_cache, offline_app, table_count
+from tests.ui.offline_kit import fill_cache, offline_app, raw_file, table_count
 from tui.domain.sections import section
 from tui.ui.list_model import UserRow
 from tui.ui.screens.filters import FiltersScreen
@@ -153,3 +153,10 @@ async def test_online_the_app_keeps_what_it_reads(sandbox, tmp_path):
         assert cached is not None and cached.age_seconds() < 60
     assert table_count(tmp_path, "profiles") == 1
     assert table_count(tmp_path, "sections") == 1  # the personal tab, as it came
+    personal = sandbox.store.get_section(user_id, "personal-info")
+    secrets = [personal["dob"]["iso8601"]] + [
+        doc["docId"] for item in personal.get("identityDocs", []) for doc in item.values() if doc.get("docId")
+    ]
+    assert len(secrets) > 1
+    raw = raw_file(tmp_path)
+    assert [s for s in secrets if s.encode() in raw] == []  # no keyring here: never stored at all
