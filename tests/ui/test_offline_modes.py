@@ -71,11 +71,11 @@ async def test_server_errors_offer_the_cache_and_the_probe_finds_the_server_back
         screen = await settled(pilot)
         assert screen.model.error.kind == "server"
         assert screen.state.offer == "work offline: 40 users cached, newest just now"
+        since = len(sb.requests)  # (nothing in flight: the list has its answer)
         await pilot.click("#state-offline")  # the button does what o does
         await wait_for(pilot, lambda: app.backend.offline, what="offline")
         screen = await settled(pilot)
         assert screen.model.total == 40
-        since = len(sb.requests)
 
         await wait_for(pilot, lambda: app.offline.probes >= 3, what="three quiet probes")
         assert app.backend.offline and not app.backend.server_back
@@ -89,12 +89,12 @@ async def test_server_errors_offer_the_cache_and_the_probe_finds_the_server_back
         assert "Back online · 1 draft to push · r switches back (you are still on the cache)" in toasts(app)
         assert banner(app).kind == "back"
         assert banner(app).text.startswith("BACK ONLINE · 1 draft to push · r: work online")
-        # while offline, only the probes went to the server, one request each
-        assert len(sb.requests) - since == app.offline.probes
-        assert {(m, p) for m, p, _ in sb.requests[since:]} == {("POST", "/v3/users/list")}
         probes = app.offline.probes
         await pilot.pause(0.5)
         assert app.offline.probes == probes  # found: no more probes
+        # while offline, only the probes went to the server, one request each (all answered now)
+        assert len(sb.requests) - since == probes
+        assert {(m, p) for m, p, _ in sb.requests[since:]} == {("POST", "/v3/users/list")}
 
         await pilot.press("r")
         await wait_for(pilot, lambda: not app.backend.offline, what="back online")

@@ -136,6 +136,7 @@ class AppCache:
         self.purged = 0
         self._caches: dict[str, ProfileCache] = {}
         self._go = threading.Event()
+        self._closed = threading.Event()
         self.closing = False
         self._failed = False
         self._thread: ThreadPoolExecutor | None = None
@@ -267,8 +268,8 @@ class AppCache:
         import sqlite3
 
         wait = at + STORE_DELAY - time.monotonic()
-        if wait > 0 and not self.closing:
-            time.sleep(wait)
+        if wait > 0:
+            self._closed.wait(wait)  # (cut short when the app quits: it waits for the writes)
         if self._failed:
             return
         cache = self.cache_for(env)
@@ -289,6 +290,7 @@ class AppCache:
         """Finish the writes queued, then close the file (blocking: call it off the loop)."""
         self.closing = True
         self._go.set()
+        self._closed.set()
         if self._thread is not None:
             self._thread.shutdown(wait=True)
         if self.db is not None:
