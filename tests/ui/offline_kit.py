@@ -19,7 +19,7 @@ from tui.domain.cache_crypto import Sealer
 from tui.domain.cache_db import connect, transaction
 from tui.domain.sections import section
 from tui.ui.app import SpotnanaApp
-from tui.ui.cache_wiring import cache_env_of
+from tui.ui.cache_thread import cache_env_of
 
 KEY = b"0123456789abcdef" * 2
 DAY = 86400.0

@@ -19,7 +19,8 @@ from textual.timer import Timer
 
 from tui.domain.backend import ProfileBackend
 from tui.ui.backend import ERROR_TITLES, classify_error
-from tui.ui.cache_wiring import DEFAULT_MAX_AGE_DAYS, AppBackend, AppCache
+from tui.ui.cache_thread import DEFAULT_MAX_AGE_DAYS, AppCache
+from tui.ui.cache_wiring import AppBackend
 from tui.ui.messages import ConnectionModeChanged
 from tui.ui.widgets.offline_banner import OfflineBanner
 
