@@ -29,6 +29,7 @@ environment variables:
 examples:
   spotnana-tui --demo                       the app on a built-in sandbox, no account needed
   spotnana-tui --env prod                   an environment from the config file
+  spotnana-tui --offline --env prod         the same, from the offline cache, without connecting
   SPOTNANA_TOKEN=... spotnana-tui --base-url https://api.example.com --tmc-id <uuid>
   spotnana-tui sandbox --users 100000       serve the sandbox API on 127.0.0.1
   spotnana-tui config path                  where the config file is
@@ -57,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo-users", type=int, default=2000, metavar="N", help="users in the --demo sandbox (default 2000)"
     )
     p.add_argument("--demo-seed", type=int, default=42, metavar="S", help="seed of the --demo sandbox (default 42)")
+    p.add_argument(
+        "--offline",
+        action="store_true",
+        help="open the app on the offline cache of the environment the connection options name, without connecting",
+    )
     p.add_argument("--env", metavar="NAME", help="named environment from the config file")
     p.add_argument("--base-url", metavar="URL", help="Users API base URL (overrides the environment's)")
     scope = p.add_mutually_exclusive_group()
@@ -230,7 +236,7 @@ def _app(args: argparse.Namespace) -> int:
     _check_before_start(env)
     from tui.ui.run import run_app
 
-    return run_app(settings, env)
+    return run_app(settings, env, offline=args.offline)
 
 
 def _check_before_start(env) -> None:
@@ -253,6 +259,8 @@ def _run_demo(args: argparse.Namespace) -> int:
     from tui.sandbox import process
     from tui.sandbox.config import SandboxConfig
 
+    if args.offline:
+        return _demo_offline(args)
     cfg = SandboxConfig(users=args.demo_users, seed=args.demo_seed, lazy_index=True)
     if process.supported():
         sandbox: Any = process.SandboxProcess(cfg)
@@ -265,7 +273,13 @@ def _run_demo(args: argparse.Namespace) -> int:
 
         settings = load_settings(args.config, {"theme": args.theme, "page_size": args.page_size})
         env = Environment(
-            name="demo", base_url=sb.base_url, tmc_id=sb.tmc_id, auth="none", label="demo sandbox", token=sb.token
+            name="demo",
+            base_url=sb.base_url,
+            tmc_id=sb.tmc_id,
+            auth="none",
+            label="demo sandbox",
+            token=sb.token,
+            cache_url=_demo_cache_url(args),
         )
         from tui.ui.run import run_app
 
@@ -274,3 +288,28 @@ def _run_demo(args: argparse.Namespace) -> int:
         print(f"spotnana-tui: the demo sandbox failed: {sb.error}", file=sys.stderr)
         return code or 2
     return code
+
+
+def _demo_cache_url(args: argparse.Namespace) -> str:
+    """What the demo sandbox's users are cached under: its seed and size, not its port (a new
+    one every run), so ``--demo --offline`` finds what earlier demo runs kept."""
+    return f"demo-sandbox://seed-{args.demo_seed}-users-{args.demo_users}"
+
+
+def _demo_offline(args: argparse.Namespace) -> int:
+    """``--demo --offline``: the cache of earlier demo runs, no sandbox started (``r`` finds
+    no server: there is none)."""
+    from tui.config import Environment, load_settings
+    from tui.sandbox.seed_ids import tmc_id_of
+    from tui.ui.run import run_app
+
+    settings = load_settings(args.config, {"theme": args.theme, "page_size": args.page_size})
+    env = Environment(
+        name="demo",
+        base_url="http://127.0.0.1:9",  # the discard port: nothing answers there
+        tmc_id=tmc_id_of(args.demo_seed),
+        auth="none",
+        label="demo sandbox",
+        cache_url=_demo_cache_url(args),
+    )
+    return run_app(settings, env, offline=True)

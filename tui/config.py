@@ -132,6 +132,9 @@ class Environment:
     label: str | None = None
     # in-memory only (the --demo sandbox): never read from or written to the config file
     token: str | None = field(default=None, repr=False, compare=False)
+    cache_url: str | None = field(default=None, compare=False)
+    """In-memory only: what the offline cache keys this environment by instead of ``base_url``
+    (the --demo sandbox listens on another port every run, but holds the same seeded users)."""
 
     @property
     def is_production(self) -> bool:

@@ -33,8 +33,10 @@ from tui.domain.backend import OnlineBackend, ProfileBackend
 from tui.domain.directory import Directories, ReferenceDirectory
 from tui.ui import startup_gc
 from tui.ui.backend import ClientFactory, default_client_factory
+from tui.ui.cache_wiring import needs_server
 from tui.ui.list_model import UserRow
 from tui.ui.messages import OpenUser
+from tui.ui.offline import OfflineControl
 from tui.ui.textual_fixes import CommandPalette
 from tui.ui.textual_fixes import install as install_textual_fixes
 from tui.ui.themes import FALLBACK_THEME, bundled_themes_dir, load_themes
@@ -93,6 +95,8 @@ class SpotnanaApp(App[None]):
         settings: Settings,
         env: Environment,
         client_factory: ClientFactory | None = None,
+        *,
+        offline: bool = False,
     ) -> None:
         install_textual_fixes()
         super().__init__()
@@ -102,8 +106,11 @@ class SpotnanaApp(App[None]):
         self.environments.setdefault(env.name, env)
         self.client_factory: ClientFactory = client_factory or default_client_factory
         self._client: Any = None
-        self.backend: ProfileBackend = OnlineBackend(self.get_client)
-        """Every screen's way to the profiles (the client for the current environment)."""
+        self.offline = OfflineControl.for_app(self, OnlineBackend(self.get_client), offline=offline)
+        """Online / offline, the cache, the quiet probe (tui/ui/offline.py)."""
+        self.backend: ProfileBackend = self.offline.backend
+        """Every screen's way to the profiles: the client for the current environment, writing
+        through to the cache; or the cache alone, offline (tui/ui/cache_wiring.py)."""
         self.directories = Directories()
         self.first_paint_at: float | None = None
         self._reported_workers: weakref.WeakSet[Worker] = weakref.WeakSet()
@@ -164,6 +171,7 @@ class SpotnanaApp(App[None]):
     def on_mount(self) -> None:
         from tui.ui.screens.users import UsersScreen
 
+        self.offline.start()
         self.push_screen(UsersScreen())
         if startup_gc.paused():
             self.set_timer(startup_gc.START_LIMIT, startup_gc.resume, name="startup-gc")
@@ -179,6 +187,7 @@ class SpotnanaApp(App[None]):
 
     async def on_unmount(self) -> None:
         await self._close_client()
+        await self.offline.close()
 
     @property
     def directory(self) -> ReferenceDirectory:
@@ -189,6 +198,7 @@ class SpotnanaApp(App[None]):
         """Called once the first page of a query is on screen (also by the benchmark)."""
         if self.first_paint_at is None:
             self.first_paint_at = time.monotonic()
+            self.offline.first_paint()
             if startup_gc.paused():
                 self.set_timer(startup_gc.RESUME_AFTER, startup_gc.resume, name="startup-gc")
 
@@ -231,6 +241,7 @@ class SpotnanaApp(App[None]):
                 bar.set_environment(env)  # type: ignore[attr-defined]
         while len(self.screen_stack) > 2:
             self.pop_screen()
+        self.offline.environment_changed()
         users = self._users_screen()
         if users is not None:
             users.start_query()
@@ -383,6 +394,11 @@ class SpotnanaApp(App[None]):
     def _from_csv(self) -> None:
         from tui.ui.screens.bulk_csv import start_csv_import
 
+        why = needs_server(self.backend, "A bulk change")
+        if why:
+            self.notify(why, title="Offline", severity="warning")
+            return
+
         start_csv_import(self)
 
     def _export_marked(self) -> None:
@@ -455,6 +471,10 @@ class SpotnanaApp(App[None]):
             "After a 401: use another bearer token (memory only)",
             lambda: self._users_action("enter_token"),
         )
+        if self.offline.offline:
+            yield SystemCommand("Work online", "Try the server; back online when it answers", self.offline.retry_online)
+        else:
+            yield SystemCommand("Work offline", "Use the cache of this environment only", self.offline.work_offline)
         yield SystemCommand("Switch theme", "Choose a colour theme", self.action_change_theme)
         yield SystemCommand("Refresh", "Fetch the user list again", lambda: self._users_action("refresh"))
         yield SystemCommand(

@@ -39,6 +39,7 @@ ERROR_TITLES = {
     "config": "This environment is not set up",
     "query": "A name in the filters is not known",
     "bug": "Something went wrong in the app",
+    "cache": "The offline cache cannot be used",
 }
 
 
@@ -65,6 +66,10 @@ def classify_error(exc: BaseException, scope: tuple[str, str] | None = None) -> 
 
     ``scope`` is the ``("tmc_id", id)`` or ``("company_id", id)`` the request was made in: a 404
     of the user list means that scope is wrong, and the message names it."""
+    from tui.ui.cache_wiring import CacheUnavailableError
+
+    if isinstance(exc, CacheUnavailableError):
+        return PageError("cache", str(exc))
     if isinstance(exc, AuthError):
         return PageError("auth", f"{exc}. Enter a token for this session (ctrl+k), or check the environment's token.")
     if isinstance(exc, NotFoundError) and scope is not None:

@@ -9,7 +9,7 @@ from textual.message import Message
 
 from tui.ui.list_model import UserRow
 
-__all__ = ["OpenUser"]
+__all__ = ["OpenUser", "ConnectionModeChanged"]
 
 
 class OpenUser(Message):
@@ -23,3 +23,13 @@ class OpenUser(Message):
         self.origin = origin
         """The screen that asked; when given, the app opens the user only while that screen is
         on top (a burst of Enter posts several requests before the first screen is up)."""
+
+
+class ConnectionModeChanged(Message):
+    """The app went offline or online again, or a probe found the server back (``reload``
+    False: nothing to fetch again, only what the screen says). Posted to every screen."""
+
+    def __init__(self, offline: bool, *, reload: bool = True) -> None:
+        super().__init__()
+        self.offline = offline
+        self.reload = reload

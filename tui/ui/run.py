@@ -27,13 +27,14 @@ def _log_to_file(settings: Settings) -> None:
     logger.setLevel(logging.INFO)
 
 
-def run_app(settings: Settings, env: Environment, client_factory: Any = None) -> int:
-    """Run the TUI until the agent quits; returns the process exit code."""
+def run_app(settings: Settings, env: Environment, client_factory: Any = None, *, offline: bool = False) -> int:
+    """Run the TUI until the agent quits (``offline``: on the cache, without connecting);
+    returns the process exit code."""
     from tui.ui import startup_gc
     from tui.ui.app import SpotnanaApp
 
     _log_to_file(settings)
-    app = SpotnanaApp(settings, env, client_factory=client_factory)
+    app = SpotnanaApp(settings, env, client_factory=client_factory, offline=offline)
     try:
         app.run()
     finally:

@@ -36,6 +36,7 @@ from tui.ui.bulk_jobs import (
     journal_of,
     rate_text,
 )
+from tui.ui.cache_wiring import needs_server
 from tui.ui.screens.diff_confirm import render_line
 from tui.ui.widgets.fit_footer import FitFooter
 from tui.ui.widgets.outcome_list import Entry, OutcomeList
@@ -184,7 +185,7 @@ class JobScreen(ReportsWorkerErrors, Screen[None]):
     def _start(self, which: Which) -> None:
         app: Any = self.app
         assert self.journal is not None
-        why = elsewhere(app, self.journal.job(self.job_id))
+        why = needs_server(app.backend, "A bulk job") or elsewhere(app, self.journal.job(self.job_id))
         if why:
             self.notify(why, title="Bulk job", severity="warning", timeout=10)
             self._show_results()

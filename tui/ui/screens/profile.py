@@ -5,7 +5,8 @@ Each tab loads its own GET the first time it is shown and has its own loading an
 saves the tab (validate -> diff -> confirm -> merge with the server's copy -> PUT -> re-read),
 ``e`` edits it as JSON in $VISUAL / $EDITOR. ``1``-``9`` and ``[`` / ``]`` change tabs when
 the focus is not in a text field; leaving a tab or the screen with unsaved changes asks first.
-``D`` / ``A`` deactivate / activate the user (each behind a confirm, audited).
+``D`` / ``A`` deactivate / activate the user (each behind a confirm, audited). Offline, the
+same screen runs over the cache (see profile_offline.py).
 Esc in a field takes the focus to the tab bar; Esc there leaves the profile (asking first when
 there are edits). Tab from the tab bar goes into the form's first field.
 """
@@ -36,8 +37,10 @@ from tui.ui.audit_path import audit_path
 from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.conflict import ConflictScreen
 from tui.ui.screens.diff_confirm import DiffConfirmScreen
+from tui.ui.screens.profile_offline import OfflineProfileMixin
 from tui.ui.screens.token import TokenScreen
 from tui.ui.widgets.fit_footer import FitFooter
+from tui.ui.widgets.offline_banner import OfflineBanner
 from tui.ui.widgets.profile_header import ProfileHeader, header_facts
 from tui.ui.widgets.profile_section import Reveal, SectionPane
 from tui.ui.widgets.tab_labels import fit_tab_labels
@@ -58,7 +61,7 @@ def pane_id(section: Section) -> str:
     return f"tab-{section.key}"
 
 
-class ProfileScreen(ReportsWorkerErrors, Screen):
+class ProfileScreen(OfflineProfileMixin, ReportsWorkerErrors, Screen):
     DEFAULT_CSS = """
     ProfileScreen #profile-tabs { height: 1fr; }
     ProfileScreen TabPane { padding: 0; height: 1fr; }
@@ -128,6 +131,7 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
         production = bool(getattr(self.env, "is_production", False))
         yield ProfileHeader(self.user_id, self.env_name, production, id="profile-header")
         target = getattr(self.row, "name", "") or ""
+        self.read_cache_ages()
         labels = self._fit_labels(self.app.size.width)
         with TabbedContent(id="profile-tabs", initial=self._active):
             for section, label in zip(self.sections, labels, strict=True):
@@ -142,11 +146,13 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
                         email_owners=self.email_owners if self._lookup_scope() else None,
                         id=f"pane-{section.key}",
                     )
+        yield OfflineBanner(self.backend, id="offline-banner")
         yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one(ProfileHeader).show(header_facts(self.user_id, None, self.row, self.detail))
         self.load_header()
+        self.cache_notes()
         self.pane().ensure_loaded()
 
     # -- panes -----------------------------------------------------------------------------
@@ -206,7 +212,7 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
 
     # -- tab labels that fit (full titles when wide enough, short ones else) --------------
     def _fit_labels(self, width: int) -> list[Any]:
-        fit = fit_tab_labels(self.sections, width, frozenset(self._dirty))
+        fit = fit_tab_labels(self.sections, width, frozenset(self._dirty), self.tab_ages())
         self.set_class(fit.form == "compact", "-compact-tabs")
         self.tab_form = fit.form
         return fit.labels
@@ -330,6 +336,8 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
         self.pane().edit_externally()
 
     def action_reload(self) -> None:
+        if self.reload_offline():  # offline: try the server
+            return
         pane = self.pane()
         if pane.busy:
             return
@@ -412,6 +420,8 @@ class ProfileScreen(ReportsWorkerErrors, Screen):
         self._set_active(True)
 
     def _set_active(self, active: bool) -> None:
+        if self.refuse_offline("Activating or deactivating a user"):
+            return
         name = header_facts(self.user_id, self.profile, self.row, self.detail)["name"]
         verb = "Activate" if active else "Deactivate"
         question = f"{verb} {name} ({self.user_id}) in {self.env_name or 'this environment'}?" + (

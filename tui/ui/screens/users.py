@@ -1,5 +1,6 @@
 """The agent's home: search, filter and page through users; open one; copy an id; mark users
-for a bulk change (``space``, ``*``, ``U``) and start it (``b``)."""
+for a bulk change (``space``, ``*``, ``U``) and start it (``b``); work from the offline cache
+when the server cannot be reached (``o``; see users_offline.py)."""
 
 from __future__ import annotations
 
@@ -20,9 +21,11 @@ from tui.ui.clipboard import in_tmux, load_tmux_buffer
 from tui.ui.list_model import ListModel, PageError, fetch_page
 from tui.ui.messages import OpenUser
 from tui.ui.screens.users_marks import MarksMixin
+from tui.ui.screens.users_offline import OfflineListMixin
 from tui.ui.services import AppServices
 from tui.ui.widgets.fit_footer import FitFooter
 from tui.ui.widgets.list_state import ListState
+from tui.ui.widgets.offline_banner import OfflineBanner
 from tui.ui.widgets.search_input import SearchInput
 from tui.ui.widgets.status_bar import StatusBar
 from tui.ui.widgets.user_table import UserTable
@@ -44,7 +47,7 @@ def fit_chips(chips: list[str], width: int) -> str:
     return f"{len(chips)} filters (f to see them)"
 
 
-class UsersScreen(MarksMixin, ReportsWorkerErrors, Screen):
+class UsersScreen(OfflineListMixin, MarksMixin, ReportsWorkerErrors, Screen):
     AUTO_FOCUS = "UserTable"
 
     BINDINGS = [
@@ -64,6 +67,7 @@ class UsersScreen(MarksMixin, ReportsWorkerErrors, Screen):
         Binding("U", "unmark_all", "Unmark all", show=False, id="users.unmark_all"),
         Binding("b", "bulk_change", "Bulk change", show=False, id="users.bulk"),
         Binding("J", "jobs", "Bulk jobs", show=False, id="users.jobs"),
+        Binding("o", "work_offline", "Work offline", show=False, id="users.offline"),
     ]
 
     def __init__(self) -> None:
@@ -98,6 +102,7 @@ class UsersScreen(MarksMixin, ReportsWorkerErrors, Screen):
         yield Static("", id="chips")
         yield UserTable(self.model, id="user-table")
         yield ListState(id="list-state")
+        yield OfflineBanner(app.backend, id="offline-banner")
         yield StatusBar(app.env, id="status-bar")
         yield FitFooter(compact=True)
 
@@ -215,6 +220,7 @@ class UsersScreen(MarksMixin, ReportsWorkerErrors, Screen):
             env = self.spot.env
             scope = ("tmc_id", env.tmc_id) if env.tmc_id else ("company_id", env.company_id or "")
             error = classify_error(exc, scope)
+            await self.offline_ready(error)  # the cache it may offer is open
             accepted = self.model.reject(generation, page, error)
             if accepted and error.kind == "auth":
                 self.call_after_refresh(self.action_enter_token)
@@ -243,7 +249,7 @@ class UsersScreen(MarksMixin, ReportsWorkerErrors, Screen):
         model = self.model
         self.status.spinner.busy = model.loading
         if model.error is not None:
-            self.state.show_error(model.error)
+            self.state.show_error(model.error, self.offline_offer(model.error))
             self._show_list(False)
         elif not model.loaded:
             if self._reset_table:  # what the table shows stays, for now (see start_query)
@@ -257,7 +263,8 @@ class UsersScreen(MarksMixin, ReportsWorkerErrors, Screen):
             # one repaint of the table, without another layout of the screen
             self._show_list(True)
         elif model.total == 0:
-            self.state.show_empty(bool(self.search.value.strip()))
+            if not self.show_empty_offline():
+                self.state.show_empty(bool(self.search.value.strip()))
             self._show_list(False)
         else:
             self._show_list(True)
@@ -341,7 +348,7 @@ class UsersScreen(MarksMixin, ReportsWorkerErrors, Screen):
     def action_create_user(self) -> None:
         from tui.ui.screens.create_user import open_create_user
 
-        if self.is_active:
+        if self.is_active and not self.refuse_offline("Creating a user"):
             open_create_user(self.app, like=self.table.highlighted_row)
 
     def action_view_json(self) -> None:
@@ -355,6 +362,8 @@ class UsersScreen(MarksMixin, ReportsWorkerErrors, Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_search" and self.focused is self.search:
             return False  # let "/" be typed into the search box
+        if action == "work_offline":
+            return self.can_work_offline()  # else "o" types ahead into the search
         return True
 
     def on_user_table_type_ahead(self, event: UserTable.TypeAhead) -> None:
@@ -379,6 +388,8 @@ class UsersScreen(MarksMixin, ReportsWorkerErrors, Screen):
             self.set_query_text("")
 
     def action_refresh(self) -> None:
+        if self.refresh_offline():  # offline: try the server
+            return
         cursor = self.table.cursor
         self.start_query()
         self._restore_cursor = cursor  # put back once the first page says how many there are

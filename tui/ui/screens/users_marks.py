@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from textual.widgets import Static
 
 from tui.ui.backend import classify_error
+from tui.ui.cache_wiring import needs_server
 from tui.ui.list_model import UserRow, fetch_page
 from tui.ui.marking import MARK_ASK_ABOVE, fetch_matches, progress_text
 from tui.ui.widgets.user_table import UserTable
@@ -137,6 +138,10 @@ class MarksMixin(ReportsWorkerErrors, _Host):
 
     def action_bulk_change(self) -> None:
         if not self.is_active:
+            return
+        why = needs_server(self.spot.backend, "A bulk change")
+        if why:
+            self.notify(why, title="Offline", severity="warning")
             return
         targets = self.bulk_targets()
         if not targets:

@@ -9,6 +9,8 @@ what changed and posts ``SectionForm.Changed``.
   show as a focusable read-only value until revealed. A required boolean is a Switch; an
   optional one is a tri-state Select ("—" not set / "yes" / "no") so an explicit false can
   be written and an absent value stays absent until the agent picks something;
+- :class:`NotCachedField`: offline, a value the cache does not hold (a sensitive value kept
+  out of it): "not cached", read-only, nothing to reveal;
 - list and free-form fields are in :mod:`tui.ui.widgets.form_list_fields`.
 """
 
@@ -35,11 +37,14 @@ __all__ = [
     "FormField",
     "FieldRow",
     "MaskedValue",
+    "NotCachedField",
+    "NOT_CACHED_TEXT",
     "display_text",
     "parse_text",
 ]
 
 CHANGED_MARK = "•"
+NOT_CACHED_TEXT = "not cached"
 
 BOOL_CHOICES = (("yes", "true"), ("no", "false"))
 """The options of an optional boolean's Select (its blank, "—", means not set)."""
@@ -251,6 +256,19 @@ class MaskedValue(Static, can_focus=True):
 
     def action_reveal(self) -> None:
         self.field.host.request_reveal(getattr(self.field, "owner_rel", None) or self.field.rel)
+
+
+class NotCachedField(FormField):
+    """A value (a field, an object, a list) the offline cache does not hold: its sensitive
+    content was kept out of the file. Read-only; there is nothing to reveal."""
+
+    def __init__(self, host: FormHost, spec: FieldSpec, rel: Path, **kw: Any) -> None:
+        super().__init__(host, spec, rel, **kw)
+        self.read_only = True
+        self.add_class("-read-only")
+
+    def compose_editor(self) -> ComposeResult:
+        yield Static(f"{NOT_CACHED_TEXT} (offline copy)", classes="field-value", markup=False)
 
 
 class FieldRow(FormField):

@@ -13,11 +13,12 @@ from typing import Any
 from textual.widget import Widget
 from textual.widgets import Collapsible, Select, Static
 
+from tui.domain.cache_crypto import NOT_CACHED
 from tui.domain.form_schema import SCALAR_KINDS, FieldSpec, Variant, variant_of
 from tui.domain.paths import ABSENT, Path
 from tui.domain.phones import STRUCTURED_KEYS
 from tui.domain.sections import FormHint
-from tui.ui.widgets.form_fields import CHANGED_MARK, FieldRow, FormHost
+from tui.ui.widgets.form_fields import CHANGED_MARK, FieldRow, FormHost, NotCachedField
 from tui.ui.widgets.form_hinted_fields import CountryField, PhoneField
 from tui.ui.widgets.form_list_fields import EnumListField, JsonField, StrListField
 
@@ -77,6 +78,8 @@ def build_field(
 ) -> Widget | None:
     """The widget for one field; None for a deprecated field the document does not have."""
     value = host.state.get(rel)
+    if isinstance(value, str) and value == NOT_CACHED:  # offline: kept out of the cache
+        return NotCachedField(host, spec, rel)
     if spec.deprecated:
         if value is ABSENT:
             return None  # not offered for new edits

@@ -8,6 +8,8 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from tui.domain.cache_crypto import NOT_CACHED
+
 __all__ = ["ProfileHeader", "header_facts"]
 
 
@@ -30,7 +32,7 @@ def header_facts(
     full = " ".join(
         p
         for p in (name.get("given"), name.get("middle"), name.get("family1"), name.get("family2"))
-        if isinstance(p, str) and p
+        if isinstance(p, str) and p and p != NOT_CACHED  # (offline: the list's row has the name)
     )
     active = profile.get("isActive")
     if not isinstance(active, bool):

@@ -5,6 +5,7 @@ read-only tree) and its way of an edit: validate -> diff -> confirm -> the one c
 The pane asks the agent through :class:`SaveDialogs` (the profile screen provides them), so
 this widget imports no screen. Whatever the agent types while a save is in flight is kept:
 after the save it stays as pending edits on the new copy.
+Offline, it shows the cached copy and sends nothing (see section_offline.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Button, Static
 
+from tui.domain.cache_backend import NotCachedError
 from tui.domain.diff import DiffLine, summary
 from tui.domain.editing import CommitResult, SectionEditor
 from tui.domain.editor_doc import editor_note, mask_for_editor, unmask_from_editor
@@ -39,6 +41,7 @@ from tui.ui.backend import ERROR_TITLES, classify_error
 from tui.ui.widgets.profile_editor import parse_edited, run_editor, strip_header, with_header, with_note
 from tui.ui.widgets.profile_json import JsonView
 from tui.ui.widgets.section_form import SectionForm
+from tui.ui.widgets.section_offline import OfflinePaneMixin
 from tui.ui.widgets.warnings_view import WarningsBanner
 from tui.ui.worker_errors import ReportsWorkerErrors
 
@@ -70,13 +73,15 @@ class SaveDialogs(Protocol):
     ) -> ConflictDecision | None: ...
 
 
-class SectionPane(ReportsWorkerErrors, Vertical):
-    """States: ``idle`` (never shown), ``loading``, ``error``, ``ready``."""
+class SectionPane(OfflinePaneMixin, ReportsWorkerErrors, Vertical):
+    """States: ``idle`` (never shown), ``loading``, ``error``, ``ready``, ``uncached`` (offline,
+    never cached)."""
 
     DEFAULT_CSS = """
     SectionPane { height: 1fr; }
     SectionPane > .pane-status { height: auto; padding: 1 2; }
     SectionPane > .pane-status.-error { color: $error; }
+    SectionPane > .pane-status.-note { padding: 0 2; color: $text-muted; }
     SectionPane > #retry { margin: 0 2; }
     SectionPane > #pane-body { height: 1fr; }
     """
@@ -134,11 +139,13 @@ class SectionPane(ReportsWorkerErrors, Vertical):
     def has_changes(self) -> bool:
         return bool(self.form is not None and self.form.has_changes)
 
-    def _status(self, text: str | Text, error: bool = False, retry: bool | None = None) -> None:
-        """The line above the form; ``retry`` (default: ``error``) shows the Retry button."""
+    def _status(self, text: str | Text, error: bool = False, retry: bool | None = None, note: bool = False) -> None:
+        """The line above the form; ``retry`` (default: ``error``) shows the Retry button;
+        ``note``: one quiet line (the cached copy's age)."""
         status = self.query_one("#pane-status", Static)
         status.update(text)
         status.set_class(error, "-error")
+        status.set_class(note and not error, "-note")
         status.display = bool(text)
         self.query_one("#retry").display = error if retry is None else retry
 
@@ -157,6 +164,9 @@ class SectionPane(ReportsWorkerErrors, Vertical):
             base = await self.editor.load()
         except asyncio.CancelledError:
             raise
+        except NotCachedError:
+            self.show_uncached()
+            return
         except Exception as exc:
             self.state = "error"
             err = classify_error(exc)
@@ -185,7 +195,7 @@ class SectionPane(ReportsWorkerErrors, Vertical):
         else:
             self.view.set_data(base)
         self.state = "ready"
-        self._status("")
+        self._status(self.cached_note if self.offline else "", note=True)
         self._set_dirty()
         self._show_warnings()
 
@@ -246,6 +256,9 @@ class SectionPane(ReportsWorkerErrors, Vertical):
         if not self.section.editable:
             self.notify(f"{self.section.title} is read-only.", severity="warning")
             return False
+        if self.state == "uncached":
+            self.notify(f"{self.section.title} is not cached: there is nothing to {what} offline.", severity="warning")
+            return False
         if self.state != "ready" or self.form is None:
             self.notify(f"{self.section.title} is not loaded yet.", severity="warning")
             return False
@@ -280,6 +293,7 @@ class SectionPane(ReportsWorkerErrors, Vertical):
             edited = self.form.value
             problems = [(tuple(p), m) for p, m in self.form.validate()]
             problems = by_field(problems + [(e.path, e.message) for e in self.editor.validate(edited)])
+            problems = self.without_not_cached(problems)
             if problems:
                 self._show_field_errors(problems)
                 self.notify(f"{fields_to_fix(problems)} before saving.", title=self.section.title, severity="error")
@@ -355,6 +369,8 @@ class SectionPane(ReportsWorkerErrors, Vertical):
         if not lines:
             self.notify(f"No changes to {self.section.noun}.", title=self.section.title)
             return True
+        if self.refuse_offline_save():
+            return False
         if not await self.dialogs.confirm_diff(
             self.section, lines, self.target_name, self._record_reveal, warnings=self.warnings(edited)
         ):

@@ -29,10 +29,18 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
+from tui.domain.cache_crypto import NOT_CACHED
 from tui.domain.form_schema import FieldSpec, form_fields, validation_errors
-from tui.domain.masking import is_masked, is_revealed, mask_unrevealed, revealed_after_removal, revealed_kept
+from tui.domain.masking import (
+    is_masked,
+    is_revealed,
+    mask_unrevealed,
+    mask_value,
+    revealed_after_removal,
+    revealed_kept,
+)
 from tui.domain.paths import ABSENT, Path, format_path, get, parse_path, set_at
-from tui.ui.widgets.form_fields import FormField
+from tui.ui.widgets.form_fields import NOT_CACHED_TEXT, FormField
 from tui.ui.widgets.form_groups import FormGroup, _inline_child, build_children, ordered_children
 from tui.ui.widgets.form_state import FormState
 from tui.ui.widgets.object_list import ObjectList
@@ -147,14 +155,16 @@ class SectionForm(VerticalScroll):
     def is_hidden(self, rel: Path) -> bool:
         """Masked on screen: a value from the base copy at a masked path, not yet revealed
         (what the agent types in is theirs to see)."""
-        if self.state.base_get(rel) in (ABSENT, None):
-            return False
+        base = self.state.base_get(rel)
+        if base in (ABSENT, None) or (isinstance(base, str) and base == NOT_CACHED):
+            return False  # (not cached offline: nothing to hide, nothing to reveal)
         full = self.full(rel)
         return is_masked(self.section, full) and not self.is_revealed(full)
 
     def masked_view(self, rel: Path, value: Any) -> Any:
-        """``value`` (at ``rel``) with every masked, unrevealed part masked."""
-        return mask_unrevealed(self.section, self.full(rel), value, self._revealed)
+        """``value`` (at ``rel``) with every masked, unrevealed part masked ("not cached"
+        offline copies show as such)."""
+        return mask_unrevealed(self.section, self.full(rel), value, self._revealed, _mask_cached)
 
     def error_for(self, rel: Path) -> str | None:
         return self._errors.get(tuple(rel)) or self.state.parse_errors.get(tuple(rel))
@@ -382,6 +392,13 @@ class SectionForm(VerticalScroll):
                 self.request_reveal(getattr(node, "owner_rel", None) or node.rel)
                 return
             node = node.parent
+
+
+def _mask_cached(value: Any) -> Any:
+    """:func:`mask_value`, but the offline cache's "not cached" placeholder stays readable."""
+    if isinstance(value, str) and value == NOT_CACHED:
+        return NOT_CACHED_TEXT
+    return mask_value(value)
 
 
 def _form_of(widget: Widget) -> SectionForm | None:

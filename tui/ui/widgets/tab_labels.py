@@ -7,50 +7,76 @@ Three forms, the first that fits the width wins:
 - ``compact``: ``1Travel`` with the digit as a key (htop's style), one cell between tabs.
 
 The dirty mark (``•``) is counted in, so marking a tab never pushes another off the edge.
+
+Offline (``ages`` given: section key -> how old its cached copy is, "3d", or None when it was
+never cached), the labels say so where they fit: ``1 Personal · 3d`` / ``3 Travel · ∅``, else a
+mark only (``1 Personal ◷``, ``3 Travel ∅``), else the compact form as online (the tab's own
+line says the age then).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.cells import cell_len
 from textual.content import Content
 
 from tui.domain.sections import Section
 
-__all__ = ["TabLabels", "fit_tab_labels", "DIRTY_MARK"]
+__all__ = ["TabLabels", "fit_tab_labels", "DIRTY_MARK", "CACHED_MARK", "UNCACHED_MARK"]
 
 DIRTY_MARK = "•"
+CACHED_MARK = "◷"
+UNCACHED_MARK = "∅"
 _PADDING = {"wide": 2, "short": 2, "compact": 1}
+Ages = Mapping[str, "str | None"]
 
 
 class TabLabels:
     """The chosen form and a label per section."""
 
-    def __init__(self, form: str, labels: list[Content]) -> None:
+    def __init__(self, form: str, labels: list[Content], cache: str = "") -> None:
         self.form = form
         self.labels = labels
+        self.cache = cache
+        """How the labels show the cache offline: "age", "mark" or "" (not at all)."""
 
 
-def _label(form: str, n: int, section: Section, dirty: bool) -> Content:
+def _cache_part(cache: str, key: str, ages: Ages | None) -> str:
+    if not cache or ages is None:
+        return ""
+    age = ages.get(key)
+    if cache == "age":
+        return f" · {age}" if age is not None else f" · {UNCACHED_MARK}"
+    return f" {CACHED_MARK}" if age is not None else f" {UNCACHED_MARK}"
+
+
+def _label(form: str, n: int, section: Section, dirty: bool, cache: str = "", ages: Ages | None = None) -> Content:
     digit = str(n) if n <= 9 else ""
     if form == "compact":
         mark = DIRTY_MARK if dirty else ""
         return Content.assemble((digit, "bold underline"), section.tab_title + mark)
     title = section.title if form == "wide" else section.tab_title
-    text = f"{digit} {title}" if digit else title
+    text = (f"{digit} {title}" if digit else title) + _cache_part(cache, section.key, ages)
     return Content(f"{text} {DIRTY_MARK}" if dirty else text)
 
 
-def _width(form: str, sections: Sequence[Section]) -> int:
+def _width(form: str, sections: Sequence[Section], cache: str = "", ages: Ages | None = None) -> int:
     """Cells the form needs, with room for one dirty mark."""
     total = 0
     for n, section in enumerate(sections, start=1):
-        total += cell_len(_label(form, n, section, False).plain) + _PADDING[form]
+        total += cell_len(_label(form, n, section, False, cache, ages).plain) + _PADDING[form]
     return total + (1 if form == "compact" else 2)
 
 
-def fit_tab_labels(sections: Sequence[Section], width: int, dirty: frozenset[str] = frozenset()) -> TabLabels:
-    """The labels for a tab bar ``width`` cells wide (``dirty``: section keys with unsaved edits)."""
-    form = next((f for f in ("wide", "short") if _width(f, sections) <= width), "compact")
-    return TabLabels(form, [_label(form, n, s, s.key in dirty) for n, s in enumerate(sections, start=1)])
+def fit_tab_labels(
+    sections: Sequence[Section], width: int, dirty: frozenset[str] = frozenset(), ages: Ages | None = None
+) -> TabLabels:
+    """The labels for a tab bar ``width`` cells wide (``dirty``: section keys with unsaved edits;
+    ``ages``: offline, how old each section's cached copy is)."""
+    tries = [("wide", ""), ("short", "")]
+    if ages is not None:
+        tries = [("wide", "age"), ("short", "age"), ("wide", "mark"), ("short", "mark")]
+    form, cache = next(((f, c) for f, c in tries if _width(f, sections, c, ages) <= width), ("compact", ""))
+    labels = [_label(form, n, s, s.key in dirty, cache, ages) for n, s in enumerate(sections, start=1)]
+    return TabLabels(form, labels, cache)
