@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.config import Environment
-from tui.domain.sections import Section
 
 if TYPE_CHECKING:  # (the cache's modules load on the cache thread, after the first paint)
     import sqlite3
 
     from tui.domain.cache import CacheEnv, ProfileCache
     from tui.domain.cache_crypto import Sealer
+    from tui.domain.sections import Section
 
 __all__ = ["AppCache", "QueuedStores", "cache_env_of", "DEFAULT_MAX_AGE_DAYS", "OPEN_DELAY_MAX", "STORE_DELAY"]
 

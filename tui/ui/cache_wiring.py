@@ -21,12 +21,12 @@ from tui.api.errors import SpotnanaError
 from tui.config import Environment
 from tui.domain.backend import JsonDoc, ProfileBackend
 from tui.domain.query import UserQuery
-from tui.domain.sections import Section
 from tui.ui.cache_thread import DEFAULT_MAX_AGE_DAYS, AppCache, QueuedStores, cache_env_of
 
 if TYPE_CHECKING:  # (the cache's modules load on the cache thread, after the first paint)
     from tui.domain.cache import Cached, ProfileCache
     from tui.domain.cache_backend import CachingBackend, OfflineBackend
+    from tui.domain.sections import Section
 
 __all__ = [
     "DEFAULT_MAX_AGE_DAYS",
