@@ -3,6 +3,12 @@
 A seeded user's profile is generated on demand by the Seeder; whatever the API (or a test)
 writes is kept in ``overlay[user_id][profile_key]`` exactly as given (raw JSON, unknown fields
 included) and wins over the seed. The search index is kept in step with every write.
+
+Every write to a user (a section's PUT, the whole user's PUT, roles, travel arrangers through
+that PUT, activate / deactivate, favorites, a change behind the app's back) moves the user's
+``lastUpdatedAt`` forward, as a real server does: in the stored profile, in ``GET
+/v2/users/{id}`` and in the list row. The stamp has whole seconds (the list's DateTimeLocal), so
+a second write within the same second takes the next second: it always moves.
 """
 
 from __future__ import annotations
@@ -209,6 +215,8 @@ class Store:
                 if profile.get(k) is not None:
                     out[k] = profile[k]
             out.update(_d(profile.get("_extra")))
+            if profile.get("lastUpdatedAt") is not None:  # the server's own, after whatever was sent
+                out["lastUpdatedAt"] = profile["lastUpdatedAt"]
             return copy.deepcopy(out)
 
     def row(self, pos: int) -> Any:
@@ -309,14 +317,15 @@ class Store:
         return out
 
     # -- writing ---------------------------------------------------------------------------
-    def _write(self, user_id: str, mutate, bump: bool = True) -> None:
+    def _write(self, user_id: str, mutate) -> None:
+        """Every write to a user comes here: its ``lastUpdatedAt`` moves (see the module's doc)."""
         with self._lock:
             pos = self._pos(user_id)
             old = self.row(pos)
+            previous = self._profile_at(pos, user_id).get("lastUpdatedAt")
             ov = self._overlay.setdefault(user_id, {})
             mutate(ov)
-            if bump:
-                ov["lastUpdatedAt"] = _stamp_like(self._profile_at(pos, user_id).get("lastUpdatedAt"))
+            ov["lastUpdatedAt"] = _stamp_after(previous)
             self._uid_at[pos] = user_id
             self.index.update(pos, old, self.row(pos))
             self._save()
@@ -394,9 +403,13 @@ class Store:
             return uid
 
     # -- favorites -----------------------------------------------------------------------------
+    def _touch(self, user_id: str) -> None:
+        """A write to the user outside its profile (a favorite): only its stamp moves."""
+        self._write(user_id, lambda ov: None)
+
     def add_favorite(self, user_id: str, body: dict) -> dict:
         with self._lock:
-            self._pos(user_id)
+            self._touch(user_id)
             item: dict[str, Any] = {"favoriteId": str(uuid.uuid4()), "type": body["type"]}
             if body.get("params") is not None:
                 item["params"] = copy.deepcopy(body["params"])
@@ -425,7 +438,7 @@ class Store:
             if len(kept) == len(items):
                 return False
             self._favorites[user_id] = kept
-            self._save()
+            self._touch(user_id)
             return True
 
     # -- persistence ---------------------------------------------------------------------------
@@ -483,7 +496,17 @@ def _dtl(value: str, fallback: str = "2020-01-01T00:00:00") -> str:
     return v if len(v) >= 16 and v[4] == "-" and v[10] == "T" else fallback
 
 
-def _stamp_like(previous: Any) -> Any:
-    """Now, in the shape the profile already uses for lastUpdatedAt (string or DateTimeLocal)."""
+def _stamp_after(previous: Any) -> Any:
+    """Now, or one second after ``previous`` when that is not earlier (two writes in one second,
+    or a seeded stamp in the future), in the shape the profile already uses for lastUpdatedAt
+    (string or DateTimeLocal)."""
     stamp = now_local()
+    before = _dtl(_iso(previous), "")
+    if before and before >= stamp:
+        try:
+            later = dt.datetime.fromisoformat(before) + dt.timedelta(seconds=1)
+        except ValueError:  # not a date after all: now will do
+            later = None
+        if later is not None:
+            stamp = later.strftime("%Y-%m-%dT%H:%M:%S")
     return {"iso8601": stamp} if isinstance(previous, dict) else stamp
