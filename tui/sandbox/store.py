@@ -193,31 +193,46 @@ class Store:
 
     def get_section(self, user_id: str, key: str) -> Any:
         """A section exactly as stored (a copy)."""
-        key = section_key(key)
         with self._lock:
-            profile = self._profile_at(self._pos(user_id), user_id)
-            if key == "externalId":
-                ext = profile.get("externalId")
-                obj = profile.get(_EXT_OBJ)
-                if isinstance(obj, dict) and obj.get("externalId") == ext:
-                    return copy.deepcopy(obj)
-                return {"externalId": ext if isinstance(ext, str) else ""}
-            if key in profile and profile[key] is not None:
-                return copy.deepcopy(profile[key])
-            return copy.deepcopy(_DEFAULTS.get(key, {}))
+            return copy.deepcopy(self._section(user_id, section_key(key)))
+
+    def section_json(self, user_id: str, key: str) -> bytes:
+        """:meth:`get_section` as the JSON the API sends (made under the lock, no copy first)."""
+        with self._lock:
+            return _json(self._section(user_id, section_key(key)))
+
+    def _section(self, user_id: str, key: str) -> Any:
+        profile = self._profile_at(self._pos(user_id), user_id)
+        if key == "externalId":
+            ext = profile.get("externalId")
+            obj = profile.get(_EXT_OBJ)
+            if isinstance(obj, dict) and obj.get("externalId") == ext:
+                return obj
+            return {"externalId": ext if isinstance(ext, str) else ""}
+        if key in profile and profile[key] is not None:
+            return profile[key]
+        return copy.deepcopy(_DEFAULTS.get(key, {}))
 
     def user_profile(self, user_id: str) -> dict[str, Any]:
         """The body of GET /v2/users/{id}: a UserProfile, plus unknown fields once given."""
         with self._lock:
-            profile = self._profile_at(self._pos(user_id), user_id)
-            out: dict[str, Any] = {"id": user_id}
-            for k in PROFILE_KEYS:
-                if profile.get(k) is not None:
-                    out[k] = profile[k]
-            out.update(_d(profile.get("_extra")))
-            if profile.get("lastUpdatedAt") is not None:  # the server's own, after whatever was sent
-                out["lastUpdatedAt"] = profile["lastUpdatedAt"]
-            return copy.deepcopy(out)
+            return copy.deepcopy(self._user_profile(user_id))
+
+    def user_profile_json(self, user_id: str) -> bytes:
+        """:meth:`user_profile` as the JSON the API sends (made under the lock, no copy first)."""
+        with self._lock:
+            return _json(self._user_profile(user_id))
+
+    def _user_profile(self, user_id: str) -> dict[str, Any]:
+        profile = self._profile_at(self._pos(user_id), user_id)
+        out: dict[str, Any] = {"id": user_id}
+        for k in PROFILE_KEYS:
+            if profile.get(k) is not None:
+                out[k] = profile[k]
+        out.update(_d(profile.get("_extra")))
+        if profile.get("lastUpdatedAt") is not None:  # the server's own, after whatever was sent
+            out["lastUpdatedAt"] = profile["lastUpdatedAt"]
+        return out
 
     def row(self, pos: int) -> Any:
         """The index row of a position: the seeder's summary unless edited or created."""
@@ -488,6 +503,11 @@ class Store:
             self._uid_at[pos] = uid
             self.index.update(pos, old, self.row(pos))
         self._favorites = {u: f for u, f in data.get("favorites", {}).items() if self.exists(u)}
+
+
+def _json(value: Any) -> bytes:
+    """As Starlette's JSONResponse renders a body."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode("utf-8")
 
 
 def _dtl(value: str, fallback: str = "2020-01-01T00:00:00") -> str:
