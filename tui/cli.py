@@ -1,5 +1,5 @@
 """The command line: the app, the sandbox, config, audit, bulk jobs (``tui/cli_bulk.py``; plan and apply
-of a CSV in ``tui/cli_plan.py``) and export (``tui/cli_export.py``).
+of a CSV in ``tui/cli_plan.py``), export (``tui/cli_export.py``) and the offline cache (``tui/cli_cache.py``).
 
 Heavy imports (textual, uvicorn, the models) happen inside the commands that need them, so
 ``--help``, ``config path`` and ``audit`` answer at once. Every failure an agent can cause or
@@ -38,6 +38,7 @@ examples:
   spotnana-tui bulk apply plan.json         a spreadsheet's per-user values: plan, review, apply
   spotnana-tui export --query 'persona:employee' --fields designation,office.id -o users.csv
                                             users to a file (see export --help)
+  spotnana-tui cache sync --all             every user into the offline cache; cache status|clear
 """
 
 
@@ -108,6 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tui.cli_export import add_export_parser
 
     add_export_parser(sub)
+    from tui.cli_cache import add_cache_parser
+
+    add_cache_parser(sub)
     return p
 
 
@@ -136,6 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.cli_export import run_export
 
             return run_export(args)
+        if args.command == "cache":
+            from tui.cli_cache import run_cache
+
+            return run_cache(args)
         if args.demo:
             return _run_demo(args)  # before anything else loads: the sandbox starts first
         return _app(args)
@@ -220,6 +228,9 @@ def _app(args: argparse.Namespace) -> int:
     if args.insecure:
         env.insecure = True
     _check_before_start(env)
+    from tui.cli_cache import purge_at_start
+
+    purge_at_start(settings)
     from tui.ui.run import run_app
 
     return run_app(settings, env)
@@ -256,6 +267,9 @@ def _run_demo(args: argparse.Namespace) -> int:
         from tui.config import Environment, load_settings
 
         settings = load_settings(args.config, {"theme": args.theme, "page_size": args.page_size})
+        from tui.cli_cache import purge_at_start
+
+        purge_at_start(settings)
         env = Environment(
             name="demo", base_url=sb.base_url, tmc_id=sb.tmc_id, auth="none", label="demo sandbox", token=sb.token
         )
