@@ -217,3 +217,12 @@ def test_a_batch_is_whole_or_absent_and_an_unchanged_row_only_moves_seen_at(tmp_
     assert cache.row("b")["lastUpdatedAt"] == {"iso8601": "2024-06-01T00:00:00"}
     assert db.execute("SELECT count(*) FROM users_fts_docsize").fetchone()[0] == fts
     assert db.execute("SELECT rowid FROM users_fts WHERE users_fts MATCH '\"user a\"'").fetchall()
+
+
+def test_the_app_drops_old_copies_as_it_starts(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fill(home, SANDBOX, 3, at=time.time() - 40 * DAY, drafts=1)
+    monkeypatch.setattr("tui.ui.startup_gc.pause", lambda: None)  # not this test process's collector
+    seen: list[dict[str, int]] = []
+    monkeypatch.setattr("tui.ui.run.run_app", lambda settings, env: seen.append(counts(home)) or 0)
+    assert main(["--base-url", "http://127.0.0.1:8700", "--tmc-id", "tmc-1"]) == 0
+    assert seen == [{"users": 0, "profiles": 0, "drafts": 1}]  # before the app opened
