@@ -4,10 +4,12 @@ log is the witness), what it stores, and how a stopped sync goes on."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from collections import Counter
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.sandbox.bulk_kit import client_for
@@ -255,3 +257,35 @@ def test_the_apps_caching_backend_is_not_stored_twice(sb, tmp_path) -> None:
 
     result = asyncio.run(go())
     assert result.progress.fetched == 240 and Counter(calls) == dict.fromkeys(all_ids(sb), 1)
+
+
+def test_a_cache_write_that_fails_never_moves_the_place_past_what_was_lost(sb, tmp_path) -> None:
+    cache = new_cache(sb, tmp_path)
+    real = cache.store_profile
+    calls = [0]
+
+    def full_disk(user_id: str, profile: Any, last_updated_at: Any = None) -> None:
+        calls[0] += 1
+        if calls[0] > 70:
+            raise sqlite3.OperationalError("database or disk is full")
+        real(user_id, profile, last_updated_at)
+
+    cache.store_profile = full_disk  # type: ignore[method-assign]
+    with pytest.raises(sqlite3.OperationalError):
+        run(sb, cache, everyone(sb), page_size=50)
+    state = sync_state(cache, everyone(sb))
+    stored = {r[0] for r in cache.db.execute("SELECT user_id FROM profiles")}
+    body = {**everyone(sb), "pagination": {"offset": 0, "limit": 1000}}
+    order = [
+        u["userId"]["id"]
+        for u in httpx.post(f"{sb.base_url}/v3/users/list", json=body, headers=auth(sb)).json()["users"]
+    ]
+    assert state is not None and not state.finished and 0 < len(stored) < 240
+    assert set(order[: state.next]) <= stored  # the place never passes a user whose profile was lost
+    cache.store_profile = real  # type: ignore[method-assign]
+    assert run(sb, cache, everyone(sb), page_size=50).finished
+    assert profile_count(cache) == 240
+
+
+def auth(sb: Any) -> dict[str, str]:
+    return {"Authorization": f"Bearer {sb.token}"}

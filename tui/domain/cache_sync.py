@@ -280,34 +280,38 @@ class _Run:
     def _state_json(self, next_offset: int, total: int) -> str:
         return json.dumps({"next": next_offset, "total": total, "label": self.label})
 
-    def _save_state(self, db: Any, finished: bool) -> None:
+    def _save_state(self, db: Any, committed: int, finished: bool) -> None:
         now = time.time()
         db.execute(
             "UPDATE syncs SET state_json = ?, updated_at = ?, finished_at = ? WHERE env = ? AND query = ?",
-            (
-                self._state_json(self.committed, self.p.total),
-                now,
-                now if finished else None,
-                self.cache.env_id,
-                self.key,
-            ),
+            (self._state_json(committed, self.p.total), now, now if finished else None, self.cache.env_id, self.key),
         )
 
-    def _advance(self) -> None:
-        """Move the stored offset over every leading page whose users are all stored."""
-        while self.pages and self.pages[0].pending == 0:
-            page = self.pages.pop(0)
-            self.committed = page.offset + page.size
+    def _ahead(self) -> tuple[int, int]:
+        """(leading pages whose users are all fetched or given up, the offset after them)."""
+        count, committed = 0, self.committed
+        for page in self.pages:
+            if page.pending:
+                break
+            count, committed = count + 1, page.offset + page.size
+        return count, committed
 
-    def _flush(self, finished: bool = False) -> None:
-        """Store the fetched profiles and roles and where the sync stands, in one transaction."""
-        batch, self.buffer = self.buffer, []
-        self._advance()
+    def _write(self, finished: bool = False, rows: list[dict[str, Any]] | None = None) -> None:
+        """Store ``rows``, the fetched profiles and roles and where the sync stands, in one
+        transaction; the place moves on only once it is written."""
+        done, committed = self._ahead()
+        if finished:
+            committed = max(committed, self.p.total)
         with self.cache.batch() as db:
-            for f in batch:
+            if rows:
+                self.cache.store_rows(rows)
+            for f in self.buffer:
                 self.cache.store_profile(f.user_id, f.profile, f.stamp)
                 self.cache.store_section(self.roles, f.user_id, f.roles)
-            self._save_state(db, finished)
+            self._save_state(db, committed, finished)
+        self.buffer = []
+        del self.pages[:done]
+        self.committed = committed
         self.flushed_at = self.clock()
 
     # -- progress --------------------------------------------------------------------------
@@ -389,13 +393,9 @@ class _Run:
         todo = [(uid, st) for uid, st in ids if st is None or uid not in cached or cached[uid] != st]
         page = _Page(offset, len(rows), len(todo))
         self.pages.append(page)
+        self._write(rows=rows)  # with the profiles fetched so far, and the place if this page is done
         self.p.unchanged += len(ids) - len(todo)
         self.p.done += len(rows) - len(todo)
-        with self.cache.batch() as db:
-            self.cache.store_rows(rows)
-            if not todo:
-                self._advance()
-                self._save_state(db, False)
         for uid, st in todo:
             self.queue.put_nowait((page, uid, st))
         self._report()
@@ -429,7 +429,7 @@ class _Run:
             self.p.done += 1
             page.pending -= 1
             if page.pending == 0 or len(self.buffer) >= BATCH or self.clock() - self.flushed_at >= FLUSH_SECONDS:
-                self._flush()
+                self._write()
                 await self._notify()
             self._report()
 
@@ -446,13 +446,12 @@ class _Run:
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            self._advance()
-            finished = self.listed_all and not self.pages and not self.stopping
+            done, _ = self._ahead()
+            finished = self.listed_all and done == len(self.pages) and not self.stopping
+            self._write(finished)
             self.result.finished = finished
-            if finished:
-                self.committed = max(self.committed, self.p.total)
-            self._flush(finished)
-            self._report(force=True)
+            if finished or self.p.total:
+                self._report(force=True)
         if self.fatal is not None:
             raise self.fatal
         return self.result
