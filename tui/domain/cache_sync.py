@@ -77,6 +77,8 @@ BATCH = 32
 """Profiles stored per transaction (also stored when a page's last one arrives, or after
 :data:`FLUSH_SECONDS`): few commits, and little fetched again after a kill -9."""
 FLUSH_SECONDS = 0.25
+ROWS_CHUNK = 100
+"""List rows stored per transaction (the loop answers the requests in flight in between)."""
 LOOKAHEAD = 3
 """List pages held (listed, their users not all stored yet), the one being asked for included."""
 _PROGRESS_EVERY = 0.1
@@ -207,6 +209,8 @@ class _Page:
     size: int
     pending: int
     """Users of the page still to fetch."""
+    stored: bool = False
+    """Its rows are all stored."""
 
 
 @dataclass
@@ -287,19 +291,22 @@ class _Run:
             (self._state_json(committed, self.p.total), now, now if finished else None, self.cache.env_id, self.key),
         )
 
-    def _ahead(self) -> tuple[int, int]:
-        """(leading pages whose users are all fetched or given up, the offset after them)."""
+    def _ahead(self, stored: _Page | None = None) -> tuple[int, int]:
+        """(leading pages whose rows are stored and users all fetched or given up, the offset
+        after them); ``stored``: a page whose last rows are being stored."""
         count, committed = 0, self.committed
         for page in self.pages:
-            if page.pending:
+            if page.pending or not (page.stored or page is stored):
                 break
             count, committed = count + 1, page.offset + page.size
         return count, committed
 
-    def _write(self, finished: bool = False, rows: list[dict[str, Any]] | None = None) -> None:
-        """Store ``rows``, the fetched profiles and roles and where the sync stands, in one
-        transaction; the place moves on only once it is written."""
-        done, committed = self._ahead()
+    def _write(
+        self, finished: bool = False, rows: list[dict[str, Any]] | None = None, stored: _Page | None = None
+    ) -> None:
+        """Store ``rows`` (the last ones of page ``stored``), the fetched profiles and roles and
+        where the sync stands, in one transaction; the place moves on only once it is written."""
+        done, committed = self._ahead(stored)
         if finished:
             committed = max(committed, self.p.total)
         with self.cache.batch() as db:
@@ -310,6 +317,8 @@ class _Run:
                 self.cache.store_section(self.roles, f.user_id, f.roles)
             self._save_state(db, committed, finished)
         self.buffer = []
+        if stored is not None:
+            stored.stored = True
         del self.pages[:done]
         self.committed = committed
         self.flushed_at = self.clock()
@@ -356,7 +365,7 @@ class _Run:
                 if more and len(self.pages) + 1 < LOOKAHEAD and not self._cancelled():
                     fetch = asyncio.create_task(self._page(following))
                 if rows:
-                    self._take(offset, rows)
+                    await self._take(offset, rows)
                 if not more:
                     self.listed_all = True
                     return
@@ -386,18 +395,23 @@ class _Run:
         self.p.total = int(total) if isinstance(total, int) else max(self.p.total, offset + len(rows))
         return rows
 
-    def _take(self, offset: int, rows: list[dict[str, Any]]) -> None:
-        """Store a page's rows and queue its users whose profile changed."""
+    async def _take(self, offset: int, rows: list[dict[str, Any]]) -> None:
+        """Queue a page's users whose profile changed, then store its rows, a chunk at a time
+        (the answers in flight are read in between)."""
         ids = [(uid, _stamp(r)) for r in rows if (uid := _user_id(r))]
         cached = self.cache.updated_at(uid for uid, _ in ids)
         todo = [(uid, st) for uid, st in ids if st is None or uid not in cached or cached[uid] != st]
         page = _Page(offset, len(rows), len(todo))
         self.pages.append(page)
-        self._write(rows=rows)  # with the profiles fetched so far, and the place if this page is done
-        self.p.unchanged += len(ids) - len(todo)
-        self.p.done += len(rows) - len(todo)
         for uid, st in todo:
             self.queue.put_nowait((page, uid, st))
+        for start in range(0, len(rows), ROWS_CHUNK):
+            if start:
+                await asyncio.sleep(0)
+            last = start + ROWS_CHUNK >= len(rows)
+            self._write(rows=rows[start : start + ROWS_CHUNK], stored=page if last else None)
+        self.p.unchanged += len(ids) - len(todo)
+        self.p.done += len(rows) - len(todo)
         self._report()
 
     # -- fetching --------------------------------------------------------------------------
