@@ -356,13 +356,8 @@ async def _sync_run(
             file=sys.stderr,
         )
         return EXIT_USERS
-    parts = [f"{p.fetched:,} fetched (profile and roles)", f"{p.unchanged:,} unchanged"]
-    if p.gone:
-        parts.append(f"{p.gone:,} gone since listed")
-    if p.failed:
-        parts.append(f"{p.failed:,} could not be read")
     print(
-        f"synced {p.total:,} users of {env.name}: {', '.join(parts)} · "
+        f"synced {result.summary()} · {env.name} · "
         f"{result.requests:,} request{'s' if result.requests != 1 else ''} in {took:.1f} s",
         file=sys.stderr,
     )

@@ -56,7 +56,7 @@ def test_sync_then_status_then_a_resync_that_lists_only(sandbox, home, capsys) -
     err = capsys.readouterr().err
     assert "no keyring on this machine: sensitive values (identity documents, date of birth) are not cached" in err
     assert "cache sync: 300/300 (100%)" in err
-    assert "synced 300 users of sandbox: 300 fetched (profile and roles), 0 unchanged · 601 requests in" in err
+    assert "synced 300 users: 300 fetched (profile and roles), 0 unchanged · sandbox · 601 requests in" in err
     assert len(profile_gets(sandbox, n0)) == 300
     assert main(["cache", "status"]) == 0
     out = capsys.readouterr().out
@@ -64,7 +64,7 @@ def test_sync_then_status_then_a_resync_that_lists_only(sandbox, home, capsys) -
     assert "  oldest copy just now · newest just now" in out and "unfinished" not in out
     n1 = len(sandbox.requests)
     assert main(["cache", "sync", "--all", *conn(sandbox)]) == 0
-    assert "300 unchanged · 1 request in" in capsys.readouterr().err
+    assert "300 unchanged · sandbox · 1 request in" in capsys.readouterr().err
     assert [(m, p) for m, p, _ in sandbox.requests[n1:]] == [("POST", "/v3/users/list")]
 
 

@@ -140,6 +140,16 @@ class SyncResult:
     def requests(self) -> int:
         return self.list_calls + self.profile_calls
 
+    def summary(self) -> str:
+        """``412 users: 5 fetched (profile and roles), 407 unchanged`` (and the gone and failed)."""
+        p = self.progress
+        parts = [f"{p.fetched:,} fetched (profile and roles)", f"{p.unchanged:,} unchanged"]
+        if p.gone:
+            parts.append(f"{p.gone:,} gone since listed")
+        if p.failed:
+            parts.append(f"{p.failed:,} could not be read")
+        return f"{p.total:,} user{'s' if p.total != 1 else ''}: {', '.join(parts)}"
+
 
 @dataclass
 class SyncState:
