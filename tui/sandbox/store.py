@@ -6,9 +6,10 @@ included) and wins over the seed. The search index is kept in step with every wr
 
 Every write to a user (a section's PUT, the whole user's PUT, roles, travel arrangers through
 that PUT, activate / deactivate, favorites, a change behind the app's back) moves the user's
-``lastUpdatedAt`` forward, as a real server does: in the stored profile, in ``GET
-/v2/users/{id}`` and in the list row. The stamp has whole seconds (the list's DateTimeLocal), so
-a second write within the same second takes the next second: it always moves.
+``lastUpdatedAt`` forward, as a real server does: in the stored profile and in the list row
+(``UserDetail.lastUpdatedAt``, what ``cache sync`` compares). ``GET /v2/users/{id}`` does not
+send it: the spec's ``UserProfile`` has no such field. The stamp has whole seconds (the list's
+DateTimeLocal), so a second write within the same second takes the next second: it always moves.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ WRITABLE_KEYS = (
     "billingCurrency",
 )
 _EXT_OBJ = "_externalIdObject"
+_SERVER_KEYS = frozenset({"lastUpdatedAt", "createdAt"})
 STATE_FORMAT = 1
 
 
@@ -230,8 +232,6 @@ class Store:
             if profile.get(k) is not None:
                 out[k] = profile[k]
         out.update(_d(profile.get("_extra")))
-        if profile.get("lastUpdatedAt") is not None:  # the server's own, after whatever was sent
-            out["lastUpdatedAt"] = profile["lastUpdatedAt"]
         return out
 
     def row(self, pos: int) -> Any:
@@ -373,6 +373,8 @@ class Store:
         def mutate(ov: dict) -> None:
             extra = dict(_d(ov.get("_extra")))
             for k, v in body.items():
+                if k in _SERVER_KEYS:
+                    continue  # the server's own (a copy sent back is not kept)
                 if k in WRITABLE_KEYS:
                     ov[k] = v
                     if k == "externalId":
