@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from tui.cli_common import cli_environment, fail
 from tui.cli_progress import ProgressPrinter
+from tui.domain.cache_ages import ago
 
 if TYPE_CHECKING:
     from tui.config import Environment, Settings
     from tui.domain.cache import ProfileCache
 
-__all__ = ["add_cache_parser", "run_cache", "purge_at_start", "exit_code", "ago", "cache_env", "EXIT_OK", "EXIT_USERS"]
+__all__ = ["add_cache_parser", "run_cache", "purge_at_start", "exit_code", "cache_env", "EXIT_OK", "EXIT_USERS"]
 
 EXIT_OK, EXIT_USERS, EXIT_INPUT, EXIT_SERVER = 0, 1, 2, 3
 SHOWN_FAILURES = 10
@@ -181,26 +182,14 @@ def purge_at_start(settings: Settings) -> None:
         db.close()
 
 
-def ago(stamp: float | None, now: float | None = None) -> str:
-    """``just now``, ``5 min ago``, ``2 h ago``, ``3 d ago``; ``never`` for None."""
-    if stamp is None:
-        return "never"
-    seconds = max(0.0, (time.time() if now is None else now) - stamp)
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)} h ago"
-    return f"{int(seconds // 86400)} d ago"
-
-
 def _size(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+    if n < 1024:
+        return f"{n:.0f} B"
+    for unit in ("KB", "MB"):
         n /= 1024
-    return f"{n:.1f} GB"  # pragma: no cover
+        if n < 1024:
+            return f"{n:.1f} {unit}"
+    return f"{n / 1024:.1f} GB"
 
 
 # -- sync ------------------------------------------------------------------------------------

@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from tui.cli import main
-from tui.cli_cache import ago, purge_at_start
+from tui.cli_cache import purge_at_start
 from tui.config import load_settings
 from tui.domain.cache import CacheEnv, ProfileCache
+from tui.domain.cache_ages import ago
 from tui.domain.cache_db import connect
 from tui.domain.sections import section
 
