@@ -240,16 +240,16 @@ def test_429s_slow_the_sync_down_and_everyone_ends_cached(sandbox_factory, tmp_p
     assert any(s == 429 for _, _, s in sb.requests) and gate.throttles  # throttled, and got through
 
 
-def test_the_apps_caching_backend_is_not_stored_twice(sb, tmp_path) -> None:
+def test_the_apps_caching_backend_is_not_stored_twice(sb, tmp_path, monkeypatch) -> None:
     cache = new_cache(sb, tmp_path)
     calls: list[str] = []
-    real = cache.store_profile
+    real = ProfileCache.store_profile
 
-    def counting(user_id: str, profile: Any, last_updated_at: Any = None) -> None:
+    def counting(self: ProfileCache, user_id: str, profile: Any, last_updated_at: Any = None) -> None:
         calls.append(user_id)
-        real(user_id, profile, last_updated_at)
+        real(self, user_id, profile, last_updated_at)
 
-    cache.store_profile = counting  # type: ignore[method-assign]
+    monkeypatch.setattr(ProfileCache, "store_profile", counting)
 
     async def go() -> Any:
         async with client_for(sb) as client:
@@ -257,20 +257,21 @@ def test_the_apps_caching_backend_is_not_stored_twice(sb, tmp_path) -> None:
 
     result = asyncio.run(go())
     assert result.progress.fetched == 240 and Counter(calls) == dict.fromkeys(all_ids(sb), 1)
+    assert cache.profile(sorted(all_ids(sb))[0]) is not None  # the caller's cache sees what was synced
 
 
-def test_a_cache_write_that_fails_never_moves_the_place_past_what_was_lost(sb, tmp_path) -> None:
+def test_a_cache_write_that_fails_never_moves_the_place_past_what_was_lost(sb, tmp_path, monkeypatch) -> None:
     cache = new_cache(sb, tmp_path)
-    real = cache.store_profile
+    real = ProfileCache.store_profile
     calls = [0]
 
-    def full_disk(user_id: str, profile: Any, last_updated_at: Any = None) -> None:
+    def full_disk(self: ProfileCache, user_id: str, profile: Any, last_updated_at: Any = None) -> None:
         calls[0] += 1
         if calls[0] > 70:
             raise sqlite3.OperationalError("database or disk is full")
-        real(user_id, profile, last_updated_at)
+        real(self, user_id, profile, last_updated_at)
 
-    cache.store_profile = full_disk  # type: ignore[method-assign]
+    monkeypatch.setattr(ProfileCache, "store_profile", full_disk)
     with pytest.raises(sqlite3.OperationalError):
         run(sb, cache, everyone(sb), page_size=50)
     state = sync_state(cache, everyone(sb))
@@ -282,7 +283,7 @@ def test_a_cache_write_that_fails_never_moves_the_place_past_what_was_lost(sb, t
     ]
     assert state is not None and not state.finished and 0 < len(stored) < 240
     assert set(order[: state.next]) <= stored  # the place never passes a user whose profile was lost
-    cache.store_profile = real  # type: ignore[method-assign]
+    monkeypatch.setattr(ProfileCache, "store_profile", real)
     assert run(sb, cache, everyone(sb), page_size=50).finished
     assert profile_count(cache) == 240
 

@@ -198,6 +198,12 @@ class ProfileCache:
         self._id: int | None = env_id(db, env.key, env.name, create=False)
         self._batched = False
 
+    def reload(self) -> None:
+        """Look the environment's row up again when it was not there (another connection, a
+        ``cache sync``, may have made it since)."""
+        if self._id is None:
+            self._id = env_id(self.db, self.env.key, self.env.name, create=False)
+
     @property
     def env_id(self) -> int:
         """The environment's row id (made on the first write)."""

@@ -38,9 +38,11 @@ goes on. UI-free.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -55,6 +57,7 @@ from tui.api.errors import (
 from tui.domain.backend import ProfileBackend
 from tui.domain.cache import ProfileCache
 from tui.domain.cache_backend import CachingBackend
+from tui.domain.cache_db import connect
 from tui.domain.rate_gate import GatedBackend, RateGate
 from tui.domain.sections import section
 
@@ -232,6 +235,39 @@ class _Fetched:
     roles: Any
 
 
+class _Db:
+    """Where a sync reads and writes the cache: a connection of its own, in a thread of its own
+    (SQLite's share of each write runs beside the event loop, and the caller's connection is
+    never used from two threads); the caller's own, inline, for a cache with no file to reopen."""
+
+    def __init__(self, cache: ProfileCache) -> None:
+        row = cache.db.execute("PRAGMA database_list").fetchone()
+        self.path = str(row[2]) if row is not None and row[2] else ""
+        self.caller = cache
+        self.cache = cache
+        self.pool: ThreadPoolExecutor | None = None
+
+    async def start(self) -> None:
+        if not self.path:
+            return
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="cache-sync")
+        c = self.caller
+        self.cache = await self.run(lambda: ProfileCache(connect(self.path), c.env, c.sealer, clock=c.clock))
+
+    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        if self.pool is None:
+            return fn(*args)
+        return await asyncio.get_running_loop().run_in_executor(self.pool, functools.partial(fn, *args))
+
+    async def close(self) -> None:
+        if self.pool is None:
+            return
+        if self.cache is not self.caller:
+            await self.run(self.cache.db.close)
+        self.pool.shutdown(wait=False)
+        self.caller.reload()  # it may not have known the environment's row before
+
+
 class _Run:
     def __init__(
         self,
@@ -252,7 +288,9 @@ class _Run:
         self.concurrency = max(1, int(concurrency))
         self.gate = gate or RateGate(self.concurrency)
         self.backend = GatedBackend(backend, self.gate)
-        self.cache = cache
+        self.db = _Db(cache)
+        self.cache = cache  # the writer's own once started (used in its thread only)
+        self.lock = asyncio.Lock()
         self.body = {k: v for k, v in body.items() if k != "pagination"}
         self.key = query_key(body)
         self.page_size = max(1, int(page_size))
@@ -311,27 +349,47 @@ class _Run:
             count, committed = count + 1, page.offset + page.size
         return count, committed
 
-    def _write(
+    def _due(self) -> bool:
+        """Whether a write is called for: a page to pass, a full batch, or an old one."""
+        if self._ahead()[0]:
+            return True
+        return len(self.buffer) >= BATCH or bool(self.buffer) and self.clock() - self.flushed_at >= FLUSH_SECONDS
+
+    async def _write(
         self, finished: bool = False, rows: list[dict[str, Any]] | None = None, stored: _Page | None = None
     ) -> None:
         """Store ``rows`` (the last ones of page ``stored``), the fetched profiles and roles and
-        where the sync stands, in one transaction; the place moves on only once it is written."""
+        where the sync stands, in one transaction; the place moves on only once it is written.
+        One write at a time; what became due meanwhile goes in the next, at once."""
+        async with self.lock:
+            await self._write_now(finished, rows, stored)
+            while not finished and self._due():
+                await self._write_now()
+        await self._notify()
+
+    async def _write_now(
+        self, finished: bool = False, rows: list[dict[str, Any]] | None = None, stored: _Page | None = None
+    ) -> None:
         done, committed = self._ahead(stored)
         if finished:
             committed = max(committed, self.p.total)
-        with self.cache.batch() as db:
-            if rows:
-                self.cache.store_rows(rows)
-            for f in self.buffer:
-                self.cache.store_profile(f.user_id, f.profile, f.stamp)
-                self.cache.store_section(self.roles, f.user_id, f.roles)
-            self._save_state(db, committed, finished)
-        self.buffer = []
+        batch = list(self.buffer)
+        await self.db.run(self._store, rows, batch, committed, finished)
+        del self.buffer[: len(batch)]
         if stored is not None:
             stored.stored = True
         del self.pages[:done]
         self.committed = committed
         self.flushed_at = self.clock()
+
+    def _store(self, rows: list[dict[str, Any]] | None, batch: list[_Fetched], committed: int, finished: bool) -> None:
+        with self.cache.batch() as db:
+            if rows:
+                self.cache.store_rows(rows)
+            for f in batch:
+                self.cache.store_profile(f.user_id, f.profile, f.stamp)
+                self.cache.store_section(self.roles, f.user_id, f.roles)
+            self._save_state(db, committed, finished)
 
     # -- progress --------------------------------------------------------------------------
     def _report(self, force: bool = False) -> None:
@@ -353,6 +411,16 @@ class _Run:
         self.stopping = True
         if error is not None and self.fatal is None:
             self.fatal = error
+
+    async def _room(self) -> None:
+        """Until fewer than LOOKAHEAD pages are held, or the sync stops (``cancel`` is looked at
+        every tenth of a second: setting it wakes nobody)."""
+        async with self.room:
+            while not (self._cancelled() or len(self.pages) < LOOKAHEAD):
+                try:
+                    await asyncio.wait_for(self.room.wait(), 0.1)
+                except TimeoutError:
+                    pass
 
     async def _notify(self) -> None:
         async with self.room:
@@ -380,8 +448,7 @@ class _Run:
                     self.listed_all = True
                     return
                 if fetch is None:
-                    async with self.room:
-                        await self.room.wait_for(lambda: self.stopping or len(self.pages) < LOOKAHEAD)
+                    await self._room()
                     if self._cancelled():
                         return
                     fetch = asyncio.create_task(self._page(following))
@@ -409,17 +476,15 @@ class _Run:
         """Queue a page's users whose profile changed, then store its rows, a chunk at a time
         (the answers in flight are read in between)."""
         ids = [(uid, _stamp(r)) for r in rows if (uid := _user_id(r))]
-        cached = self.cache.updated_at(uid for uid, _ in ids)
+        cached = await self.db.run(self.cache.updated_at, [uid for uid, _ in ids])
         todo = [(uid, st) for uid, st in ids if st is None or uid not in cached or cached[uid] != st]
         page = _Page(offset, len(rows), len(todo))
         self.pages.append(page)
         for uid, st in todo:
             self.queue.put_nowait((page, uid, st))
         for start in range(0, len(rows), ROWS_CHUNK):
-            if start:
-                await asyncio.sleep(0)
             last = start + ROWS_CHUNK >= len(rows)
-            self._write(rows=rows[start : start + ROWS_CHUNK], stored=page if last else None)
+            await self._write(rows=rows[start : start + ROWS_CHUNK], stored=page if last else None)
         self.p.unchanged += len(ids) - len(todo)
         self.p.done += len(rows) - len(todo)
         self._report()
@@ -452,13 +517,20 @@ class _Run:
                 self.p.fetched += 1
             self.p.done += 1
             page.pending -= 1
-            if page.pending == 0 or len(self.buffer) >= BATCH or self.clock() - self.flushed_at >= FLUSH_SECONDS:
-                self._write()
-                await self._notify()
+            if not self.lock.locked() and self._due():  # (a write under way takes it next)
+                await self._write()
             self._report()
 
     async def run(self) -> SyncResult:
-        start = self._begin()
+        await self.db.start()
+        try:
+            return await self._run()
+        finally:
+            await self.db.close()
+
+    async def _run(self) -> SyncResult:
+        self.cache = self.db.cache
+        start = await self.db.run(self._begin)
         self.committed = self.result.resumed_from = start
         self.p.done = self.p.started_at = start
         self.started = self.flushed_at = self.clock()
@@ -467,12 +539,14 @@ class _Run:
         try:
             await asyncio.gather(*tasks)
         finally:
+            stopped = self.stopping
+            self.stopping = True  # also for a task that misses its cancellation: no new request
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             done, _ = self._ahead()
-            finished = self.listed_all and done == len(self.pages) and not self.stopping
-            self._write(finished)
+            finished = self.listed_all and done == len(self.pages) and not stopped
+            await self._write(finished)
             self.result.finished = finished
             if finished or self.p.total:
                 self._report(force=True)
