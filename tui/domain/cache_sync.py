@@ -14,7 +14,9 @@ re-sync with nothing changed makes list calls only.
 It is a pipeline: the next list page is asked while the profiles of the one before are fetched,
 ``concurrency`` requests in flight in all (a :class:`~tui.domain.rate_gate.RateGate`: a 429 slows
 every request down, as in bulk jobs; the client retries as it always does), and the profiles are
-stored a batch per transaction together with where the sync stands.
+stored a batch per transaction together with where the sync stands, through a connection of the
+sync's own in a thread of its own (SQLite's part of a write runs beside the event loop; the
+caller's connection is only read from, in its own thread, and ``reload()``-ed at the end).
 
 Where it stands is a row of ``syncs`` per environment and query: the offset up to which every
 user is stored, and whether it finished. An interrupted run (cancelled, Ctrl+C, kill -9, a dead
