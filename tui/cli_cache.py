@@ -139,10 +139,10 @@ def _message(exc: BaseException) -> str:
 # -- shared ----------------------------------------------------------------------------------
 def cache_env(env: Environment) -> Any:
     """The cache's corner of ``env``: its base URL and the scope its list uses (the TMC when
-    both are set, as the list does)."""
-    from tui.domain.cache import CacheEnv
+    both are set, as the list does): the app's own rule, so what a sync keeps is what it shows."""
+    from tui.ui.cache_thread import cache_env_of
 
-    return CacheEnv.of(env.name, env.base_url, env.tmc_id, None if env.tmc_id else env.company_id)
+    return cache_env_of(env)
 
 
 def _open(settings: Settings, *, create: bool) -> sqlite3.Connection | None:
