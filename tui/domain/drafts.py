@@ -40,6 +40,7 @@ from typing import Any
 
 from tui.domain.backend import JsonDoc, ProfileBackend
 from tui.domain.cache import CacheEnv, sensitive_patterns
+from tui.domain.cache_ages import age_text
 from tui.domain.cache_crypto import Sealer, open_doc, seal_doc
 from tui.domain.cache_db import env_id, transaction
 from tui.domain.commit import AuditTrail, CommitResult, commit_section
@@ -128,17 +129,6 @@ class Draft:
 
     def age_seconds(self, now: float | None = None) -> float:
         return max(0.0, (time.time() if now is None else now) - self.updated_at)
-
-
-def age_text(seconds: float) -> str:
-    """``just now``, ``5 min ago``, ``3 h ago``, ``2 d ago``."""
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min ago"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)} h ago"
-    return f"{int(seconds // 86400)} d ago"
 
 
 def _context(env: str, user_id: str, section_key: str, what: str) -> str:

@@ -20,6 +20,9 @@ from typing import TYPE_CHECKING, Any
 from tui.api.errors import SpotnanaError
 from tui.config import Environment
 from tui.domain.backend import JsonDoc, ProfileBackend
+from tui.domain.cache_ages import age_text as ago
+from tui.domain.cache_ages import age_words as age_text
+from tui.domain.cache_ages import short_age
 from tui.domain.query import UserQuery
 from tui.ui.cache_thread import DEFAULT_MAX_AGE_DAYS, AppCache, QueuedStores, cache_env_of
 
@@ -49,36 +52,6 @@ OFFLINE_KINDS = frozenset({"connection", "timeout", "server"})
 
 class CacheUnavailableError(SpotnanaError):
     """Offline, but the cache file cannot be used."""
-
-
-def age_text(seconds: float) -> str:
-    """``"just now"``, ``"5 min"``, ``"2 h"``, ``"3 d"``: how old a copy is."""
-    seconds = max(0.0, seconds)
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)} min"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)} h"
-    return f"{int(seconds // 86400)} d"
-
-
-def ago(seconds: float) -> str:
-    """``"just now"``, ``"5 min ago"``, ``"3 d ago"``."""
-    text = age_text(seconds)
-    return text if text == "just now" else f"{text} ago"
-
-
-def short_age(seconds: float) -> str:
-    """An age in three cells or so, for a tab label: ``"now"``, ``"5m"``, ``"2h"``, ``"3d"``."""
-    seconds = max(0.0, seconds)
-    if seconds < 60:
-        return "now"
-    if seconds < 3600:
-        return f"{int(seconds // 60)}m"
-    if seconds < 86400:
-        return f"{int(seconds // 3600)}h"
-    return f"{int(seconds // 86400)}d"
 
 
 class AppBackend:
