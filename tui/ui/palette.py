@@ -31,6 +31,9 @@ def system_commands(app: Any, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand("Work online", "Try the server; back online when it answers", app.offline.retry_online)
     else:
         yield SystemCommand("Work offline", "Use the cache of this environment only", app.offline.work_offline)
+    yield SystemCommand(
+        "Drafts", "Changes kept unsent (offline or parked): review, push, drop", lambda: app._users_action("drafts")
+    )
     yield SystemCommand("Switch theme", "Choose a colour theme", app.action_change_theme)
     yield SystemCommand("Refresh", "Fetch the user list again", lambda: app._users_action("refresh"))
     yield SystemCommand(

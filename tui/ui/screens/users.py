@@ -68,6 +68,7 @@ class UsersScreen(OfflineListMixin, MarksMixin, ReportsWorkerErrors, Screen):
         Binding("b", "bulk_change", "Bulk change", show=False, id="users.bulk"),
         Binding("J", "jobs", "Bulk jobs", show=False, id="users.jobs"),
         Binding("o", "work_offline", "Work offline", show=False, id="users.offline"),
+        Binding("D", "drafts", "Drafts", show=False, id="users.drafts"),
     ]
 
     def __init__(self) -> None:
@@ -102,7 +103,7 @@ class UsersScreen(OfflineListMixin, MarksMixin, ReportsWorkerErrors, Screen):
         yield Static("", id="chips")
         yield UserTable(self.model, id="user-table")
         yield ListState(id="list-state")
-        yield OfflineBanner(app.backend, id="offline-banner")
+        yield OfflineBanner(app.backend, drafts_key="D", id="offline-banner")
         yield StatusBar(app.env, id="status-bar")
         yield FitFooter(compact=True)
 
