@@ -53,7 +53,7 @@ async def test_offline_save_keeps_a_draft_and_sends_nothing(sandbox_factory, tmp
         assert pane.form.value["designation"] == "Offline Designation"  # the form stays as edited
         assert pane.form.has_changes and not pane.has_changes  # kept by the draft: nothing unsaved
         assert labels(screen)[1] == "2 Business ◷ ✎"  # (offline at 120 columns: the ages leave room for a mark)
-        assert status(pane) == "1 draft (made offline just now) in the form · not sent: push it when back online"
+        assert status(pane) == "1 draft (made offline just now), not sent · push it when back online"
         [draft] = drafts_in(sb, tmp_path)
         assert (draft.user_id, draft.section.key, draft.offline) == (ids[0], "business", True)
         assert [e.path for e in draft.edits] == [DESIGNATION] and draft.edited["designation"] == "Offline Designation"
@@ -90,7 +90,7 @@ async def test_a_tab_with_a_draft_says_so_and_opens_on_it_and_a_declined_push_ke
         assert pane.form.base["designation"] == server_before["designation"]  # on the draft's base
         assert pane.form.changed_paths == {DESIGNATION}
         assert not pane.has_changes  # the draft holds them
-        assert status(pane) == "1 draft (made offline just now) in the form · not sent: Ctrl+S pushes it"
+        assert status(pane) == "1 draft (made offline just now), not sent · Ctrl+S pushes it"
 
         pane.form.set(("authorizerEmail",), "approvals-new@example.org")  # typed on top of the draft
         await pilot.pause()
@@ -129,7 +129,7 @@ async def test_d_in_the_online_diff_parks_a_draft_then_ctrl_s_pushes_it(sandbox_
         assert labels(screen)[1] == "2 Business · 1 draft"
         [draft] = drafts_in(sb, tmp_path)
         assert (draft.user_id, draft.offline, draft.state) == (user, False, "parked")
-        assert status(pane) == "1 draft (parked just now) in the form · not sent: Ctrl+S pushes it"
+        assert status(pane) == "1 draft (parked just now), not sent · Ctrl+S pushes it"
 
         await pilot.press("ctrl+s")  # the draft's push: the fresh copy read, the diff confirmed
         dialog = await wait_screen(pilot, DiffConfirmScreen)

@@ -28,6 +28,7 @@ from tui.ui.screens.diff_confirm import DiffConfirmScreen
 from tui.ui.screens.drafts import DraftsScreen
 from tui.ui.screens.profile import ProfileScreen
 from tui.ui.widgets.draft_diff import DraftDiff
+from tui.ui.widgets.fit_footer import FitFooter
 
 DESIGNATION = ("designation",)
 
@@ -242,6 +243,7 @@ async def test_offline_a_push_needs_the_server_until_a_probe_finds_it(sandbox_fa
         await pilot.pause()
         assert any(t.startswith("Pushing a draft needs the server") for t in toasts(app))
         assert isinstance(app.screen, DraftsScreen) and not puts(sb, since)
+        assert "Try server" in [h.description for h in screen.query_one(FitFooter).hints]  # r, as on the list
 
         sb.faults.error_rate = 0.0
         await wait_for(pilot, lambda: app.backend.server_back, what="the probe finding the server")

@@ -107,7 +107,7 @@ class DiffConfirmScreen(ModalScreen["bool | str"]):
         if not n:
             if self.park:
                 return lead + "Nothing is sent until you confirm; d keeps the changes as a draft, unsent."
-            return lead + "Nothing is sent until you confirm."
+            return self.note or "Nothing is sent until you confirm."
         if self.revealed:
             return lead + f"{n} masked value{'s' if n != 1 else ''} shown (the reveal is in the audit log)."
         return lead + f"{n} masked value{'s' if n != 1 else ''}: press r to reveal (recorded in the audit log)."

@@ -10,7 +10,7 @@ user, the section, how old, made offline or parked; below, the highlighted draft
 - ``x`` drops the highlighted draft (asks first).
 
 Offline, pushing says it needs the server (once a probe found the server back, ``p`` switches
-online first).
+online first); ``r`` tries the server, as on the list.
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ class DraftsScreen(DialogsHost, ReportsWorkerErrors, Screen[None]):
         Binding("p", "push", "Push", id="drafts.push"),
         Binding("P", "push_all", "Push all", id="drafts.push_all"),
         Binding("x", "drop", "Drop", id="drafts.drop"),
+        Binding("r", "try_server", "Try server", id="drafts.try_server"),
         Binding("escape", "back", "Back", id="drafts.back"),
     ]
     DEFAULT_CSS = """
@@ -150,7 +151,7 @@ class DraftsScreen(DialogsHost, ReportsWorkerErrors, Screen[None]):
 
     def _note(self) -> str:
         if not self.drafts:
-            return "No drafts. Offline, Ctrl+S on a profile tab keeps one; online, d in the diff parks one."
+            return "No drafts. Ctrl+S offline, or d in an online diff, keeps one."
         if self.working_offline:
             return "Enter opens the draft in its profile tab · offline: a push needs the server"
         return "Enter opens the draft in its profile tab · p pushes it, the diff first"
@@ -181,6 +182,8 @@ class DraftsScreen(DialogsHost, ReportsWorkerErrors, Screen[None]):
             return None if self.highlighted is None or self.pushing else True
         if action == "push_all":
             return None if not self.drafts or self.pushing else True
+        if action == "try_server":
+            return self.working_offline  # (offline only, as on the list)
         return True
 
     # -- opening -----------------------------------------------------------------------------
@@ -257,7 +260,7 @@ class DraftsScreen(DialogsHost, ReportsWorkerErrors, Screen[None]):
             )
 
     def _tell(self, outcome: PushOutcome, draft: Draft, *, many: bool) -> None:
-        who = draft.user_label or draft.user_id
+        who = (draft.user_label or draft.user_id).split(" <")[0]  # (the name: the title stays one line)
         title = f"{draft.section.title} · {who}"
         if many and outcome.status == "declined":
             self.notify(f"Skipped: {outcome.message}", title=title)
@@ -302,7 +305,10 @@ class DraftsScreen(DialogsHost, ReportsWorkerErrors, Screen[None]):
             self.query_one("#drafts-note", Static).update(self._note())
         self.refresh_bindings()
 
-    def on_offline_banner_clicked(self, _: OfflineBanner.Clicked) -> None:
+    def action_try_server(self) -> None:
         control = getattr(self.app, "offline", None)
-        if control is not None:
+        if control is not None and self.working_offline:
             control.retry_online()
+
+    def on_offline_banner_clicked(self, _: OfflineBanner.Clicked) -> None:
+        self.action_try_server()

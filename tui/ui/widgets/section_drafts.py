@@ -127,10 +127,10 @@ class DraftPaneMixin(_Host):
         from tui.domain.drafts import age_text
 
         made = "made offline" if draft.offline else "parked"
-        head = f"1 draft ({made} {age_text(draft.age_seconds())}) in the form"
+        head = f"1 draft ({made} {age_text(draft.age_seconds())}), not sent"  # (the form's • marks its edits)
         if self.offline:
-            return f"{head} · not sent: push it when back online"
-        return f"{head} · not sent: Ctrl+S pushes it"
+            return f"{head} · push it when back online"
+        return f"{head} · Ctrl+S pushes it"
 
     def _show_note(self) -> None:
         self._status(self.status_note(), note=True)
