@@ -1,5 +1,6 @@
 """The command line: the app, the sandbox, config, audit, bulk jobs (``tui/cli_bulk.py``; plan and apply
-of a CSV in ``tui/cli_plan.py``), export (``tui/cli_export.py``) and drafts (``tui/cli_drafts.py``).
+of a CSV in ``tui/cli_plan.py``), export (``tui/cli_export.py``), drafts (``tui/cli_drafts.py``)
+and the offline cache (``tui/cli_cache.py``).
 
 Heavy imports (textual, the sandbox's server, the models) happen inside the commands that need them, so
 ``--help``, ``config path`` and ``audit`` answer at once. Every failure an agent can cause or
@@ -40,6 +41,7 @@ examples:
   spotnana-tui export --query 'persona:employee' --fields designation,office.id -o users.csv
                                             users to a file (see export --help)
   spotnana-tui drafts list                  changes kept as drafts, with their diffs; drafts drop ID
+  spotnana-tui cache sync --all             every user into the offline cache; cache status|clear
 """
 
 
@@ -118,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tui.cli_drafts import add_drafts_parser
 
     add_drafts_parser(sub)
+    from tui.cli_cache import add_cache_parser
+
+    add_cache_parser(sub)
     return p
 
 
@@ -150,6 +155,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.cli_drafts import run_drafts
 
             return run_drafts(args)
+        if args.command == "cache":
+            from tui.cli_cache import run_cache
+
+            return run_cache(args)
         if args.demo:
             return _run_demo(args)  # before anything else loads: the sandbox starts first
         return _app(args)
@@ -234,6 +243,8 @@ def _app(args: argparse.Namespace) -> int:
     if args.insecure:
         env.insecure = True
     _check_before_start(env)
+    # (the app drops copies older than cache.max_age_days as its cache opens, on the cache's
+    # thread after the first rows: tui/ui/cache_thread.py, not here in the way of the start)
     from tui.ui.run import run_app
 
     return run_app(settings, env, offline=args.offline)
@@ -272,6 +283,9 @@ def _run_demo(args: argparse.Namespace) -> int:
         from tui.config import Environment, load_settings
 
         settings = load_settings(args.config, {"theme": args.theme, "page_size": args.page_size})
+        from tui.cli_cache import purge_at_start
+
+        purge_at_start(settings)
         env = Environment(
             name="demo",
             base_url=sb.base_url,

@@ -208,6 +208,9 @@ class Settings:
     default_status: str = "ALL"
     bulk_concurrency: int = 4
     """``[bulk] concurrency``: users a bulk job writes at the same time (``--concurrency`` overrides)."""
+    cache_max_age_days: int = 30
+    """``[cache] max_age_days``: copies in the offline cache older than this are dropped when the
+    app or a ``cache`` subcommand starts (drafts never are)."""
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -253,6 +256,11 @@ theme = "spotnana-dark"
 [bulk]
 # Users a bulk job reads and writes at the same time (a 429 slows them all down).
 concurrency = 4
+
+[cache]
+# Days a copy in the offline cache (list rows, profiles, sections) is kept: older ones are
+# dropped when the app or a `spotnana-tui cache` command starts. Drafts are never dropped.
+max_age_days = 30
 
 [environments.sandbox]
 # The local sandbox (`spotnana-tui sandbox` prints its URL, token and TMC id).
@@ -347,7 +355,7 @@ def load_settings(
 
     ``overrides`` (and keyword arguments) may hold: ``env``, ``base_url``, ``theme``,
     ``page_size``, ``tmc_id``, ``company_id``, ``keymap`` (dict), ``debounce_ms``,
-    ``bulk_concurrency``.
+    ``bulk_concurrency``, ``cache_max_age_days``.
     ``None`` values are ignored, so command-line options can be passed through as they are.
     """
     environ = os.environ if environ is None else environ
@@ -397,6 +405,7 @@ def load_settings(
 
     known_top = {
         "default_env", "page_size", "debounce_ms", "default_status", "theme", "environments", "keymap", "bulk",
+        "cache",
     }  # fmt: skip
     for key in data:
         if key not in known_top:
@@ -428,6 +437,15 @@ def load_settings(
     bulk_concurrency = _int(
         opts.get("bulk_concurrency") or bulk_raw.get("concurrency", 4), "bulk.concurrency", where, 1, 64
     )
+    cache_raw = data.get("cache", {})
+    if not isinstance(cache_raw, dict):
+        raise ConfigError(f"{where}: [cache] must be a table")
+    for key in cache_raw:
+        if key != "max_age_days":
+            warnings.append(f"cache: unknown key {key!r} ignored")
+    cache_max_age_days = _int(
+        opts.get("cache_max_age_days") or cache_raw.get("max_age_days", 30), "cache.max_age_days", where, 1, 3650
+    )
 
     base_url = opts.get("base_url") or environ.get("SPOTNANA_BASE_URL")
     tmc_id = opts.get("tmc_id") or environ.get("SPOTNANA_TMC_ID")
@@ -457,6 +475,7 @@ def load_settings(
         debounce_ms=debounce_ms,
         default_status=status,
         bulk_concurrency=bulk_concurrency,
+        cache_max_age_days=cache_max_age_days,
         warnings=warnings,
     )
 

@@ -250,3 +250,18 @@ print(sorted(m for m in sys.modules if m.split(".")[0] in ("httpcore", "anyio"))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.split() == ["ApiConnectionError", "[]"]
+
+
+async def test_a_cancellation_that_lands_as_a_wait_ends_is_never_lost():
+    """A task cancelled in the same turn as the write or read it waits on completes stays
+    cancelled (asyncio.wait_for on 3.11 returned the result instead, and the task went on)."""
+    from tui.api._asyncio_transport import _bounded
+
+    for _ in range(20):
+        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        task = asyncio.create_task(_bounded(done, 5.0, httpx.WriteTimeout, "sending"))
+        await asyncio.sleep(0)
+        done.set_result(1)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task

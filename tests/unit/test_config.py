@@ -155,3 +155,20 @@ def test_bulk_concurrency_from_the_file_with_a_documented_default(home, tmp_path
     write(home, "[bulk]\nconcurrency = 0\n")
     with pytest.raises(ConfigError, match="bulk.concurrency must be between 1 and 64"):
         load_settings(environ=home)
+
+
+def test_cache_max_age_days_from_the_file_with_a_documented_default(home):
+    settings = load_settings(environ=home)
+    text = settings.config_file.read_text()
+    assert settings.cache_max_age_days == 30 and tomllib.loads(text)["cache"] == {"max_age_days": 30}
+    assert "Drafts are never dropped" in text
+    write(home, "[cache]\nmax_age_days = 7\nsize = 3\n")
+    settings = load_settings(environ=home)
+    assert settings.cache_max_age_days == 7 and settings.warnings == ["cache: unknown key 'size' ignored"]
+    for bad in ("0", "3651", '"week"', "true"):
+        write(home, f"[cache]\nmax_age_days = {bad}\n")
+        with pytest.raises(ConfigError, match="cache.max_age_days must be"):
+            load_settings(environ=home)
+    write(home, 'cache = "off"\n')
+    with pytest.raises(ConfigError, match=r"\[cache\] must be a table"):
+        load_settings(environ=home)

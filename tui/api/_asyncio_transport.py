@@ -45,7 +45,10 @@ async def _bounded(awaitable: Any, seconds: float | None, timeout_error: type[Ex
     if seconds is None:
         return await awaitable
     try:
-        return await asyncio.wait_for(awaitable, seconds)
+        # asyncio.timeout, not wait_for: on 3.11 wait_for loses a cancellation that lands as the
+        # awaited completes (a drain() that is done at once), and the cancelled task goes on
+        async with asyncio.timeout(seconds):
+            return await awaitable
     except TimeoutError:
         raise timeout_error(f"timed out {what}") from None
 

@@ -12,7 +12,9 @@
 Every document is stored without its sensitive values (:mod:`tui.domain.cache_crypto`): those
 are sealed with the keyring key, or not stored, and come back as "not cached" paths.
 
-Reads say how old each copy is (:class:`Cached`). Every write is one transaction.
+Reads say how old each copy is (:class:`Cached`). Every write is one transaction; writes made
+inside :meth:`ProfileCache.batch` share one (``cache sync`` stores a batch of profiles, their
+roles and where it stands at once).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ import json
 import sqlite3
 import time
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -204,6 +207,13 @@ class ProfileCache:
         self.sealer = sealer
         self.clock = clock
         self._id: int | None = env_id(db, env.key, env.name, create=False)
+        self._batched = False
+
+    def reload(self) -> None:
+        """Look the environment's row up again when it was not there (another connection, a
+        ``cache sync``, may have made it since)."""
+        if self._id is None:
+            self._id = env_id(self.db, self.env.key, self.env.name, create=False)
 
     @property
     def env_id(self) -> int:
@@ -216,18 +226,44 @@ class ProfileCache:
     def _context(self, user_id: str, what: str) -> str:
         return f"{self.env.key}\x00{user_id}\x00{what}"
 
+    @contextmanager
+    def batch(self) -> Iterator[sqlite3.Connection]:
+        """One transaction for every write made inside (the ``store_*`` calls join it): whole
+        or absent, and one commit instead of one per call."""
+        if self._batched:
+            yield self.db
+            return
+        self.env_id  # noqa: B018 (made before the transaction: a rollback never undoes it)
+        with transaction(self.db) as db:
+            self._batched = True
+            try:
+                yield db
+            finally:
+                self._batched = False
+
+    def _tx(self) -> Any:
+        return nullcontext(self.db) if self._batched else transaction(self.db)
+
     # -- writing ---------------------------------------------------------------------------
     def store_rows(self, rows: Iterable[Mapping[str, Any]]) -> int:
         """Keep list rows (one transaction); returns how many. A user's profile-only filter
-        values (tier, role) stay as they were. A row sent again unchanged changes nothing
-        (so the search's bitsets stay valid)."""
+        values (tier, role) stay as they were. A row the same as the one kept only has its
+        ``seen_at`` moved (its search key and filter values are the ones already kept)."""
         now = self.clock()
         count = 0
         env = self.env_id
-        with transaction(self.db) as db:
-            for row in rows:
-                user_id = _ref_id(row.get("userId")) or _s(row.get("userId"))
-                if not user_id:
+        texts: dict[str, tuple[Mapping[str, Any], str]] = {}
+        for row in rows:
+            user_id = _ref_id(row.get("userId")) or _s(row.get("userId"))
+            if user_id:
+                texts[user_id] = (row, json.dumps(row, ensure_ascii=False))
+        kept = self._row_texts(list(texts))
+        same = [(now, env, uid) for uid, (_, text) in texts.items() if kept.get(uid) == text]
+        with self._tx() as db:
+            db.executemany("UPDATE users SET seen_at = ? WHERE env = ? AND user_id = ?", same)
+            count += len(same)
+            for user_id, (row, text) in texts.items():
+                if kept.get(user_id) == text:
                     continue
                 display = _row_parts(row)[0]
                 db.execute(
@@ -239,7 +275,7 @@ class ProfileCache:
                     (
                         env,
                         user_id,
-                        json.dumps(row, ensure_ascii=False),
+                        text,
                         row_search_key(row),
                         sort_name(display),
                         1 if row.get("isActive", True) is not False else 0,
@@ -249,6 +285,20 @@ class ProfileCache:
                 )
                 count += 1
         return count
+
+    def _row_texts(self, user_ids: list[str]) -> dict[str, str]:
+        """The kept ``row_json`` of these users (those with one)."""
+        out: dict[str, str] = {}
+        if self._id is None:
+            return out
+        for start in range(0, len(user_ids), 500):
+            chunk = user_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for user_id, text in self.db.execute(
+                f"SELECT user_id, row_json FROM users WHERE env = ? AND user_id IN ({marks})", (self._id, *chunk)
+            ):
+                out[user_id] = text
+        return out
 
     def _replace_facet(self, db: sqlite3.Connection, user_id: str, fld: str, values: list[str]) -> None:
         """Set a user's values of one profile-only field, writing only what changes (a
@@ -270,15 +320,18 @@ class ProfileCache:
             [(env, user_id, fld, v) for v in want - had],
         )
 
-    def store_profile(self, user_id: str, profile: Mapping[str, Any]) -> None:
-        """Keep ``GET /v2/users/{id}`` (its tier and roles become filter values)."""
+    def store_profile(self, user_id: str, profile: Mapping[str, Any], last_updated_at: str | None = None) -> None:
+        """Keep ``GET /v2/users/{id}`` (its tier and roles become filter values). Its
+        ``lastUpdatedAt`` is kept as the stamp (:meth:`updated_at`) unless ``last_updated_at``
+        is given (``cache sync`` gives the list row's, what its next run compares)."""
         stripped, sealed = seal_doc(profile, _profile_patterns(), self.sealer, self._context(user_id, "profile"))
         values = index_values({}, profile, None)
-        with transaction(self.db) as db:
+        stamp = last_updated_at if last_updated_at is not None else _stamp(profile)
+        with self._tx() as db:
             db.execute(
                 "INSERT OR REPLACE INTO profiles (env, user_id, doc_json, sealed, last_updated_at, fetched_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (self.env_id, user_id, json.dumps(stripped, ensure_ascii=False), sealed, _stamp(profile), self.clock()),
+                (self.env_id, user_id, json.dumps(stripped, ensure_ascii=False), sealed, stamp, self.clock()),
             )
             for fld in ("tier", "role"):
                 if fld in values and (fld != "role" or isinstance(profile.get("roles"), dict)):
@@ -288,7 +341,7 @@ class ProfileCache:
         """Keep a section's GET (the newest copy replaces the one before)."""
         patterns = sensitive_patterns(section.model_name, section.masked_paths)
         stripped, sealed = seal_doc(doc, patterns, self.sealer, self._context(user_id, section.key))
-        with transaction(self.db) as db:
+        with self._tx() as db:
             db.execute(
                 "INSERT OR REPLACE INTO sections (env, user_id, section, doc_json, sealed, fetched_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -296,6 +349,16 @@ class ProfileCache:
             )
             if section.key == "roles" and isinstance(doc, dict):
                 self._replace_facet(db, user_id, "role", index_values({}, None, doc).get("role", []))
+
+    def store_profiles(self, items: Iterable[tuple[str, Mapping[str, Any], str | None]]) -> int:
+        """Keep several profiles in one transaction: ``(user ID, profile, stamp)`` each (stamp
+        as :meth:`store_profile`'s ``last_updated_at``). Returns how many."""
+        count = 0
+        with self.batch():
+            for user_id, profile, stamp in items:
+                self.store_profile(user_id, profile, stamp)
+                count += 1
+        return count
 
     # -- reading ---------------------------------------------------------------------------
     def row(self, user_id: str) -> dict[str, Any] | None:

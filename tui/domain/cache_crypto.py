@@ -113,8 +113,8 @@ def seal_doc(doc: Any, patterns: Iterable[Path], sealer: Sealer | None, context:
     paths = concrete_paths(doc, patterns)
     if not paths:
         return doc, None
-    stripped = copy.deepcopy(doc)
     values = [get(doc, p) for p in paths]
+    stripped = _copied_along(doc, paths)
     for p in paths:
         set_at(stripped, p, NOT_CACHED)  # in place: the keys keep their order
     header = json.dumps({"v": 1, "paths": [list(p) for p in paths], "sealed": sealer is not None}).encode()
@@ -122,6 +122,29 @@ def seal_doc(doc: Any, patterns: Iterable[Path], sealer: Sealer | None, context:
     if sealer is not None:
         body = sealer.seal(json.dumps(values).encode(), context.encode())
     return stripped, header + _HEADER_END + body
+
+
+def _copied_along(doc: Any, paths: Iterable[Path]) -> Any:
+    """``doc`` with a copy of every object and list on the way to ``paths`` (the rest shared):
+    what :func:`seal_doc` may write into without touching ``doc``, at a fraction of a deep copy."""
+    made: set[int] = set()
+
+    def fresh(node: Any) -> Any:
+        if id(node) in made:  # a copy made for an earlier path
+            return node
+        got = dict(node) if isinstance(node, dict) else list(node)
+        made.add(id(got))
+        return got
+
+    root = fresh(doc)
+    for path in paths:
+        node = root
+        for key in path[:-1]:
+            child = node[key]
+            if not isinstance(child, (dict, list)):
+                break
+            node[key] = node = fresh(child)
+    return root
 
 
 def open_doc(stripped: Any, blob: bytes | None, sealer: Sealer | None, context: str) -> tuple[Any, list[Path]]:

@@ -38,7 +38,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path as FsPath
 
-from tui.domain.private_files import private_dir, private_file
+from tui.domain.private_files import private_dir, private_file, tighten
 
 __all__ = [
     "CACHE_FILE",
@@ -273,7 +273,13 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
     for anything that must be whole or absent. ``sqlite3.Row`` rows."""
     path = FsPath(path)
     private_dir(path.parent)
-    private_file(path)  # 0600 before SQLite writes a byte
+    if path.exists():
+        # chmod, never open: closing any descriptor of a file drops every POSIX lock this
+        # process holds on it, SQLite's too (another connection here, or the -shm's), and a
+        # process that then finds no lock on the -shm resets it under the others (SIGBUS)
+        tighten(path)
+    else:
+        private_file(path)  # 0600 before SQLite writes a byte
     db = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
     try:
         db.row_factory = sqlite3.Row
@@ -287,10 +293,10 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
     except BaseException:
         db.close()
         raise
-    for suffix in ("-wal", "-shm"):
+    for suffix in ("-wal", "-shm"):  # SQLite makes them with the file's mode; chmod only (see above)
         side = FsPath(str(path) + suffix)
         if side.exists():
-            private_file(side)
+            tighten(side)
     return db
 
 

@@ -43,6 +43,11 @@ SECTIONS: dict[str, tuple[str, str | None, int | None]] = {
 INCLUDE_INACTIVE = "includeInactive"
 
 
+def _json_response(body: bytes) -> Response:
+    """A JSON answer already rendered (by the store, under its lock)."""
+    return Response(body, media_type="application/json")
+
+
 def request_model(op: Operation) -> Any:
     """The model class of an operation's request body, or None (the models load on first use)."""
     if not op.request:
@@ -224,7 +229,7 @@ def build_app(
 
     @api("get_user_info")
     async def get_user(request: Request) -> Response:
-        return JSONResponse(store.user_profile(user_id(request, active_only=True)))
+        return _json_response(store.user_profile_json(user_id(request, active_only=True)))
 
     @api("update_user")
     async def update_user(request: Request) -> Response:
@@ -249,7 +254,8 @@ def build_app(
 
         @api(get_name)
         async def get_section(request: Request) -> Response:
-            return JSONResponse(store.get_section(user_id(request, active_only=honours_inactive(get_op)), key))
+            uid = user_id(request, active_only=honours_inactive(get_op))
+            return _json_response(store.section_json(uid, key))
 
         if put_name is None:
             return

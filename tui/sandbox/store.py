@@ -3,6 +3,13 @@
 A seeded user's profile is generated on demand by the Seeder; whatever the API (or a test)
 writes is kept in ``overlay[user_id][profile_key]`` exactly as given (raw JSON, unknown fields
 included) and wins over the seed. The search index is kept in step with every write.
+
+Every write to a user (a section's PUT, the whole user's PUT, roles, travel arrangers through
+that PUT, activate / deactivate, favorites, a change behind the app's back) moves the user's
+``lastUpdatedAt`` forward, as a real server does: in the stored profile and in the list row
+(``UserDetail.lastUpdatedAt``, what ``cache sync`` compares). ``GET /v2/users/{id}`` does not
+send it: the spec's ``UserProfile`` has no such field. The stamp has whole seconds (the list's
+DateTimeLocal), so a second write within the same second takes the next second: it always moves.
 """
 
 from __future__ import annotations
@@ -68,6 +75,7 @@ WRITABLE_KEYS = (
     "billingCurrency",
 )
 _EXT_OBJ = "_externalIdObject"
+_SERVER_KEYS = frozenset({"lastUpdatedAt", "createdAt"})
 STATE_FORMAT = 1
 
 
@@ -193,29 +201,44 @@ class Store:
 
     def get_section(self, user_id: str, key: str) -> Any:
         """A section exactly as stored (a copy)."""
-        key = section_key(key)
         with self._lock:
-            profile = self._profile_at(self._pos(user_id), user_id)
-            if key == "externalId":
-                ext = profile.get("externalId")
-                obj = profile.get(_EXT_OBJ)
-                if isinstance(obj, dict) and obj.get("externalId") == ext:
-                    return copy.deepcopy(obj)
-                return {"externalId": ext if isinstance(ext, str) else ""}
-            if key in profile and profile[key] is not None:
-                return copy.deepcopy(profile[key])
-            return copy.deepcopy(_DEFAULTS.get(key, {}))
+            return copy.deepcopy(self._section(user_id, section_key(key)))
+
+    def section_json(self, user_id: str, key: str) -> bytes:
+        """:meth:`get_section` as the JSON the API sends (made under the lock, no copy first)."""
+        with self._lock:
+            return _json(self._section(user_id, section_key(key)))
+
+    def _section(self, user_id: str, key: str) -> Any:
+        profile = self._profile_at(self._pos(user_id), user_id)
+        if key == "externalId":
+            ext = profile.get("externalId")
+            obj = profile.get(_EXT_OBJ)
+            if isinstance(obj, dict) and obj.get("externalId") == ext:
+                return obj
+            return {"externalId": ext if isinstance(ext, str) else ""}
+        if key in profile and profile[key] is not None:
+            return profile[key]
+        return copy.deepcopy(_DEFAULTS.get(key, {}))
 
     def user_profile(self, user_id: str) -> dict[str, Any]:
         """The body of GET /v2/users/{id}: a UserProfile, plus unknown fields once given."""
         with self._lock:
-            profile = self._profile_at(self._pos(user_id), user_id)
-            out: dict[str, Any] = {"id": user_id}
-            for k in PROFILE_KEYS:
-                if profile.get(k) is not None:
-                    out[k] = profile[k]
-            out.update(_d(profile.get("_extra")))
-            return copy.deepcopy(out)
+            return copy.deepcopy(self._user_profile(user_id))
+
+    def user_profile_json(self, user_id: str) -> bytes:
+        """:meth:`user_profile` as the JSON the API sends (made under the lock, no copy first)."""
+        with self._lock:
+            return _json(self._user_profile(user_id))
+
+    def _user_profile(self, user_id: str) -> dict[str, Any]:
+        profile = self._profile_at(self._pos(user_id), user_id)
+        out: dict[str, Any] = {"id": user_id}
+        for k in PROFILE_KEYS:
+            if profile.get(k) is not None:
+                out[k] = profile[k]
+        out.update(_d(profile.get("_extra")))
+        return out
 
     def row(self, pos: int) -> Any:
         """The index row of a position: the seeder's summary unless edited or created."""
@@ -315,14 +338,15 @@ class Store:
         return out
 
     # -- writing ---------------------------------------------------------------------------
-    def _write(self, user_id: str, mutate, bump: bool = True) -> None:
+    def _write(self, user_id: str, mutate) -> None:
+        """Every write to a user comes here: its ``lastUpdatedAt`` moves (see the module's doc)."""
         with self._lock:
             pos = self._pos(user_id)
             old = self.row(pos)
+            previous = self._profile_at(pos, user_id).get("lastUpdatedAt")
             ov = self._overlay.setdefault(user_id, {})
             mutate(ov)
-            if bump:
-                ov["lastUpdatedAt"] = _stamp_like(self._profile_at(pos, user_id).get("lastUpdatedAt"))
+            ov["lastUpdatedAt"] = _stamp_after(previous)
             self._uid_at[pos] = user_id
             self.index.update(pos, old, self.row(pos))
             self._save()
@@ -355,6 +379,8 @@ class Store:
         def mutate(ov: dict) -> None:
             extra = dict(_d(ov.get("_extra")))
             for k, v in body.items():
+                if k in _SERVER_KEYS:
+                    continue  # the server's own (a copy sent back is not kept)
                 if k in WRITABLE_KEYS:
                     ov[k] = v
                     if k == "externalId":
@@ -400,9 +426,13 @@ class Store:
             return uid
 
     # -- favorites -----------------------------------------------------------------------------
+    def _touch(self, user_id: str) -> None:
+        """A write to the user outside its profile (a favorite): only its stamp moves."""
+        self._write(user_id, lambda ov: None)
+
     def add_favorite(self, user_id: str, body: dict) -> dict:
         with self._lock:
-            self._pos(user_id)
+            self._touch(user_id)
             item: dict[str, Any] = {"favoriteId": str(uuid.uuid4()), "type": body["type"]}
             if body.get("params") is not None:
                 item["params"] = copy.deepcopy(body["params"])
@@ -431,7 +461,7 @@ class Store:
             if len(kept) == len(items):
                 return False
             self._favorites[user_id] = kept
-            self._save()
+            self._touch(user_id)
             return True
 
     # -- persistence ---------------------------------------------------------------------------
@@ -483,13 +513,28 @@ class Store:
         self._favorites = {u: f for u, f in data.get("favorites", {}).items() if self.exists(u)}
 
 
+def _json(value: Any) -> bytes:
+    """As Starlette's JSONResponse renders a body."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode("utf-8")
+
+
 def _dtl(value: str, fallback: str = "2020-01-01T00:00:00") -> str:
     """A DateTimeLocal iso8601 string (YYYY-MM-DDTHH:MM[:SS]) from what is stored."""
     v = _s(value).replace(" ", "T")[:19]
     return v if len(v) >= 16 and v[4] == "-" and v[10] == "T" else fallback
 
 
-def _stamp_like(previous: Any) -> Any:
-    """Now, in the shape the profile already uses for lastUpdatedAt (string or DateTimeLocal)."""
+def _stamp_after(previous: Any) -> Any:
+    """Now, or one second after ``previous`` when that is not earlier (two writes in one second,
+    or a seeded stamp in the future), in the shape the profile already uses for lastUpdatedAt
+    (string or DateTimeLocal)."""
     stamp = now_local()
+    before = _dtl(_iso(previous), "")
+    if before and before >= stamp:
+        try:
+            later = dt.datetime.fromisoformat(before) + dt.timedelta(seconds=1)
+        except ValueError:  # not a date after all: now will do
+            later = None
+        if later is not None:
+            stamp = later.strftime("%Y-%m-%dT%H:%M:%S")
     return {"iso8601": stamp} if isinstance(previous, dict) else stamp

@@ -43,10 +43,12 @@ DEFAULT_MAX_AGE_DAYS = 30.0
 
 
 def cache_env_of(env: Environment) -> CacheEnv:
-    """The cache's corner for ``env``: its base URL (or ``cache_url``) and scope."""
+    """The cache's corner for ``env``: its base URL (or ``cache_url``) and the scope its list
+    uses (the TMC when both are set, as the list does). ``spotnana-tui cache`` uses this too, so
+    what it syncs is what the app shows."""
     from tui.domain.cache import CacheEnv
 
-    return CacheEnv.of(env.name, env.cache_url or env.base_url, env.tmc_id, env.company_id)
+    return CacheEnv.of(env.name, env.cache_url or env.base_url, env.tmc_id, None if env.tmc_id else env.company_id)
 
 
 class AppCache:

@@ -19,7 +19,7 @@ from textual.timer import Timer
 
 from tui.domain.backend import ProfileBackend
 from tui.ui.backend import ERROR_TITLES, classify_error
-from tui.ui.cache_thread import DEFAULT_MAX_AGE_DAYS, AppCache
+from tui.ui.cache_thread import AppCache
 from tui.ui.cache_wiring import AppBackend
 from tui.ui.drafts_wiring import close_drafts
 from tui.ui.messages import ConnectionModeChanged
@@ -57,7 +57,7 @@ class OfflineControl:
             except Exception:  # the app is gone or going
                 log.warning("%s", text)
 
-        max_age = getattr(settings, "cache_max_age_days", DEFAULT_MAX_AGE_DAYS)
+        max_age = settings.cache_max_age_days
         cache = AppCache(settings.paths.cache_file, max_age_days=max_age, on_error=failed)
         return cls(app, AppBackend(online, cache, lambda: app.env, offline=offline))
 
