@@ -34,6 +34,17 @@ def system_commands(app: Any, screen: Screen) -> Iterable[SystemCommand]:
     yield SystemCommand(
         "Drafts", "Changes kept unsent (offline or parked): review, push, drop", lambda: app._users_action("drafts")
     )
+    from tui.ui.search_sync import search_sync
+
+    syncing = search_sync(app)
+    if syncing.running:
+        yield SystemCommand("Stop the cache sync", "What was fetched is kept; run it again to go on", syncing.stop)
+    else:
+        yield SystemCommand(
+            "Sync this search to the cache",
+            "Every user of the list's search, with the profiles changed since cached (for working offline)",
+            syncing.start,
+        )
     yield SystemCommand("Switch theme", "Choose a colour theme", app.action_change_theme)
     yield SystemCommand("Refresh", "Fetch the user list again", lambda: app._users_action("refresh"))
     yield SystemCommand(

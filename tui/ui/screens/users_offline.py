@@ -8,6 +8,7 @@ kept apart to keep that file short).
   filters and sort run over the cache; with nothing cached the list says so.
 - The app's :class:`~tui.ui.messages.ConnectionModeChanged` asks the list again.
 - ``D`` shows the drafts (the drafts screen), online or offline.
+- Esc stops the palette's "Sync this search to the cache" while it runs (its line says so).
 """
 
 from __future__ import annotations
@@ -96,6 +97,12 @@ class OfflineListMixin(_Host):
             self.notify("No drafts here: they are kept in the offline cache.", title="Drafts", severity="warning")
             return
         self.app.push_screen(DraftsScreen())
+
+    def stop_sync(self) -> bool:
+        """Esc while the palette's cache sync runs: stop it (True: it was running)."""
+        from tui.ui.search_sync import search_sync
+
+        return search_sync(self.app).stop()
 
     def refresh_offline(self) -> bool:
         """``r`` while offline: try the server (True: handled here)."""
