@@ -111,8 +111,9 @@ class DraftPaneMixin(_Host):
         drafts = self.drafts
         draft = None
         if drafts is not None:
-            try:
-                draft = await drafts.get(self.section, self.editor.user_id)
+            try:  # (which sections have one needs no keyring: the key is asked for only to read one)
+                if self.section.key in await drafts.sections_with_drafts(self.editor.user_id):
+                    draft = await drafts.get(self.section, self.editor.user_id)
             except (DraftsUnavailableError, sqlite3.Error) as exc:
                 log.info("drafts of %s not read: %s", self.section.key, exc)
         if draft is not None or self.section_draft is not None:
