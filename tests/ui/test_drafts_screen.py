@@ -12,6 +12,7 @@ from tests.ui.drafts_kit import (
     drafts_in,
     keep_draft,
     labels,
+    open_first,
     pane_ready,
     puts,
     server,
@@ -253,3 +254,39 @@ async def test_offline_a_push_needs_the_server_until_a_probe_finds_it(sandbox_fa
         await pilot.press("y")
         await wait_for(pilot, lambda: not screen.pushing and not rows(screen), what="pushed")
     assert server(sb, ids[0])["designation"] == "Back Online Push"
+
+
+async def test_made_offline_then_back_online_the_push_shows_the_server_change_and_lands(sandbox_factory, tmp_path):
+    sb = sandbox_factory(users=20)
+    ids = await fill_cache(sb, tmp_path, profiles=1, sections=("business",))
+    since = len(sb.requests)
+    app = offline_app(sb, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        profile, pane = await open_first(pilot, "business")
+        pane.form.set(DESIGNATION, "Made On The Train")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_screen(pilot, DiffConfirmScreen)
+        await pilot.press("y")  # "Save as draft"
+        await wait_for(pilot, lambda: "Draft saved · push it when back online" in toasts(app))
+        assert sb.requests[since:] == []
+        sb.store.tamper(ids[0], "business-info", {"designation": "Changed In The Office"})
+
+        to_tab_bar(profile)
+        await pilot.press("escape")
+        await settled(pilot)
+        await pilot.press("r")  # the server answers: online again
+        await wait_for(pilot, lambda: not app.backend.offline, what="online")
+        screen = await open_drafts(pilot)
+        assert rows(screen)[0].endswith("offline")
+        await pilot.press("p")
+        conflict = await wait_screen(pilot, ConflictScreen)
+        assert [(c.theirs, c.mine) for c in conflict.conflicts] == [("Changed In The Office", "Made On The Train")]
+        await pilot.press("m")
+        await pilot.press("a")
+        dialog = await wait_screen(pilot, DiffConfirmScreen)
+        assert [line.text() for line in dialog.lines] == ["~ designation: Changed In The Office → Made On The Train"]
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not screen.pushing and not rows(screen), what="pushed")
+    assert server(sb, ids[0])["designation"] == "Made On The Train" and drafts_in(sb, tmp_path) == []
+    assert len(puts(sb, since)) == 1
