@@ -86,9 +86,11 @@ async def test_server_errors_offer_the_cache_and_the_probe_finds_the_server_back
         await wait_for(pilot, lambda: app.backend.server_back, what="the probe finding the server")
         await pilot.pause()
         assert app.backend.offline  # nothing switches by itself
-        assert "Back online · 1 draft to push · r switches back (you are still on the cache)" in toasts(app)
+        assert "Back online · 1 draft to push (D on the list) · r switches back (you are still on the cache)" in toasts(
+            app
+        )
         assert banner(app).kind == "back"
-        assert banner(app).text.startswith("BACK ONLINE · 1 draft to push · r: work online")
+        assert banner(app).text.startswith("BACK ONLINE · 1 draft to push · r: work online · D: review them")
         probes = app.offline.probes
         await pilot.pause(0.5)
         assert app.offline.probes == probes  # found: no more probes
@@ -100,7 +102,7 @@ async def test_server_errors_offer_the_cache_and_the_probe_finds_the_server_back
         await wait_for(pilot, lambda: not app.backend.offline, what="back online")
         screen = await settled(pilot)
         assert screen.model.total == 40 and not banner(app).display
-        assert "Back online: working with the server again. 1 draft to push." in toasts(app)
+        assert "Back online: working with the server again. 1 draft to push: D on the list shows them." in toasts(app)
 
 
 async def test_no_offer_without_a_cache(sandbox_factory, tmp_path):

@@ -143,15 +143,21 @@ async def test_saving_offline_sends_nothing_and_keeps_the_edits(sandbox, tmp_pat
         personal = screen.pane("personal")
         personal.form.set(("preferredLanguage",), "de-DE")  # next to values not cached (no keyring)
         await pilot.pause()
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: any("Offline: not sent" in t for t in toasts(app)), what="the offline note")
-        assert "Offline: not sent; drafts come in the next step. Your edits stay in the form." in toasts(app)
+        await pilot.press("ctrl+s")  # the diff first, to keep as a draft (tests/ui/test_drafts_*.py)
+        dialog = await wait_for(pilot, lambda: app_screen(pilot, DiffConfirmScreen), what="the diff")
+        assert [line.path for line in dialog.lines] == [("preferredLanguage",)]
+        assert str(dialog.query_one("#send").label) == "Save as draft (y)"
         assert not [t for t in toasts(app) if "before saving" in t]  # not-cached values block nothing
-        assert not isinstance(app.screen, DiffConfirmScreen)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not personal.busy, what="back on the form")
+        assert "Nothing was sent; your edits are kept." in toasts(app)
         assert personal.has_changes and personal.form.value["preferredLanguage"] == "de-DE"
         assert "•" in labels(screen)[0]
 
         to_tab_bar(screen)
+        footer = [h.description for h in screen.query_one("FitFooter").hints]
+        assert "Try server" in footer and "Reload" not in footer  # offline: r tries the server
+        assert "Deactivate" not in footer and "Activate" not in footer  # keys that need the server: hidden
         await pilot.press("D")
         await pilot.pause()
         assert any(t.startswith("Activating or deactivating a user needs the server") for t in toasts(app))

@@ -266,14 +266,15 @@ class SpotnanaApp(App[None]):
         if message.as_json:
             self.open_user_json(message.row)
         else:
-            self.open_user(message.row, message.detail)
+            self.open_user(message.row, message.detail, message.section)
 
-    def open_user(self, row: UserRow, detail: Any = None) -> None:
-        """The profile screen; the read-only ``GET /v2/users/{id}`` view if it cannot load."""
+    def open_user(self, row: UserRow, detail: Any = None, section: str | None = None) -> None:
+        """The profile screen (on the tab of ``section``); the read-only ``GET /v2/users/{id}``
+        view if it cannot load."""
         try:
             from tui.ui.screens.profile import ProfileScreen
 
-            screen: Screen = ProfileScreen.from_app(self, row, detail)
+            screen: Screen = ProfileScreen.from_app(self, row, detail, section)
         except Exception as exc:
             from tui.ui.screens.user_detail import UserDetailScreen
 
@@ -458,47 +459,9 @@ class SpotnanaApp(App[None]):
         self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder="Search for themes…"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        for name, env in sorted(self.environments.items()):
-            if env is not self.env:
-                mark = " (PRODUCTION)" if env.is_production else ""
-                yield SystemCommand(
-                    f"Switch environment: {env.display_name}{mark}",
-                    f"Use {env.display_name} for every request from now on",
-                    lambda n=name: self._switch_to(n),
-                )
-        yield SystemCommand(
-            "Enter a token for this session",
-            "After a 401: use another bearer token (memory only)",
-            lambda: self._users_action("enter_token"),
-        )
-        if self.offline.offline:
-            yield SystemCommand("Work online", "Try the server; back online when it answers", self.offline.retry_online)
-        else:
-            yield SystemCommand("Work offline", "Use the cache of this environment only", self.offline.work_offline)
-        yield SystemCommand("Switch theme", "Choose a colour theme", self.action_change_theme)
-        yield SystemCommand("Refresh", "Fetch the user list again", lambda: self._users_action("refresh"))
-        yield SystemCommand(
-            "Toggle inactive users", "Show or hide inactive users", lambda: self._users_action("toggle_inactive")
-        )
-        yield SystemCommand(
-            "Sort by name: flip order", "Ascending / descending", lambda: self._users_action("toggle_sort")
-        )
-        yield SystemCommand("Filters", "Open the filter panel", lambda: self._users_action("filters"))
-        yield SystemCommand(
-            "Bulk change", "Change the marked users (or the highlighted one)", lambda: self._users_action("bulk_change")
-        )
-        yield SystemCommand("Bulk jobs", "The job journal: results, resume, undo", lambda: self._users_action("jobs"))
-        yield SystemCommand("Bulk change from a CSV file", "Each row its own change, previewed", self._from_csv)
-        yield SystemCommand("Export marked users", "A CSV of the marked users (no personal data)", self._export_marked)
-        yield SystemCommand("Export the current search", "A CSV of every match (no personal data)", self._export_search)
-        yield SystemCommand("Copy user ID", "Copy the highlighted user's ID", lambda: self._users_action("copy_id"))
-        yield SystemCommand("Copy email", "Copy the highlighted user's email", lambda: self._users_action("copy_email"))
-        yield SystemCommand("Keys", "List every key of this screen", self.action_help)
-        yield SystemCommand("Config path", "Show where the config file is", self.action_config_path)
-        yield SystemCommand(
-            "Screenshot", "Save an SVG screenshot", lambda: self.set_timer(0.1, self.deliver_screenshot)
-        )
-        yield SystemCommand("Quit", "Quit the app", self.action_quit_app)
+        from tui.ui.palette import system_commands
+
+        yield from system_commands(self, screen)
 
 
 def main(argv: list[str] | None = None) -> int:

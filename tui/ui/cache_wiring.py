@@ -218,10 +218,11 @@ class AppBackend:
         self.server_back = False
 
 
-def mode_banner(backend: Any) -> tuple[list[str], str] | None:
+def mode_banner(backend: Any, drafts_key: str | None = None) -> tuple[list[str], str] | None:
     """What the offline banner says of ``backend`` (parts, the most telling first) and its
     kind ("offline" / "back"); None online. For the app's :class:`AppBackend` and a bare
-    OfflineBackend alike."""
+    OfflineBackend alike. ``drafts_key``: the key of the drafts screen where the banner is
+    (else it says where that key is)."""
     if not getattr(backend, "offline", False):
         return None
     users, newest = 0, None
@@ -237,6 +238,7 @@ def mode_banner(backend: Any) -> tuple[list[str], str] | None:
         parts = ["BACK ONLINE", "r: work online"]
         if drafts:
             parts.insert(1, f"{drafts:,} draft{'s' if drafts != 1 else ''} to push")
+            parts.insert(3, f"{drafts_key}: review them" if drafts_key else "D on the list: the drafts")
         return [*parts, f"still showing the cache ({age})"], "back"
     return ["OFFLINE", f"{users:,} user{'s' if users != 1 else ''} cached", age, "r: try the server"], "offline"
 

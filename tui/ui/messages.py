@@ -15,11 +15,15 @@ __all__ = ["OpenUser", "ConnectionModeChanged"]
 class OpenUser(Message):
     """Open a user: the profile screen, or the raw ``GET /v2/users/{id}`` view (``as_json``)."""
 
-    def __init__(self, row: UserRow, *, as_json: bool = False, detail: Any = None, origin: Any = None) -> None:
+    def __init__(
+        self, row: UserRow, *, as_json: bool = False, detail: Any = None, origin: Any = None, section: str | None = None
+    ) -> None:
         super().__init__()
         self.row = row
         self.as_json = as_json
         self.detail = detail
+        self.section = section
+        """The tab to open on (a section key; None: the first)."""
         self.origin = origin
         """The screen that asked; when given, the app opens the user only while that screen is
         on top (a burst of Enter posts several requests before the first screen is up)."""

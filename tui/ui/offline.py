@@ -21,6 +21,7 @@ from tui.domain.backend import ProfileBackend
 from tui.ui.backend import ERROR_TITLES, classify_error
 from tui.ui.cache_thread import AppCache
 from tui.ui.cache_wiring import AppBackend
+from tui.ui.drafts_wiring import close_drafts
 from tui.ui.messages import ConnectionModeChanged
 from tui.ui.widgets.offline_banner import OfflineBanner
 
@@ -89,6 +90,7 @@ class OfflineControl:
     async def close(self) -> None:
         if self._probe_timer is not None:
             self._probe_timer.stop()
+        close_drafts(self.backend)
         await asyncio.to_thread(self.backend.cache.close)
 
     # -- switching -------------------------------------------------------------------------
@@ -152,7 +154,7 @@ class OfflineControl:
         self.backend.go_online()
         self._stop_probe()
         log.info("back online (%s)", self.app.env.name)
-        waiting = f" {drafts:,} draft{'s' if drafts != 1 else ''} to push." if drafts else ""
+        waiting = f" {drafts:,} draft{'s' if drafts != 1 else ''} to push: D on the list shows them." if drafts else ""
         self.app.notify(f"Back online: working with the server again.{waiting}", title="Online")
         self._changed()
 
@@ -190,7 +192,7 @@ class OfflineControl:
         self.backend.server_back = True
         self._stop_probe()
         drafts = self.backend.drafts()
-        waiting = f" · {drafts:,} draft{'s' if drafts != 1 else ''} to push" if drafts else ""
+        waiting = f" · {drafts:,} draft{'s' if drafts != 1 else ''} to push (D on the list)" if drafts else ""
         self.app.notify(
             f"Back online{waiting} · r switches back (you are still on the cache)",
             title="Server reachable",

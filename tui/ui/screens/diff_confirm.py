@@ -1,6 +1,8 @@
 """Confirm a section's changes before anything is sent: one line per changed field path.
 
 ``y`` / Send dismisses with True, ``n`` / Esc / Cancel with False (the caller keeps the edits).
+With ``park``, ``d`` "Save as draft" dismisses with ``"draft"`` (nothing sent, the edits kept
+as a draft); offline ``send_label`` says "Save as draft" and ``y`` keeps the draft.
 Masked values (document numbers, date of birth) stay masked — the line still shows that the
 field changed — until ``r`` reveals them; the reveal is reported through ``on_reveal`` (the
 caller audits it: paths only, never values).
@@ -10,88 +12,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from tui.domain.diff import ARROW, DiffLine, format_value, summary
+from tui.domain.diff import DiffLine, summary
 from tui.domain.paths import Path
 from tui.domain.warnings import ProfileWarning
+from tui.ui.widgets.diff_lines import render_line
 from tui.ui.widgets.warnings_view import WarningsBanner
 
-__all__ = ["DiffConfirmScreen", "render_line"]
+__all__ = ["DiffConfirmScreen", "render_line", "DRAFT"]
 
-_STYLES = {"changed": "yellow", "added": "green", "removed": "red"}
-
-
-def _value(line: DiffLine, which: str, reveal: bool, limit: int) -> str:
-    raw = line.old if which == "old" else line.new
-    if line.masked and not reveal:
-        raw = line.shown_old if which == "old" else line.shown_new
-    return format_value(raw, limit)
+DRAFT = "draft"
+"""What the screen dismisses with when the agent keeps the changes as a draft (``d``)."""
 
 
-def render_line(line: DiffLine, reveal: bool = False, limit: int = 60) -> Text:
-    """``~ Job title (designation): Analyst → Manager``; ``+``/``-`` for added/removed items."""
-    change = line.change
-    mark = {"changed": "~", "added": "+", "removed": "-"}[change]
-    text = Text()
-    text.append(f"{mark} ", style=f"bold {_STYLES[change]}")
-    if line.item:
-        _item_line(text, line, reveal, limit)
-        return text
-    text.append(line.label or line.path_text, style="bold")
-    if line.label and line.label != line.path_text:
-        text.append(f" ({line.path_text})", style="dim")
-    text.append(": ")
-    if change == "added":
-        text.append(_value(line, "new", reveal, limit), style=_STYLES["added"])
-        text.append("  added", style="dim italic")
-    elif change == "removed":
-        text.append(_value(line, "old", reveal, limit), style=f"{_STYLES['removed']} strike")
-        text.append("  removed", style="dim italic")
-    else:
-        old, new = _value(line, "old", reveal, limit), _value(line, "new", reveal, limit)
-        text.append(old, style="dim")
-        text.append(f" {ARROW} ")
-        text.append(new, style=_STYLES["changed"])
-        if old == new:  # masked down to the same bullets: still say that it changed
-            text.append("  (changed, hidden)", style="dim italic")
-    if line.masked and not reveal:
-        text.append("  [masked]", style="dim")
-    return text
-
-
-def _item_line(text: Text, line: DiffLine, reveal: bool, limit: int) -> None:
-    """A line of a list item, named by its fields: ``+ phone LANDLINE +44 20 7946 0000``,
-    ``~ passport GB ••••1234: expiry date 2026-02-22 → 2031-02-22``."""
-    change = line.change
-    item = line.item_text(reveal)
-    if not line.field:
-        text.append(item, style=f"bold {_STYLES[change]}" + (" strike" if change == "removed" else ""))
-    else:
-        text.append(item, style="bold")
-        text.append(f": {line.field} ")
-        if change == "added":
-            text.append(_value(line, "new", reveal, limit), style=_STYLES["added"])
-        elif change == "removed":
-            text.append(_value(line, "old", reveal, limit), style=f"{_STYLES['removed']} strike")
-            text.append("  removed", style="dim italic")
-        else:
-            old, new = _value(line, "old", reveal, limit), _value(line, "new", reveal, limit)
-            text.append(old, style="dim")
-            text.append(f" {ARROW} ")
-            text.append(new, style=_STYLES["changed"])
-            if old == new:
-                text.append("  (changed, hidden)", style="dim italic")
-    if line.masked and not reveal:
-        text.append("  [masked]", style="dim")
-
-
-class DiffConfirmScreen(ModalScreen[bool]):
+class DiffConfirmScreen(ModalScreen["bool | str"]):
     DEFAULT_CSS = """
     DiffConfirmScreen { align: center middle; }
     DiffConfirmScreen > #diff-dialog {
@@ -112,6 +51,7 @@ class DiffConfirmScreen(ModalScreen[bool]):
         Binding("n", "cancel", "Cancel", id="diff.cancel"),
         Binding("escape", "cancel", "Cancel", show=False, id="diff.escape"),
         Binding("r", "reveal", "Reveal masked", id="diff.reveal"),
+        Binding("d", "park", "Save as draft", id="diff.park"),
     ]
 
     def __init__(
@@ -122,8 +62,16 @@ class DiffConfirmScreen(ModalScreen[bool]):
         target: str = "",
         on_reveal: Callable[[list[Path]], None] | None = None,
         warnings: Sequence[ProfileWarning] = (),
+        send_label: str = "Send",
+        park: bool = False,
+        note: str = "",
     ) -> None:
         super().__init__()
+        self.send_label = send_label
+        self.park = park
+        """``d`` keeps the changes as a draft instead (dismisses with :data:`DRAFT`)."""
+        self.note = note
+        """A line above the hint (which draft this is, what sending does)."""
         self.section = section
         self.lines = list(lines)
         self.target = target
@@ -148,16 +96,21 @@ class DiffConfirmScreen(ModalScreen[bool]):
                     yield Static(render_line(line), id=f"diff-line-{i}", classes="diff-line")
             yield Static(self._hint(), id="diff-hint")
             with Horizontal(id="diff-buttons"):
-                yield Button("Send (y)", id="send", variant="primary")
+                yield Button(f"{self.send_label} (y)", id="send", variant="primary")
+                if self.park:
+                    yield Button("Save as draft (d)", id="park")
                 yield Button("Cancel (n)", id="cancel")
 
     def _hint(self) -> str:
         n = len(self.masked_lines)
+        lead = f"{self.note}\n" if self.note else ""
         if not n:
-            return "Nothing is sent until you confirm."
+            if self.park:
+                return lead + "Nothing is sent until you confirm; d keeps the changes as a draft, unsent."
+            return self.note or "Nothing is sent until you confirm."
         if self.revealed:
-            return f"{n} masked value{'s' if n != 1 else ''} shown (the reveal is in the audit log)."
-        return f"{n} masked value{'s' if n != 1 else ''}: press r to reveal (recorded in the audit log)."
+            return lead + f"{n} masked value{'s' if n != 1 else ''} shown (the reveal is in the audit log)."
+        return lead + f"{n} masked value{'s' if n != 1 else ''}: press r to reveal (recorded in the audit log)."
 
     def on_mount(self) -> None:
         self.query_one("#send", Button).focus()
@@ -165,6 +118,8 @@ class DiffConfirmScreen(ModalScreen[bool]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reveal":
             return bool(self.masked_lines) and not self.revealed
+        if action == "park":
+            return self.park
         return True
 
     def action_reveal(self) -> None:
@@ -180,10 +135,17 @@ class DiffConfirmScreen(ModalScreen[bool]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
+        if event.button.id == "park":
+            self.action_park()
+            return
         self.dismiss(event.button.id == "send")
 
     def action_send(self) -> None:
         self.dismiss(True)
+
+    def action_park(self) -> None:
+        if self.park:
+            self.dismiss(DRAFT)
 
     def action_cancel(self) -> None:
         self.dismiss(False)

@@ -6,7 +6,9 @@ saves the tab (validate -> diff -> confirm -> merge with the server's copy -> PU
 ``e`` edits it as JSON in $VISUAL / $EDITOR. ``1``-``9`` and ``[`` / ``]`` change tabs when
 the focus is not in a text field; leaving a tab or the screen with unsaved changes asks first.
 ``D`` / ``A`` deactivate / activate the user (each behind a confirm, audited). Offline, the
-same screen runs over the cache (see profile_offline.py).
+same screen runs over the cache (see profile_offline.py): ``r`` says "Try server" and the
+keys that need the server are hidden. Tabs with a draft say so and open on it (see
+profile_drafts.py).
 Esc in a field takes the focus to the tab bar; Esc there leaves the profile (asking first when
 there are edits). Tab from the tab bar goes into the form's first field.
 """
@@ -14,7 +16,7 @@ there are edits). Tab from the tab bar goes into the form's first field.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -28,21 +30,19 @@ from tui.api.errors import SpotnanaError
 from tui.domain.audit import AuditLog
 from tui.domain.backend import ProfileBackend
 from tui.domain.commit import AuditTrail, safe_error_text
-from tui.domain.diff import DiffLine
 from tui.domain.editing import SectionEditor
-from tui.domain.merge import ConflictDecision, MergeResult
 from tui.domain.sections import SECTIONS, Section
-from tui.domain.warnings import ProfileWarning, email_owners
+from tui.domain.warnings import email_owners
 from tui.ui.audit_path import audit_path
 from tui.ui.screens.confirm import ConfirmScreen
-from tui.ui.screens.conflict import ConflictScreen
-from tui.ui.screens.diff_confirm import DiffConfirmScreen
+from tui.ui.screens.dialogs_host import DialogsHost
+from tui.ui.screens.profile_drafts import ProfileDraftsMixin
 from tui.ui.screens.profile_offline import OfflineProfileMixin
 from tui.ui.screens.token import TokenScreen
 from tui.ui.widgets.fit_footer import FitFooter
 from tui.ui.widgets.offline_banner import OfflineBanner
 from tui.ui.widgets.profile_header import ProfileHeader, header_facts
-from tui.ui.widgets.profile_section import Reveal, SectionPane
+from tui.ui.widgets.profile_section import SectionPane
 from tui.ui.widgets.tab_labels import fit_tab_labels
 from tui.ui.worker_errors import ReportsWorkerErrors
 
@@ -61,7 +61,7 @@ def pane_id(section: Section) -> str:
     return f"tab-{section.key}"
 
 
-class ProfileScreen(OfflineProfileMixin, ReportsWorkerErrors, Screen):
+class ProfileScreen(ProfileDraftsMixin, DialogsHost, OfflineProfileMixin, ReportsWorkerErrors, Screen):
     DEFAULT_CSS = """
     ProfileScreen #profile-tabs { height: 1fr; }
     ProfileScreen TabPane { padding: 0; height: 1fr; }
@@ -74,8 +74,10 @@ class ProfileScreen(OfflineProfileMixin, ReportsWorkerErrors, Screen):
         Binding("left_square_bracket", "prev_tab", "Prev tab", key_display="[", id="profile.prev_tab"),
         Binding("right_square_bracket", "next_tab", "Next tab", key_display="]", id="profile.next_tab"),
         Binding("r,f5", "reload", "Reload", id="profile.reload"),
+        Binding("r,f5", "try_server", "Try server", id="profile.try_server"),  # (offline, instead of Reload)
         Binding("D", "deactivate", "Deactivate", id="profile.deactivate"),
         Binding("A", "activate", "Activate", id="profile.activate"),
+        Binding("D,A", "needs_server", "Needs the server", show=False, id="profile.status_offline"),
         Binding("ctrl+k", "enter_token", "Enter token", show=False, id="profile.enter_token"),
         Binding(
             "escape", "back", "Back", tooltip="Leave the field first; from the tab bar, the profile", id="profile.back"
@@ -84,7 +86,12 @@ class ProfileScreen(OfflineProfileMixin, ReportsWorkerErrors, Screen):
     ]
 
     # actions that must not fire while the agent types in a text field
-    _NOT_WHILE_TYPING = {"edit_json", "prev_tab", "next_tab", "reload", "deactivate", "activate", "tab"}
+    _NOT_WHILE_TYPING = {
+        *("edit_json", "prev_tab", "next_tab", "reload", "try_server", "deactivate", "activate", "tab"),
+        "needs_server",
+    }
+    _ONLINE_ONLY = {"reload", "deactivate", "activate"}
+    _OFFLINE_ONLY = {"try_server", "needs_server"}
 
     def __init__(
         self,
@@ -97,6 +104,7 @@ class ProfileScreen(OfflineProfileMixin, ReportsWorkerErrors, Screen):
         detail: dict | None = None,
         sections: tuple[Section, ...] = SECTIONS,
         today: Callable[[], date] = date.today,
+        section: str | None = None,
     ) -> None:
         super().__init__(id="profile")
         self.today = today  # the day warnings (document expiry, date of birth) count from
@@ -109,13 +117,15 @@ class ProfileScreen(OfflineProfileMixin, ReportsWorkerErrors, Screen):
         self.detail = detail
         self.sections = tuple(sections)
         self.profile: dict | None = None
-        self._active = pane_id(self.sections[0])
+        first = next((s for s in self.sections if s.key == section), self.sections[0])
+        self._active = pane_id(first)
+        """The tab shown first (``section``: a section key, e.g. the one a draft is for)."""
         self._dirty: set[str] = set()
         self.tab_form = "wide"
         """Which tab labels are shown: "wide", "short" or "compact" (tui.ui.widgets.tab_labels)."""
 
     @classmethod
-    def from_app(cls, app: Any, row: Any, detail: dict | None = None) -> ProfileScreen:
+    def from_app(cls, app: Any, row: Any, detail: dict | None = None, section: str | None = None) -> ProfileScreen:
         """For the list screen's Enter: the app's backend, environment and audit file."""
         return cls(
             app.backend,
@@ -124,6 +134,7 @@ class ProfileScreen(OfflineProfileMixin, ReportsWorkerErrors, Screen):
             row.user_id,
             row=row,
             detail=detail,
+            section=section,
         )
 
     # -- layout ----------------------------------------------------------------------------
@@ -153,6 +164,7 @@ class ProfileScreen(OfflineProfileMixin, ReportsWorkerErrors, Screen):
         self.query_one(ProfileHeader).show(header_facts(self.user_id, None, self.row, self.detail))
         self.load_header()
         self.cache_notes()
+        self.load_draft_marks()
         self.pane().ensure_loaded()
 
     # -- panes -----------------------------------------------------------------------------
@@ -193,8 +205,10 @@ class ProfileScreen(OfflineProfileMixin, ReportsWorkerErrors, Screen):
     def _show_header(self) -> None:
         facts = header_facts(self.user_id, self.profile, self.row, self.detail)
         self.query_one(ProfileHeader).show(facts)
+        label = f"{facts['name']} <{facts['email']}>" if facts["email"] else facts["name"]
         for pane in self.panes:
             pane.target_name = facts["name"]
+            pane.user_label = label
 
     def on_section_pane_saved(self, event: SectionPane.Saved) -> None:
         """The header shows the re-read copy at once (no request of its own)."""
@@ -212,7 +226,7 @@ class ProfileScreen(OfflineProfileMixin, ReportsWorkerErrors, Screen):
 
     # -- tab labels that fit (full titles when wide enough, short ones else) --------------
     def _fit_labels(self, width: int) -> list[Any]:
-        fit = fit_tab_labels(self.sections, width, frozenset(self._dirty), self.tab_ages())
+        fit = fit_tab_labels(self.sections, width, frozenset(self._dirty), self.tab_ages(), self.draft_keys)
         self.set_class(fit.form == "compact", "-compact-tabs")
         self.tab_form = fit.form
         return fit.labels
@@ -234,28 +248,12 @@ class ProfileScreen(OfflineProfileMixin, ReportsWorkerErrors, Screen):
         """The other users with this email, for the duplicate-email warning."""
         return await email_owners(self.backend, email, exclude_user_id=self.user_id, **self._lookup_scope())
 
-    # -- what a save asks the agent (SaveDialogs) ------------------------------------------
-    async def confirm_diff(
-        self,
-        section: Section,
-        lines: list[DiffLine],
-        target: str,
-        on_reveal: Reveal,
-        warnings: Sequence[ProfileWarning] = (),
-    ) -> bool:
-        return bool(
-            await self.app.push_screen_wait(
-                DiffConfirmScreen(section, lines, target=target, on_reveal=on_reveal, warnings=warnings)
-            )
-        )
-
-    async def decide_conflict(self, section: Section, merge: MergeResult, on_reveal: Reveal) -> ConflictDecision | None:
-        return await self.app.push_screen_wait(ConflictScreen(section, merge, on_reveal=on_reveal))
-
     # -- tabs ------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self._NOT_WHILE_TYPING and _is_text_field(self.focused):
             return False
+        if action in (self._OFFLINE_ONLY if not self.working_offline else self._ONLINE_ONLY):
+            return False  # offline: "Try server" instead of Reload, no keys that need the server
         if action in ("deactivate", "activate"):
             active = (self.profile or {}).get("isActive")
             if not isinstance(active, bool):
@@ -334,6 +332,12 @@ class ProfileScreen(OfflineProfileMixin, ReportsWorkerErrors, Screen):
 
     def action_edit_json(self) -> None:
         self.pane().edit_externally()
+
+    def action_try_server(self) -> None:
+        self.reload_offline()
+
+    def action_needs_server(self) -> None:
+        self.refuse_offline("Activating or deactivating a user")
 
     def action_reload(self) -> None:
         if self.reload_offline():  # offline: try the server

@@ -6,8 +6,8 @@ Offline (the screen's backend says ``offline``), every section comes from the ca
 - each tab's label says how old its copy is where it fits ("1 Personal · 3d", else a mark:
   ◷ cached, ∅ never cached; see tui/ui/widgets/tab_labels.py), and the tab's own line always
   says it ("Cached copy from 3 d ago ..."); a section never cached says "not cached", no error;
-- ``r`` tries the server (the app's OfflineControl) instead of reloading from the cache;
-  deactivate / activate say they need the server;
+- ``r`` tries the server (the app's OfflineControl) instead of reloading from the cache (the
+  footer says "Try server"); deactivate / activate are hidden and say they need the server;
 - back online (:class:`~tui.ui.messages.ConnectionModeChanged`) the clean tabs and the header
   load from the server again; a tab with edits keeps them on its cached copy, and saving merges
   them with the server's copy (the commit path's three-way merge).
@@ -109,6 +109,7 @@ class OfflineProfileMixin(_Host):
         self.reload_offline()
 
     def on_connection_mode_changed(self, message: ConnectionModeChanged) -> None:
+        self.refresh_bindings()  # Reload / Try server, and the keys that need the server
         if not message.reload:
             return
         self.read_cache_ages()

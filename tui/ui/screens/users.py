@@ -28,6 +28,7 @@ from tui.ui.widgets.list_state import ListState
 from tui.ui.widgets.offline_banner import OfflineBanner
 from tui.ui.widgets.search_input import SearchInput
 from tui.ui.widgets.status_bar import StatusBar
+from tui.ui.widgets.sync_line import SyncLine
 from tui.ui.widgets.user_table import UserTable
 from tui.ui.worker_errors import ReportsWorkerErrors
 
@@ -68,6 +69,7 @@ class UsersScreen(OfflineListMixin, MarksMixin, ReportsWorkerErrors, Screen):
         Binding("b", "bulk_change", "Bulk change", show=False, id="users.bulk"),
         Binding("J", "jobs", "Bulk jobs", show=False, id="users.jobs"),
         Binding("o", "work_offline", "Work offline", show=False, id="users.offline"),
+        Binding("D", "drafts", "Drafts", show=False, id="users.drafts"),
     ]
 
     def __init__(self) -> None:
@@ -102,7 +104,8 @@ class UsersScreen(OfflineListMixin, MarksMixin, ReportsWorkerErrors, Screen):
         yield Static("", id="chips")
         yield UserTable(self.model, id="user-table")
         yield ListState(id="list-state")
-        yield OfflineBanner(app.backend, id="offline-banner")
+        yield SyncLine(id="sync-line")
+        yield OfflineBanner(app.backend, drafts_key="D", id="offline-banner")
         yield StatusBar(app.env, id="status-bar")
         yield FitFooter(compact=True)
 
@@ -380,6 +383,8 @@ class UsersScreen(OfflineListMixin, MarksMixin, ReportsWorkerErrors, Screen):
         if self.marking:
             self.workers.cancel_group(self, "mark-all")
             self._marking_done("Stopped: nobody new was marked")
+        elif self.stop_sync():
+            pass  # the palette's cache sync stops first (its line says so)
         elif self.search.has_focus and self.search.value:
             self.set_query_text("")
         elif self.search.has_focus:

@@ -7,6 +7,8 @@ kept apart to keep that file short).
 - Offline, ``r`` tries the server (online again when it answers); the same list, search,
   filters and sort run over the cache; with nothing cached the list says so.
 - The app's :class:`~tui.ui.messages.ConnectionModeChanged` asks the list again.
+- ``D`` shows the drafts (the drafts screen), online or offline.
+- Esc stops the palette's "Sync this search to the cache" while it runs (its line says so).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tui.ui.cache_wiring import OFFLINE_KINDS, needs_server
+from tui.ui.drafts_wiring import drafts_for
 from tui.ui.list_model import PageError
 from tui.ui.messages import ConnectionModeChanged
 from tui.ui.widgets.list_state import ListState
@@ -83,6 +86,23 @@ class OfflineListMixin(_Host):
         control = self._offline()
         if control is not None and self.can_work_offline():
             control.work_offline()
+
+    def action_drafts(self) -> None:
+        """The drafts screen (``D``, the palette's "Drafts")."""
+        from tui.ui.screens.drafts import DraftsScreen
+
+        if not self.is_active:
+            return
+        if drafts_for(self.spot.backend) is None:
+            self.notify("No drafts here: they are kept in the offline cache.", title="Drafts", severity="warning")
+            return
+        self.app.push_screen(DraftsScreen())
+
+    def stop_sync(self) -> bool:
+        """Esc while the palette's cache sync runs: stop it (True: it was running)."""
+        from tui.ui.search_sync import search_sync
+
+        return search_sync(self.app).stop()
 
     def refresh_offline(self) -> bool:
         """``r`` while offline: try the server (True: handled here)."""

@@ -1,6 +1,7 @@
 """One line above the status bar (the list) or the footer (a profile) while the app works from
 the cache: "OFFLINE · 4,120 users cached · newest copy 2 h ago · r: try the server", or, once a
-probe found the server, "BACK ONLINE · 3 drafts to push · r: work online". Hidden online.
+probe found the server, "BACK ONLINE · 3 drafts to push · r: work online · D: review them".
+Hidden online.
 
 Parts that do not fit the width are left out whole, from the end (the first always stays). The
 text is asked of the backend (:func:`tui.ui.cache_wiring.mode_banner`) when the app says the
@@ -44,9 +45,11 @@ class OfflineBanner(Static):
     class Clicked(Message):
         """The agent clicked the banner (once the server is back: work online)."""
 
-    def __init__(self, backend: Any, *, id: str | None = None) -> None:
+    def __init__(self, backend: Any, *, drafts_key: str | None = None, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self.backend = backend
+        self.drafts_key = drafts_key
+        """The key of the drafts screen on this screen (the banner names it once the server is back)."""
         self._parts: list[str] = []
         self.kind = ""
 
@@ -61,7 +64,7 @@ class OfflineBanner(Static):
 
     def refresh_state(self) -> None:
         try:
-            state = mode_banner(self.backend)
+            state = mode_banner(self.backend, self.drafts_key)
         except Exception:  # a cache that fails to count: say offline, without the counts
             state = (["OFFLINE"], "offline") if getattr(self.backend, "offline", False) else None
         self._parts, self.kind = state if state is not None else ([], "")

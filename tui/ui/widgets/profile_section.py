@@ -5,7 +5,8 @@ read-only tree) and its way of an edit: validate -> diff -> confirm -> the one c
 The pane asks the agent through :class:`SaveDialogs` (the profile screen provides them), so
 this widget imports no screen. Whatever the agent types while a save is in flight is kept:
 after the save it stays as pending edits on the new copy.
-Offline, it shows the cached copy and sends nothing (see section_offline.py).
+Offline, it shows the cached copy and sends nothing (see section_offline.py); saving keeps a
+draft, and a tab with a draft opens on it and pushes it (see section_drafts.py).
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import asyncio
 import copy
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from datetime import date
 from functools import partial
-from typing import Any, Protocol
+from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -27,53 +28,36 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from tui.domain.cache_backend import NotCachedError
-from tui.domain.diff import DiffLine, summary
+from tui.domain.diff import summary
 from tui.domain.editing import CommitResult, SectionEditor
 from tui.domain.editor_doc import editor_note, mask_for_editor, unmask_from_editor
 from tui.domain.edits import ApplyError, EditSet, edits_from, json_equal
 from tui.domain.masking import redact_text
-from tui.domain.merge import ConflictDecision, MergeResult
 from tui.domain.messages import by_field, fields_to_fix
 from tui.domain.paths import Path
 from tui.domain.sections import Section
 from tui.domain.warnings import Lookups, ProfileWarning, emails_to_look_up, warnings_for
 from tui.ui.backend import ERROR_TITLES, classify_error
+from tui.ui.draft_push import Reveal, SaveDialogs
 from tui.ui.widgets.profile_editor import parse_edited, run_editor, strip_header, with_header, with_note
 from tui.ui.widgets.profile_json import JsonView
+from tui.ui.widgets.section_drafts import DraftPaneMixin
 from tui.ui.widgets.section_form import SectionForm
 from tui.ui.widgets.section_offline import OfflinePaneMixin
 from tui.ui.widgets.warnings_view import WarningsBanner
 from tui.ui.worker_errors import ReportsWorkerErrors
 
-__all__ = ["SectionPane", "SaveDialogs"]
+__all__ = ["SectionPane", "SaveDialogs", "Reveal"]
 
 MAX_CONFLICT_ROUNDS = 5
 LOOKUP_DELAY = 0.3  # s after the last edit before an email is looked up
 log = logging.getLogger("tui.ui.profile")
 
-Reveal = Callable[[list[Path]], None]
 EmailOwners = Callable[[str], Awaitable["tuple[str, ...] | None"]]
 """The other users that have an email (None: cannot tell)."""
 
 
-class SaveDialogs(Protocol):
-    """What a save asks the agent (the screen that hosts the pane shows the dialogs)."""
-
-    async def confirm_diff(
-        self,
-        section: Section,
-        lines: list[DiffLine],
-        target: str,
-        on_reveal: Reveal,
-        warnings: Sequence[ProfileWarning] = (),
-    ) -> bool: ...
-
-    async def decide_conflict(
-        self, section: Section, merge: MergeResult, on_reveal: Reveal
-    ) -> ConflictDecision | None: ...
-
-
-class SectionPane(OfflinePaneMixin, ReportsWorkerErrors, Vertical):
+class SectionPane(DraftPaneMixin, OfflinePaneMixin, ReportsWorkerErrors, Vertical):
     """States: ``idle`` (never shown), ``loading``, ``error``, ``ready``, ``uncached`` (offline,
     never cached)."""
 
@@ -137,7 +121,8 @@ class SectionPane(OfflinePaneMixin, ReportsWorkerErrors, Vertical):
     # -- state -----------------------------------------------------------------------------
     @property
     def has_changes(self) -> bool:
-        return bool(self.form is not None and self.form.has_changes)
+        """Edits not kept anywhere (a form holding exactly its draft's edits has none)."""
+        return bool(self.form is not None and self.form.has_changes and not self.matches_draft(self.form.value))
 
     def _status(self, text: str | Text, error: bool = False, retry: bool | None = None, note: bool = False) -> None:
         """The line above the form; ``retry`` (default: ``error``) shows the Retry button;
@@ -161,6 +146,11 @@ class SectionPane(OfflinePaneMixin, ReportsWorkerErrors, Vertical):
 
     async def _load(self) -> None:
         try:
+            draft = await self.find_draft()
+            if draft is not None:  # the copy the draft was made on, its edits as pending edits
+                self.editor.base = copy.deepcopy(draft.base)
+                await self._show(copy.deepcopy(draft.base), draft.edited)
+                return
             base = await self.editor.load()
         except asyncio.CancelledError:
             raise
@@ -181,21 +171,23 @@ class SectionPane(OfflinePaneMixin, ReportsWorkerErrors, Vertical):
             return
         await self._show(base)
 
-    async def _show(self, base: Any) -> None:
+    async def _show(self, base: Any, value: Any = None) -> None:
         body = self.query_one("#pane-body", Vertical)
         if self.section.editable:
             if self.form is None:
                 self.form = SectionForm(self.section, base)
+                if value is not None:
+                    self.form.state.reset(base, copy.deepcopy(value))
                 await body.mount(self.form)
             else:
-                self.form.reset(base)
+                self.form.reset(base, copy.deepcopy(value) if value is not None else None)
         elif self.view is None:
             self.view = JsonView(self.section, base)
             await body.mount(self.view)
         else:
             self.view.set_data(base)
         self.state = "ready"
-        self._status(self.cached_note if self.offline else "", note=True)
+        self._show_note()
         self._set_dirty()
         self._show_warnings()
 
@@ -248,7 +240,7 @@ class SectionPane(OfflinePaneMixin, ReportsWorkerErrors, Vertical):
     def discard(self) -> None:
         """Drop the agent's edits: the form shows the base copy again."""
         if self.form is not None and self.editor.base is not None:
-            self.form.reset(copy.deepcopy(self.editor.base))
+            self.form.reset(copy.deepcopy(self.editor.base), self.draft_value())
         self._draft = None
         self._set_dirty()
 
@@ -367,16 +359,26 @@ class SectionPane(OfflinePaneMixin, ReportsWorkerErrors, Vertical):
         """Diff -> confirm -> commit. True once sent (or nothing to send)."""
         lines = self.editor.prepare(edited)
         if not lines:
-            self.notify(f"No changes to {self.section.noun}.", title=self.section.title)
+            kept = " (its draft stays: x on the drafts screen drops it)" if self.section_draft is not None else ""
+            self.notify(f"No changes to {self.section.noun}{kept}.", title=self.section.title)
             return True
-        if self.refuse_offline_save():
+        if self.section_draft is not None and not self.offline:
+            return await self.push_from_form(edited)  # the draft goes through its push path
+        if self.section_draft is not None and self.matches_draft(edited):
+            self.notify("Already kept as a draft · push it when back online.", title=self.section.title)
+            return True
+        mode = self.save_mode()
+        if mode == "send" and self.refuse_offline_save():
             return False
-        if not await self.dialogs.confirm_diff(
-            self.section, lines, self.target_name, self._record_reveal, warnings=self.warnings(edited)
-        ):
+        answer = await self.dialogs.confirm_save(
+            self.section, lines, self.target_name, self._record_reveal, warnings=self.warnings(edited), mode=mode
+        )
+        if answer is None:
             self.editor.record_cancel(edited)
             self.notify("Nothing was sent; your edits are kept.", title=self.section.title)
             return False
+        if answer == "draft":
+            return await self.keep_as_draft(edited, offline=self.offline)
         return await self._commit(edited, summary(self.section, lines))
 
     async def _commit(self, edited: Any, what: str) -> bool:

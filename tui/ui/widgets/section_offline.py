@@ -3,7 +3,8 @@ apart to keep that file short).
 
 Offline (the editor's backend says ``offline``) the tab shows the cached copy, with its age on
 the line above the form (``cached_note``, set by the screen); a section never cached says so
-(state ``uncached``, no error); saving sends nothing and keeps the edits in the form; values
+(state ``uncached``, no error); saving sends nothing (it keeps a draft, see section_drafts.py,
+where the app keeps drafts; elsewhere it only keeps the edits in the form); values
 the cache does not hold ("not cached") are left out of the checks: the agent cannot change
 them, and they are never sent (a PUT is the server's fresh copy plus the agent's edits).
 """
@@ -49,11 +50,11 @@ class OfflinePaneMixin(_Host):
         )
 
     def refuse_offline_save(self) -> bool:
-        """Offline: nothing is sent, and the edits stay (True: refused)."""
+        """Offline where no draft can be kept: nothing is sent, and the edits stay (True: refused)."""
         if not self.offline:
             return False
         self.notify(
-            "Offline: not sent; drafts come in the next step. Your edits stay in the form.",
+            "Offline: not sent (no drafts are kept here). Your edits stay in the form.",
             title=self.section.title,
             severity="warning",
             timeout=10,
