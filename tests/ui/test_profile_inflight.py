@@ -77,7 +77,7 @@ async def test_a_change_landing_inside_the_save_window_is_reported_not_saved(san
         sb.faults.latency_ms = 0
         messages = [n.message for n in app._notifications]
         assert not any(m.startswith("Saved") for m in messages), messages
-        assert any(f"family name is back to {family}" in m and "middle name changed" in m for m in messages)
+        assert any(f"family name is back to {family}" in m and "middle name changed" in m for m in messages), messages
         status = str(personal.query_one("#pane-status").render())
         assert "Another change landed during the save" in status
         # the agent's edit is kept to apply again, on top of the server's copy
